@@ -1,0 +1,146 @@
+"""Speed and memory of the DSE/DSMI estimators, side by side in one run.
+
+For n in {1000, 2000, 4000} and D = 64 (Gaussian data, sigma = 10) this times, interleaved and
+repeated (best of ``--repeats``):
+
+* ``eigvalsh``    -- one ``numpy.linalg.eigvalsh`` on an n x n float64 matrix (the yardstick),
+* ``dse``         -- our default mode,
+* ``dse_f32``     -- our documented fast option (``precision="float32"``),
+* ``dse_ref``     -- our ``reference=True`` mode,
+* ``dse_dsmi``    -- the authors' ``dse_dsmi.diffusion_spectral_entropy``,
+
+and the same for DSMI with 10 classes at n = 4000. Times are printed as ratios to one
+``eigvalsh`` and speed-ups over ``dse_dsmi``; errors of the fast option vs float64 in bits.
+Peak memory is measured in a fresh child process per method (Linux ``VmHWM`` after resetting it
+through ``/proc/self/clear_refs``), reported in units of one n x n float64 matrix.
+
+Usage: ``python benchmarks/bench_measures.py [--sizes 1000 2000 4000] [--repeats 3]``
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import platform
+import time
+from typing import Callable
+
+import numpy as np
+
+
+def _data(n: int, d: int = 64, classes: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(scale=3.0, size=(classes, d))
+    y = rng.integers(0, classes, size=n)
+    return centers[y] + rng.normal(size=(n, d)), y
+
+
+def _methods(n: int) -> dict[str, Callable[[], float]]:
+    import dse_dsmi
+
+    from dse_repro.measures import dse, dsmi
+    from dse_repro.measures.diffusion import diffusion_matrix
+
+    X, y = _data(n)
+    K = diffusion_matrix(X, 10.0)
+    return {
+        "eigvalsh": lambda: float(np.linalg.eigvalsh(K)[-1]),
+        "dse": lambda: dse(X, 10.0),
+        "dse_f32": lambda: dse(X, 10.0, precision="float32"),
+        "dse_ref": lambda: dse(X, 10.0, reference=True),
+        "dse_dsmi": lambda: float(dse_dsmi.diffusion_spectral_entropy(X, 10.0)),
+        "dsmi": lambda: dsmi(X, y, 10.0),
+        "dsmi_f32": lambda: dsmi(X, y, 10.0, precision="float32"),
+        "dsmi_ref": lambda: dsmi(X, y, 10.0, reference=True),
+        "dse_dsmi.dsmi": lambda: float(dse_dsmi.diffusion_spectral_mutual_information(
+            X, y.reshape(-1, 1), gaussian_kernel_sigma=10.0)[0]),
+    }
+
+
+def _peak_child(n: int, name: str, queue: "mp.Queue") -> None:
+    fn = _methods(n)[name]
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # reset the peak-RSS counter
+    base = _rss_kib("VmRSS")
+    fn()
+    queue.put((_rss_kib("VmHWM") - base) * 1024)
+
+
+def _rss_kib(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(field)
+
+
+def peak_bytes(n: int, name: str) -> float:
+    ctx = mp.get_context("spawn")  # fork after MKL/OpenMP use can deadlock
+    q = ctx.Queue()
+    p = ctx.Process(target=_peak_child, args=(n, name, q))
+    p.start()
+    out = q.get()
+    p.join()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--dsmi-n", type=int, default=4000)
+    args = ap.parse_args()
+    import threadpoolctl
+
+    blas = [f"{i['internal_api']} {i.get('version')} ({i['num_threads']} threads)"
+            for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+    print(f"# machine: {platform.processor() or platform.machine()}, {mp.cpu_count()} cores; "
+          f"BLAS: {'; '.join(blas)}")
+    print(f"# best of {args.repeats} interleaved repeats; D = 64, sigma = 10\n")
+
+    dse_names = ["eigvalsh", "dse", "dse_f32", "dse_ref", "dse_dsmi"]
+    print(f"{'n':>6} " + " ".join(f"{m:>10}" for m in dse_names)
+          + "  dse/eig  f32/eig  dse_dsmi/dse  dse_dsmi/f32  |err f32| bits")
+    for n in args.sizes:
+        methods = _methods(n)
+        best = {m: np.inf for m in dse_names}
+        vals = {}
+        for _ in range(args.repeats):
+            for m in dse_names:
+                t0 = time.perf_counter()
+                vals[m] = methods[m]()
+                best[m] = min(best[m], time.perf_counter() - t0)
+        print(f"{n:>6} " + " ".join(f"{best[m]:>9.3f}s" for m in dse_names)
+              + f"  {best['dse'] / best['eigvalsh']:>7.2f}  {best['dse_f32'] / best['eigvalsh']:>7.2f}"
+              f"  {best['dse_dsmi'] / best['dse']:>12.2f}  {best['dse_dsmi'] / best['dse_f32']:>12.2f}"
+              f"  {abs(vals['dse_f32'] - vals['dse']):.2e}")
+        assert abs(vals["dse"] - vals["dse_dsmi"]) < 1e-6, (vals["dse"], vals["dse_dsmi"])
+
+    n = args.dsmi_n
+    names = ["eigvalsh", "dsmi", "dsmi_f32", "dsmi_ref", "dse_dsmi.dsmi"]
+    methods = _methods(n)
+    best = {m: np.inf for m in names}
+    vals = {}
+    for _ in range(args.repeats):
+        for m in names:
+            t0 = time.perf_counter()
+            vals[m] = methods[m]()
+            best[m] = min(best[m], time.perf_counter() - t0)
+    print(f"\nDSMI, n = {n}, 10 classes: " + ", ".join(f"{m} {best[m]:.3f}s" for m in names))
+    print(f"  dsmi/eigvalsh {best['dsmi'] / best['eigvalsh']:.2f}, "
+          f"dse_dsmi.dsmi/dsmi {best['dse_dsmi.dsmi'] / best['dsmi']:.2f}x, "
+          f"dse_dsmi.dsmi/dsmi_f32 {best['dse_dsmi.dsmi'] / best['dsmi_f32']:.2f}x, "
+          f"|dsmi - dse_dsmi| {abs(vals['dsmi'] - vals['dse_dsmi.dsmi']):.1e} bits, "
+          f"|dsmi_f32 - dsmi| {abs(vals['dsmi_f32'] - vals['dsmi']):.1e} bits")
+
+    n = max(args.sizes)
+    mat = n * n * 8
+    print(f"\nPeak memory at n = {n} (units of one n x n float64 matrix = {mat / 2**20:.0f} MiB):")
+    for m in ["eigvalsh", "dse", "dse_f32", "dse_ref", "dse_dsmi", "dsmi", "dse_dsmi.dsmi"]:
+        if m.startswith("dsmi") or m == "dse_dsmi.dsmi":
+            if n != args.dsmi_n:
+                continue
+        print(f"  {m:>14}: {peak_bytes(n, m) / mat:5.2f}")
+
+
+if __name__ == "__main__":
+    main()

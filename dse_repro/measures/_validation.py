@@ -1,0 +1,128 @@
+"""Input checks shared by every estimator.
+
+Every public estimator funnels its arguments through these helpers so that bad input fails
+early with a ``ValueError``/``TypeError`` naming the argument, never with a NaN or a
+traceback from deep inside LAPACK, scikit-learn or NPEET.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+try:  # torch is a hard dependency of the project, but the library works without it.
+    import torch
+except ImportError:  # pragma: no cover - exercised only in torch-less installs
+    torch = None  # type: ignore[assignment]
+
+
+def is_torch(x: Any) -> bool:
+    """True if ``x`` is a ``torch.Tensor``."""
+    return torch is not None and isinstance(x, torch.Tensor)
+
+
+def check_numeric_array(x: Any, name: str, *, allow_bool: bool = True) -> Any:
+    """Return ``x`` as a numpy array or torch tensor with a numeric dtype.
+
+    Raises ``TypeError`` for non-array-like input or non-numeric dtypes (strings,
+    objects, complex numbers) and ``ValueError`` for empty input.
+    """
+    if x is None:
+        raise TypeError(f"{name} must be an array or tensor, got None")
+    if is_torch(x):
+        if x.is_complex() or not (x.is_floating_point() or _torch_is_intlike(x)):
+            raise TypeError(f"{name} must have a real numeric dtype, got {x.dtype}")
+        if x.numel() == 0:
+            raise ValueError(f"{name} is empty (shape {tuple(x.shape)})")
+        return x
+    if isinstance(x, (str, bytes, dict, set)):
+        raise TypeError(f"{name} must be an array or tensor, got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as err:  # ragged lists, etc.
+        raise TypeError(f"{name} could not be converted to a numeric array: {err}") from None
+    if arr.dtype == bool and allow_bool:
+        arr = arr.astype(np.int64)
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise TypeError(f"{name} must have a real numeric dtype, got {arr.dtype}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape})")
+    return arr
+
+
+def _torch_is_intlike(x: Any) -> bool:
+    return x.dtype in (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8,
+                       torch.bool)
+
+
+def check_finite(x: Any, name: str) -> None:
+    """Raise ``ValueError`` if ``x`` holds NaN or infinity."""
+    if is_torch(x):
+        ok = bool(torch.isfinite(x).all()) if x.is_floating_point() else True
+    else:
+        ok = bool(np.isfinite(x).all()) if np.issubdtype(x.dtype, np.floating) else True
+    if not ok:
+        raise ValueError(f"{name} contains NaN or infinite values")
+
+
+def check_points(x: Any, name: str, *, min_points: int = 2) -> Any:
+    """Validate a point cloud of shape ``(n, D)`` (a 1-D input is read as ``(n, 1)``).
+
+    Returns a float64 numpy array, or a floating torch tensor on the input's device.
+    """
+    x = check_numeric_array(x, name)
+    if x.ndim == 1:
+        x = x.reshape(-1, 1)
+    if x.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n_points, n_dims), got shape {tuple(x.shape)}")
+    check_finite(x, name)
+    if x.shape[0] < min_points:
+        raise ValueError(f"{name} needs at least {min_points} points, got {x.shape[0]}")
+    if is_torch(x):
+        return x if x.is_floating_point() else x.double()
+    return np.ascontiguousarray(x, dtype=np.float64)
+
+
+def check_same_length(a: Any, a_name: str, b: Any, b_name: str) -> None:
+    """Raise ``ValueError`` if the first dimensions of ``a`` and ``b`` differ."""
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"{a_name} and {b_name} must have the same number of points, "
+            f"got {a.shape[0]} and {b.shape[0]}"
+        )
+
+
+def check_positive_real(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite number > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {value}")
+    return value
+
+
+def check_int(value: Any, name: str, *, minimum: int, maximum: int | None = None) -> int:
+    """Return ``value`` as an int in ``[minimum, maximum]``.
+
+    Accepts Python and numpy integers and integral floats (``2.0``); rejects bools and
+    non-integral numbers with ``TypeError``/``ValueError``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if not float(value).is_integer():
+        raise ValueError(f"{name} must be an integer, got {value}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """Detach a tensor (any device) to numpy; pass numpy arrays through."""
+    if is_torch(x):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)

@@ -1,0 +1,104 @@
+"""Turn the second variable ``Y`` of a mutual-information estimate into discrete labels.
+
+Shared by DSMI and CSMI. Rules (the same as the authors' ``dse-dsmi``):
+
+* ``Y`` of shape ``(n,)`` or ``(n, 1)`` with an integer or bool dtype is read as class labels.
+* ``Y`` of shape ``(n,)``/``(n, 1)`` with a float dtype is continuous: min-max scaled and cut
+  into ``n_clusters`` equal-width bins.
+* ``Y`` of shape ``(n, D')`` with ``D' > 1`` (e.g. flattened images) is continuous: spectral
+  clustering into ``n_clusters`` (nearest-neighbour affinity, ``cluster_qr`` assignment,
+  ``random_state=seed``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_finite, check_int, check_numeric_array, to_numpy
+
+__all__ = ["infer_discrete", "discretize", "spectral_clusters", "class_partition"]
+
+
+def infer_discrete(Y: np.ndarray) -> bool:
+    """True when ``Y`` looks like class labels: one column and an integer/bool dtype."""
+    one_column = Y.ndim == 1 or (Y.ndim == 2 and Y.shape[1] == 1)
+    return one_column and (np.issubdtype(Y.dtype, np.integer) or Y.dtype == bool)
+
+
+def spectral_clusters(Y: Any, n_clusters: int = 10, seed: int = 0) -> np.ndarray:
+    """Spectral clustering of the rows of ``Y`` (shape ``(n, D')``) into ``n_clusters`` labels.
+
+    Compute this once for a fixed set of inputs (e.g. the validation images) and pass the
+    labels to :func:`dsmi` with ``y_discrete=True`` instead of re-clustering every epoch.
+    """
+    from sklearn.cluster import SpectralClustering
+
+    Y = to_numpy(check_numeric_array(Y, "Y")).astype(np.float64)
+    if Y.ndim != 2:
+        Y = Y.reshape(Y.shape[0], -1)
+    check_finite(Y, "Y")
+    n_clusters = check_int(n_clusters, "n_clusters", minimum=2, maximum=Y.shape[0] - 1)
+    op = SpectralClustering(
+        n_clusters=n_clusters,
+        affinity="nearest_neighbors",
+        n_neighbors=min(10, Y.shape[0] - 1),
+        assign_labels="cluster_qr",
+        random_state=seed,
+    )
+    return op.fit(Y).labels_.astype(np.int64)
+
+
+def discretize(
+    Y: Any, y_discrete: bool | None = None, n_clusters: int = 10, seed: int = 0
+) -> np.ndarray:
+    """Labels of shape ``(n,)`` for ``Y`` following the module rules.
+
+    Raises:
+        ValueError: ``y_discrete=True`` with more than one column; continuous ``Y`` that is
+            constant; non-finite values.
+        TypeError: non-numeric ``Y``.
+    """
+    Y = to_numpy(check_numeric_array(Y, "Y"))
+    if Y.ndim > 2:
+        Y = Y.reshape(Y.shape[0], -1)
+    if y_discrete is None:
+        y_discrete = infer_discrete(Y)
+    if y_discrete:
+        if Y.ndim == 2 and Y.shape[1] != 1:
+            raise ValueError(
+                f"Y with y_discrete=True must have shape (n,) or (n, 1), got {Y.shape}"
+            )
+        Y = Y.reshape(-1)
+        check_finite(Y, "Y")
+        if np.issubdtype(Y.dtype, np.floating) and not np.all(Y == np.round(Y)):
+            raise ValueError("Y with y_discrete=True must hold integer class labels")
+        return Y
+    check_finite(Y, "Y")
+    if Y.ndim == 1 or Y.shape[1] == 1:
+        n_clusters = check_int(n_clusters, "n_clusters", minimum=2)
+        y = Y.reshape(-1).astype(np.float64)
+        span = y.max() - y.min()
+        if span == 0:
+            raise ValueError("Y is continuous but constant; it carries no information")
+        scaled = (y - y.min()) / span
+        return np.digitize(scaled, bins=np.linspace(0, 1, n_clusters + 1)[:-1]).astype(np.int64)
+    return spectral_clusters(Y, n_clusters=n_clusters, seed=seed)
+
+
+def class_partition(labels: np.ndarray, *, min_size: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct classes and their counts, checking there are >= 2 classes of >= ``min_size``.
+
+    Returns:
+        ``(classes, counts)``, each shape ``(n_classes,)``.
+    """
+    classes, counts = np.unique(labels, return_counts=True)
+    if classes.size < 2:
+        raise ValueError(f"Y has a single class ({classes[0]!r}); mutual information needs >= 2")
+    small = classes[counts < min_size]
+    if small.size:
+        raise ValueError(
+            f"Y has classes with fewer than {min_size} members: {small.tolist()[:10]} "
+            f"(counts {counts[counts < min_size].tolist()[:10]}); merge them or use fewer clusters"
+        )
+    return classes, counts

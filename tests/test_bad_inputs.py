@@ -1,0 +1,178 @@
+"""Bad input gives a ValueError/TypeError naming the argument -- one test per case."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from dse_repro.measures import cse, csmi, dse, dse_from_matrix, dsmi, ksg_mi, mine_mi
+
+X = np.random.default_rng(0).normal(size=(20, 3))
+Y = np.repeat([0, 1], 10)
+
+
+def test_nan():
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    for fn in (lambda: dse(bad), lambda: dsmi(bad, Y), lambda: cse(bad), lambda: ksg_mi(bad, Y)):
+        with pytest.raises(ValueError, match="X|Z"):
+            fn()
+
+
+def test_inf():
+    bad = X.copy()
+    bad[0, 0] = np.inf
+    with pytest.raises(ValueError, match="X contains NaN or infinite"):
+        dse(bad)
+    with pytest.raises(ValueError, match="Z contains NaN or infinite"):
+        dsmi(bad, Y)
+
+
+def test_nan_in_y():
+    with pytest.raises(ValueError, match="Y contains NaN"):
+        dsmi(X, np.where(Y == 0, np.nan, 1.0))
+
+
+def test_nan_in_torch_tensor():
+    bad = torch.tensor(X)
+    bad[1, 1] = float("nan")
+    with pytest.raises(ValueError, match="X contains NaN"):
+        dse(bad)
+
+
+def test_fewer_than_two_points():
+    with pytest.raises(ValueError, match="X needs at least 2 points"):
+        dse(X[:1])
+    with pytest.raises(ValueError, match="Z needs at least 2 points"):
+        dsmi(X[:1], Y[:1])
+
+
+def test_wrong_number_of_dimensions():
+    with pytest.raises(ValueError, match="X must be 2-D"):
+        dse(np.zeros((4, 3, 2)))
+
+
+def test_different_lengths():
+    with pytest.raises(ValueError, match="Z and Y must have the same number of points"):
+        dsmi(X, Y[:-2])
+    with pytest.raises(ValueError, match="X and Y must have the same number of points"):
+        csmi(X, Y[:-2])
+    with pytest.raises(ValueError, match="X and Y must have the same number of points"):
+        ksg_mi(X, Y[:-2])
+    with pytest.raises(ValueError, match="X and Y must have the same number of points"):
+        mine_mi(X, Y[:-2], epochs=1)
+
+
+@pytest.mark.parametrize("sigma", [0, -1.0, np.inf, np.nan])
+def test_sigma_not_positive(sigma):
+    with pytest.raises(ValueError, match="sigma"):
+        dse(X, sigma=sigma)
+    with pytest.raises(ValueError, match="sigma"):
+        dsmi(X, Y, sigma=sigma)
+
+
+def test_sigma_wrong_type():
+    with pytest.raises(TypeError, match="sigma"):
+        dse(X, sigma="10")
+
+
+@pytest.mark.parametrize("t", [0, -2])
+def test_t_below_one(t):
+    with pytest.raises(ValueError, match="t must be >= 1"):
+        dse(X, t=t)
+    with pytest.raises(ValueError, match="t must be >= 1"):
+        dse_from_matrix(np.eye(3), t=t)
+
+
+@pytest.mark.parametrize("t", [1.5, 2.0001])
+def test_t_not_integer(t):
+    with pytest.raises(ValueError, match="t must be an integer"):
+        dse(X, t=t)
+
+
+def test_t_bool_or_string():
+    with pytest.raises(TypeError, match="t must be an integer"):
+        dse(X, t=True)
+    with pytest.raises(TypeError, match="t must be an integer"):
+        dsmi(X, Y, t="2")
+
+
+def test_bins_below_one():
+    with pytest.raises(ValueError, match="bins must be >= 1"):
+        cse(X, bins=0)
+    with pytest.raises(ValueError, match="bins must be >= 1"):
+        csmi(X, Y, bins=0)
+
+
+def test_k_too_large():
+    with pytest.raises(ValueError, match="k must be <= 19"):
+        ksg_mi(X, X, k=20)
+    with pytest.raises(ValueError, match="k must be smaller than the smallest class"):
+        ksg_mi(X, Y, k=10, y_discrete=True)
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        ksg_mi(X, X, k=0)
+
+
+def test_class_with_one_member():
+    y = Y.copy()
+    y[0] = 7
+    with pytest.raises(ValueError, match="fewer than 2 members"):
+        dsmi(X, y)
+
+
+def test_one_class_only():
+    with pytest.raises(ValueError, match="single class"):
+        dsmi(X, np.zeros(20, dtype=int))
+    with pytest.raises(ValueError, match="single class"):
+        csmi(X, np.zeros(20, dtype=int))
+
+
+def test_empty_input():
+    with pytest.raises(ValueError, match="X is empty"):
+        dse(np.empty((0, 3)))
+    with pytest.raises(ValueError, match="Y is empty"):
+        dsmi(X, np.array([], dtype=int))
+
+
+def test_non_numeric_dtype():
+    with pytest.raises(TypeError, match="X must have a real numeric dtype"):
+        dse(np.array([["a", "b"], ["c", "d"]]))
+    with pytest.raises(TypeError, match="Y must have a real numeric dtype"):
+        dsmi(X, np.array(["cat"] * 10 + ["dog"] * 10))
+    with pytest.raises(TypeError, match="X must have a real numeric dtype"):
+        dse(X.astype(complex))
+    with pytest.raises(TypeError, match="X must be an array"):
+        dse("not an array")
+    with pytest.raises(TypeError, match="X must be an array"):
+        dse(None)
+
+
+def test_discrete_y_with_many_columns():
+    with pytest.raises(ValueError, match="y_discrete=True must have shape"):
+        dsmi(X, X, y_discrete=True)
+
+
+def test_non_integer_float_labels():
+    with pytest.raises(ValueError, match="integer class labels"):
+        dsmi(X, Y + 0.5, y_discrete=True)
+
+
+def test_constant_continuous_y():
+    with pytest.raises(ValueError, match="constant"):
+        dsmi(X, np.ones(20))
+
+
+def test_bad_precision():
+    with pytest.raises(ValueError, match="precision"):
+        dse(X, precision="float16")
+
+
+def test_mine_bad_arguments():
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        mine_mi(X, X, epochs=0)
+    with pytest.raises(ValueError, match="lr"):
+        mine_mi(X, X, lr=-1.0)
+    with pytest.raises(ValueError, match="estimator"):
+        mine_mi(X, X, estimator="nope")
+    with pytest.raises(ValueError, match="holdout"):
+        mine_mi(X, X, holdout=1.0)

@@ -1,0 +1,123 @@
+"""Known values and invariances of DSE (bits)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from conftest import blobs
+from scipy.stats import ortho_group
+
+from dse_repro.measures import diffusion_matrix, dse, dse_from_matrix, spectral_entropy
+
+
+def test_tiny_sigma_gives_log2_n(rng):
+    X = rng.normal(size=(200, 5))
+    assert dse(X, sigma=1e-6) == pytest.approx(np.log2(200), abs=1e-9)
+
+
+def test_huge_sigma_gives_zero(rng):
+    # sigma >> diameter: G = all ones, K = 11^T / n has one eigenvalue 1 and the rest 0.
+    X = rng.normal(size=(100, 3))
+    assert dse(X, sigma=1e6) == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_far_tight_clusters_at_large_t_give_log2_k(k):
+    X, _ = blobs(60, k, d=4, spread=100.0, std=0.1, seed=k)
+    assert dse(X, sigma=1.0, t=200) == pytest.approx(np.log2(k), abs=0.01)
+
+
+def test_one_blob_at_large_t_goes_to_zero():
+    X, _ = blobs(300, 1, d=3, spread=0.0, std=1.0, seed=1)
+    assert dse(X, sigma=2.0, t=500) < 0.05
+
+
+def test_non_increasing_in_t(rng):
+    for X in (rng.normal(size=(150, 10)), blobs(40, 3, 5, 5.0, 1.0)[0], rng.uniform(size=(120, 2))):
+        values = [dse(X, sigma=1.0, t=t) for t in range(1, 12)]
+        assert all(b <= a + 1e-10 for a, b in zip(values, values[1:])), values
+
+
+def test_bounds(rng):
+    X = rng.normal(size=(80, 4))
+    for sigma in (0.1, 1.0, 10.0):
+        assert 0.0 <= dse(X, sigma=sigma) <= np.log2(80) + 1e-12
+
+
+def test_invariant_to_point_order(rng):
+    X = rng.normal(size=(150, 8))
+    assert dse(X[rng.permutation(150)], sigma=2.0) == pytest.approx(dse(X, sigma=2.0), abs=1e-9)
+
+
+def test_invariant_to_rotation_and_translation(rng):
+    X = rng.normal(size=(150, 8))
+    Q = ortho_group.rvs(8, random_state=0)
+    moved = X @ Q + 1e4  # far from the origin: checks there is no cancellation
+    assert dse(moved, sigma=2.0, t=2) == pytest.approx(dse(X, sigma=2.0, t=2), abs=1e-7)
+
+
+def test_scale_covariance(rng):
+    X = rng.normal(size=(100, 3))
+    assert dse(3.0 * X, sigma=6.0) == pytest.approx(dse(X, sigma=2.0), abs=1e-9)
+
+
+def test_diffusion_matrix_is_symmetric_with_top_eigenvalue_one(rng):
+    X = rng.normal(size=(90, 4))
+    K = diffusion_matrix(X, sigma=1.5)
+    assert np.allclose(K, K.T)
+    lam = np.linalg.eigvalsh(K)
+    assert lam[-1] == pytest.approx(1.0, abs=1e-10)
+    assert lam[0] > -1.0
+
+
+def test_torch_matches_numpy(rng):
+    X = rng.normal(size=(120, 6))
+    assert dse(torch.tensor(X), sigma=2.0, t=3) == pytest.approx(dse(X, sigma=2.0, t=3), abs=1e-9)
+
+
+def test_float32_option_is_close(rng):
+    X = rng.normal(size=(500, 16))
+    assert abs(dse(X, sigma=4.0, precision="float32") - dse(X, sigma=4.0)) < 1e-3
+
+
+def test_max_n_subsamples_reproducibly(rng):
+    X = rng.normal(size=(300, 4))
+    a = dse(X, sigma=1.0, max_n=100, seed=3)
+    assert a == dse(X, sigma=1.0, max_n=100, seed=3)
+    assert a <= np.log2(100)
+
+
+class TestFromMatrix:
+    def test_identity_gives_log2_n(self):
+        assert dse_from_matrix(np.eye(64)) == pytest.approx(6.0, abs=1e-12)
+
+    def test_rank_one_gives_zero(self):
+        v = np.ones((10, 1))
+        assert dse_from_matrix(v @ v.T) == pytest.approx(0.0, abs=1e-9)
+
+    def test_equals_entropy_of_known_spectrum(self, rng):
+        Q = ortho_group.rvs(6, random_state=1)
+        lam = np.array([4.0, 2.0, 1.0, 1.0, 0.5, 0.5])
+        p = lam / lam.sum()
+        expected = -(p * np.log2(p)).sum()
+        assert dse_from_matrix(Q @ np.diag(lam) @ Q.T) == pytest.approx(expected, abs=1e-10)
+
+    def test_mixture_rises_toward_identity(self, rng):
+        A = rng.normal(size=(64, 64))
+        S = A @ A.T / 64
+        values = [dse_from_matrix((1 - a) * S + a * np.eye(64)) for a in np.linspace(0, 1, 6)]
+        assert all(b > a for a, b in zip(values, values[1:]))
+
+    def test_rejects_non_symmetric(self):
+        with pytest.raises(ValueError, match="symmetric"):
+            dse_from_matrix(np.triu(np.ones((4, 4))))
+
+    def test_rejects_non_square(self):
+        with pytest.raises(ValueError, match="square"):
+            dse_from_matrix(np.ones((3, 4)))
+
+
+def test_spectral_entropy_large_t_does_not_overflow():
+    lam = np.array([1.0, 0.999, 0.5, -0.2])
+    assert spectral_entropy(lam, t=10_000) == pytest.approx(0.0, abs=1e-3)
+    assert np.isfinite(spectral_entropy(lam * 1e300, t=5))
