@@ -121,3 +121,11 @@ def test_spectral_entropy_large_t_does_not_overflow():
     lam = np.array([1.0, 0.999, 0.5, -0.2])
     assert spectral_entropy(lam, t=10_000) == pytest.approx(0.0, abs=1e-3)
     assert np.isfinite(spectral_entropy(lam * 1e300, t=5))
+
+
+def test_dse_curve_equals_pointwise(rng):
+    from dse_repro.measures import dse_curve
+
+    X = rng.normal(size=(100, 4))
+    ts = [1, 2, 7, 50]
+    assert np.allclose(dse_curve(X, 1.5, ts), [dse(X, 1.5, t) for t in ts], atol=1e-12)

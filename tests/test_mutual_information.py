@@ -159,3 +159,13 @@ class TestMINE:
         assert nats == mine_mi(x, y, epochs=5, lr=1e-3, seed=3)
         assert mine_mi(x, y, epochs=5, lr=1e-3, seed=3, bits=True) == pytest.approx(
             nats / np.log(2), rel=1e-6)
+
+
+def test_dsmi_curve_equals_pointwise():
+    from dse_repro.measures import dsmi_curve
+
+    X, y = blobs(40, 3, 4, spread=4.0, std=1.0)
+    ts = [1, 3, 20]
+    assert np.allclose(dsmi_curve(X, y, 2.0, ts), [dsmi(X, y, 2.0, t) for t in ts], atol=1e-12)
+    assert np.allclose(dsmi_curve(X, y, 2.0, ts, reference=True),
+                       [dsmi(X, y, 2.0, t) for t in ts], atol=1e-6)

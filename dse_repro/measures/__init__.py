@@ -11,10 +11,11 @@ from .diffusion import (
     diffusion_eigenvalues,
     diffusion_matrix,
     dse,
+    dse_curve,
     dse_from_matrix,
     spectral_entropy,
 )
-from .dsmi import dsmi
+from .dsmi import dsmi, dsmi_curve
 from .knn import ksg_mi
 from .labels import discretize, spectral_clusters
 from .mine import mine_mi
@@ -23,6 +24,8 @@ from .shannon import cse, csmi
 __all__ = [
     "dse",
     "dsmi",
+    "dse_curve",
+    "dsmi_curve",
     "dse_from_matrix",
     "diffusion_matrix",
     "diffusion_eigenvalues",

@@ -50,6 +50,7 @@ __all__ = [
     "spectral_entropy",
     "dse",
     "dse_from_matrix",
+    "dse_curve",
 ]
 
 _LN2 = np.log(2.0)
@@ -234,6 +235,24 @@ def dse(
         )
     X = _subsample(X, max_n, seed)
     return spectral_entropy(diffusion_eigenvalues(X, sigma, precision=precision), t)
+
+
+def dse_curve(
+    X: Any, sigma: float = 10.0, ts: Any = (1,), *, precision: Precision = "float64"
+) -> np.ndarray:
+    """:func:`dse` at several diffusion times for the cost of one eigensolve.
+
+    Returns:
+        DSE in bits, shape ``(len(ts),)``.
+    """
+    X = check_points(X, "X")
+    sigma = check_positive_real(sigma, "sigma")
+    ts = [ts] if np.isscalar(ts) else list(ts)
+    if not ts:
+        raise ValueError("ts is empty")
+    ts = [check_int(t, "t", minimum=1) for t in ts]
+    lam = diffusion_eigenvalues(X, sigma, precision=_check_precision(precision))
+    return np.array([spectral_entropy(lam, t) for t in ts], dtype=np.float64)
 
 
 def dse_from_matrix(K: Any, t: int = 1, *, atol: float = 1e-8) -> float:

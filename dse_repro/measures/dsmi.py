@@ -37,7 +37,7 @@ from .diffusion import (
 )
 from .labels import class_partition, discretize
 
-__all__ = ["dsmi", "conditional_subsets"]
+__all__ = ["dsmi", "dsmi_curve", "conditional_subsets"]
 
 #: Above this many points the full distance matrix is not kept (8 n^2 bytes) and each
 #: class/subset kernel is built from its own points instead.
@@ -63,10 +63,46 @@ def conditional_subsets(
     return out
 
 
-def _entropy_from_sq(S: np.ndarray, idx: np.ndarray, sigma: float, t: int) -> float:
-    sub = S[np.ix_(idx, idx)]  # a copy, which the eigensolve may overwrite
+def _eigs_from_sq(S: np.ndarray, idx: np.ndarray, sigma: float) -> np.ndarray:
+    """Diffusion eigenvalues of the points ``idx``, from the full squared-distance matrix."""
+    sub = S[np.ix_(idx, idx)]  # a copy, which the kernel build overwrites
     np.fill_diagonal(sub, 0.0)
-    return spectral_entropy(_eigvalsh_inplace(_kernel_from_sq_numpy(sub, sigma)), t)
+    return _eigvalsh_inplace(_kernel_from_sq_numpy(sub, sigma))
+
+
+def _check_ts(t: Any) -> list[int]:
+    ts = [t] if np.isscalar(t) or isinstance(t, bool) else list(t)
+    if not ts:
+        raise ValueError("t is empty")
+    return [check_int(v, "t", minimum=1) for v in ts]
+
+
+def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str) -> list:
+    """Eigenvalues for every class and subset: ``[(eig_class, [eig_subset, ...]), ...]``."""
+    if is_torch(Z):
+        import torch
+
+        from .diffusion import _kernel_torch
+
+        def eigs(idx: np.ndarray) -> np.ndarray:
+            sel = torch.as_tensor(idx, device=Z.device)
+            return _eigvalsh_inplace(_kernel_torch(Z[sel], sigma, getattr(torch, precision)))
+    elif Z.shape[0] <= _FULL_DISTANCE_MAX_N:
+        S = _sq_distances_numpy(Z, np.dtype(precision).type)
+
+        def eigs(idx: np.ndarray) -> np.ndarray:
+            return _eigs_from_sq(S, idx, sigma)
+    else:
+        def eigs(idx: np.ndarray) -> np.ndarray:
+            return _eigs_from_sq(_sq_distances_numpy(Z[idx], np.dtype(precision).type),
+                                 np.arange(idx.size), sigma)
+    return [(eigs(idx), [eigs(s) for s in subsets]) for idx, subsets in plan]
+
+
+def _combine(eig_plan: list, counts: np.ndarray, t: int) -> float:
+    parts = [np.mean([spectral_entropy(e, t) for e in subs]) - spectral_entropy(ec, t)
+             for ec, subs in eig_plan]
+    return float(np.dot(counts / counts.sum(), parts))
 
 
 def dsmi(
@@ -111,9 +147,31 @@ def dsmi(
         >>> dsmi(Z, y, sigma=1.0) > 0.5
         True
     """
+    check_int(t, "t", minimum=1)
+    return float(dsmi_curve(Z, Y, sigma, [t], y_discrete, n_clusters, reference=reference,
+                            n_repeats=n_repeats, seed=seed, precision=precision)[0])
+
+
+def dsmi_curve(
+    Z: Any,
+    Y: Any,
+    sigma: float = 10.0,
+    ts: Any = (1,),
+    y_discrete: bool | None = None,
+    n_clusters: int = 10,
+    *,
+    reference: bool = False,
+    n_repeats: int = 5,
+    seed: int = 0,
+    precision: Precision = "float64",
+) -> np.ndarray:
+    """:func:`dsmi` for several diffusion times at the cost of one: shape ``(len(ts),)``, bits.
+
+    Eigenvalues of every class and subset are computed once and powered for each ``t``.
+    """
     Z = check_points(Z, "Z")
     sigma = check_positive_real(sigma, "sigma")
-    t = check_int(t, "t", minimum=1)
+    ts = _check_ts(ts)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     _check_precision(precision)
     if y_discrete is not None and not isinstance(y_discrete, (bool, np.bool_)):
@@ -121,48 +179,22 @@ def dsmi(
     Y_np = to_numpy(Y) if is_torch(Y) else Y
     labels = discretize(Y_np, y_discrete=y_discrete, n_clusters=n_clusters, seed=seed)
     check_same_length(Z, "Z", labels, "Y")
-    classes, counts = class_partition(labels)
+    _, counts = class_partition(labels)
     plan = conditional_subsets(labels, n_repeats=n_repeats, seed=seed)
 
     if reference:
         from .reference import reference_dse
 
         Zn = to_numpy(Z)
-        parts = []
-        for idx, subsets in plan:
-            h_cond = reference_dse(Zn[idx], sigma=sigma, t=t)
-            h_sub = np.mean([reference_dse(Zn[s], sigma=sigma, t=t) for s in subsets])
-            parts.append(h_sub - h_cond)
-        return float(np.sum(counts / np.sum(counts) * np.array(parts)))
+        out = []
+        for t in ts:
+            parts = []
+            for idx, subsets in plan:
+                h_cond = reference_dse(Zn[idx], sigma=sigma, t=t)
+                h_sub = np.mean([reference_dse(Zn[s], sigma=sigma, t=t) for s in subsets])
+                parts.append(h_sub - h_cond)
+            out.append(np.sum(counts / np.sum(counts) * np.array(parts)))
+        return np.array(out, dtype=np.float64)
 
-    if is_torch(Z):
-        return _dsmi_torch(Z, plan, counts, sigma, t, precision)
-    n = Z.shape[0]
-    if n <= _FULL_DISTANCE_MAX_N:
-        S = _sq_distances_numpy(Z, np.dtype(precision).type)
-        entropy = lambda idx: _entropy_from_sq(S, idx, sigma, t)  # noqa: E731
-    else:
-        entropy = lambda idx: _entropy_from_sq(  # noqa: E731
-            _sq_distances_numpy(Z[idx], np.dtype(precision).type),
-            np.arange(idx.size), sigma, t)
-    parts = []
-    for idx, subsets in plan:
-        h_sub = np.mean([entropy(s) for s in subsets])
-        parts.append(h_sub - entropy(idx))
-    return float(np.dot(counts / counts.sum(), parts))
-
-
-def _dsmi_torch(Z: Any, plan: list, counts: np.ndarray, sigma: float, t: int,
-                precision: str) -> float:
-    """DSMI with every kernel and eigensolve on ``Z``'s torch device."""
-    import torch
-
-    from .diffusion import _kernel_torch
-
-    def entropy(idx: np.ndarray) -> float:
-        sel = torch.as_tensor(idx, device=Z.device)
-        return spectral_entropy(
-            torch.linalg.eigvalsh(_kernel_torch(Z[sel], sigma, getattr(torch, precision))), t)
-
-    parts = [np.mean([entropy(s) for s in subsets]) - entropy(idx) for idx, subsets in plan]
-    return float(np.dot(counts / counts.sum(), parts))
+    eig_plan = _plan_eigenvalues(Z, plan, sigma, precision)
+    return np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)
