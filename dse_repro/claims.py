@@ -1,0 +1,216 @@
+"""The paper's claims, checked against the tidy results of the scale that ran.
+
+Each claim names its figure, a statement, the number behind it and a threshold; its status is
+``held``, ``not held`` or ``not run`` (the results it needs are missing). Later figures add
+their rows to :data:`CLAIMS`.
+
+CLI: ``python -m dse_repro.claims --scale smoke --results results/smoke/fig2.csv ...
+--csv results/smoke/claims.csv --md results/smoke/claims.md``
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+
+Results = dict[str, pd.DataFrame]
+LOG2_3 = float(np.log2(3))
+#: Noise levels up to this count as "low noise" in the corruption claims.
+LOW_NOISE = 0.1
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One checkable statement of the paper."""
+
+    id: str
+    figure: str
+    statement: str
+    threshold: str
+    needs: str  # study whose results it reads
+    check: Callable[[pd.DataFrame], tuple[float, bool]]  # -> (measured value, held?)
+
+
+def _spearman(x: pd.Series, y: pd.Series) -> float:
+    if len(x) < 3 or np.ptp(y) == 0:
+        return float("nan")
+    return float(spearmanr(x, y).statistic)
+
+
+# --- Fig. 2 ------------------------------------------------------------------------------
+def _at_max_t(df: pd.DataFrame, dataset: str, measure: str) -> pd.Series:
+    sub = df[(df["dataset"] == dataset) & (df["measure"] == measure)]
+    return sub[sub["t"] == sub["t"].max()]["value"]
+
+
+def _fig2_three_blobs(df):
+    err = float((_at_max_t(df, "3 blobs", "DSE") - LOG2_3).abs().max())
+    return err, err <= 0.05
+
+
+def _fig2_one_blob(df):
+    v = float(_at_max_t(df, "1 blob", "DSE").max())
+    return v, v < 0.1
+
+
+def _fig2_dsmi_clustered(df):
+    v = float(df[(df["dataset"] == "3 blobs") & (df["measure"] == "DSMI")]["value"].min())
+    return v, v > 0.5
+
+
+def _fig2_dsmi_random(df):
+    v = float(df[(df["dataset"] == "1 blob") & (df["measure"] == "DSMI")]["value"].abs().max())
+    return v, v < 0.1 * LOG2_3
+
+
+# --- Fig. 3A -----------------------------------------------------------------------------
+def _fig3a_spd_rises(df):
+    means = df[df["panel"] == "spd"].groupby(["size", "alpha"])["value"].mean().reset_index()
+    rho = min(_spearman(g["alpha"], g["value"]) for _, g in means.groupby("size"))
+    return rho, rho >= 0.99
+
+
+def _fig3a_spd_identity(df):
+    spd = df[(df["panel"] == "spd") & np.isclose(df["alpha"], 1.0)]
+    err = float((spd["value"] - np.log2(spd["size"])).abs().max())
+    return err, err < 1e-6
+
+
+def _fig3a_dse_rises_with_d(df):
+    sub = df[df["panel"].isin(["uniform", "gaussian"]) & (df["measure"] == "DSE")]
+    means = sub.groupby(["panel", "noise", "intrinsic_dim"])["value"].mean().reset_index()
+    rho = min(_spearman(g["intrinsic_dim"], g["value"]) for _, g in means.groupby(["panel", "noise"]))
+    return rho, rho >= 0.9
+
+
+def _fig3a_cse_saturates(df):
+    sub = df[df["panel"].isin(["uniform", "gaussian"]) & (df["measure"] == "CSE")]
+    err = float((sub["value"] - np.log2(sub["n_points"])).abs().max())
+    return err, err < 0.05
+
+
+# --- Fig. 3B -----------------------------------------------------------------------------
+def _fig3b_means(df, measure, low_noise=True):
+    sub = df[df["measure"] == measure]
+    sub = sub[sub["noise"] <= LOW_NOISE] if low_noise else sub[sub["noise"] == sub["noise"].max()]
+    return sub.groupby(["branches", "noise", "corruption"])["value"].mean().reset_index()
+
+
+def _fig3b_dsmi_falls(df, low_noise=True):
+    means = _fig3b_means(df, "DSMI", low_noise)
+    rho = max(_spearman(g["corruption"], g["value"]) for _, g in means.groupby(["branches", "noise"]))
+    return rho, rho <= -0.9
+
+
+def _fig3b_dsmi_zero(df):
+    means = _fig3b_means(df, "DSMI")
+    v = float(means[np.isclose(means["corruption"], 1.0)]["value"].abs().max())
+    return v, v < 0.05
+
+
+def _fig3b_csmi_flat(df):
+    means = df[df["measure"] == "CSMI"].groupby(
+        ["branches", "noise", "corruption"])["value"].mean().reset_index()
+    ratios = []
+    for _, g in means.groupby(["branches", "noise"]):
+        clean = g[np.isclose(g["corruption"], 0.0)]["value"].iloc[0]
+        full = g[np.isclose(g["corruption"], 1.0)]["value"].iloc[0]
+        ratios.append(full / clean)
+    v = float(min(ratios))
+    return v, v >= 0.5
+
+
+CLAIMS: list[Claim] = [
+    Claim("fig2.dse_three_blobs", "fig2", "DSE of 3 separated blobs tends to log2 3 at large t",
+          "max |DSE - log2 3| at the largest t <= 0.05 bits", "fig2", _fig2_three_blobs),
+    Claim("fig2.dse_one_blob", "fig2", "DSE of 1 blob tends to 0 at large t",
+          "DSE at the largest t < 0.1 bits", "fig2", _fig2_one_blob),
+    Claim("fig2.dsmi_clustered", "fig2", "DSMI is clearly positive for labels that follow the blobs",
+          "min over t of DSMI(3 blobs; blob labels) > 0.5 bits", "fig2", _fig2_dsmi_clustered),
+    Claim("fig2.dsmi_random", "fig2", "DSMI is about 0 for random labels",
+          "max over t of |DSMI(1 blob; random labels)| < 0.1 log2 3 = 0.158 bits", "fig2",
+          _fig2_dsmi_random),
+    Claim("fig3a.spd_rises", "fig3a", "DSE of (1-a)S + aI rises with a toward the identity",
+          "min over sizes of Spearman(a, mean DSE) >= 0.99", "fig3a", _fig3a_spd_rises),
+    Claim("fig3a.spd_identity", "fig3a", "DSE of the identity equals log2 n",
+          "max |DSE(I_n) - log2 n| < 1e-6 bits", "fig3a", _fig3a_spd_identity),
+    Claim("fig3a.dse_rises_with_d", "fig3a", "DSE rises with the intrinsic dimension d",
+          "min over distribution and noise of Spearman(d, mean DSE) >= 0.9", "fig3a",
+          _fig3a_dse_rises_with_d),
+    Claim("fig3a.cse_saturates", "fig3a", "CSE sits at log2 n whatever d (it cannot see structure)",
+          "max |CSE - log2 n| < 0.05 bits", "fig3a", _fig3a_cse_saturates),
+    Claim("fig3b.dsmi_falls", "fig3b", "DSMI falls with label corruption (noise <= 10 %)",
+          "max over k and noise of Spearman(corruption, mean DSMI) <= -0.9", "fig3b",
+          _fig3b_dsmi_falls),
+    Claim("fig3b.dsmi_zero_at_full", "fig3b",
+          "DSMI reaches about 0 at full corruption (noise <= 10 %)",
+          "max over k and noise of |mean DSMI| at corruption 1 < 0.05 bits", "fig3b",
+          _fig3b_dsmi_zero),
+    Claim("fig3b.csmi_flat", "fig3b", "CSMI does not track label corruption",
+          "min over k and noise of CSMI(corruption 1) / CSMI(corruption 0) >= 0.5", "fig3b",
+          _fig3b_csmi_flat),
+    Claim("fig3b.dsmi_falls_high_noise", "fig3b",
+          "DSMI still falls with label corruption at the highest noise level (beyond the paper's "
+          "text; informative)",
+          "max over k of Spearman(corruption, mean DSMI) <= -0.9", "fig3b",
+          lambda df: _fig3b_dsmi_falls(df, low_noise=False)),
+]
+
+
+def evaluate(results: Results, scale: str) -> pd.DataFrame:
+    """One row per claim: ``id, figure, statement, value, threshold, status, scale``."""
+    rows = []
+    for c in CLAIMS:
+        df = results.get(c.needs)
+        if df is None or df.empty:
+            value, status = float("nan"), "not run"
+        else:
+            try:
+                value, held = c.check(df)
+                status = "held" if held and np.isfinite(value) else "not held"
+            except (KeyError, IndexError, ValueError) as err:  # results lack what it needs
+                value, status = float("nan"), f"not run ({type(err).__name__}: {err})"
+        rows.append(dict(id=c.id, figure=c.figure, statement=c.statement, value=value,
+                         threshold=c.threshold, status=status, scale=scale))
+    return pd.DataFrame(rows)
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """The claims table as a Markdown table (``|`` in cells escaped)."""
+    esc = lambda s: str(s).replace("|", "\\|")  # noqa: E731
+    lines = ["| id | figure | statement | value | threshold | status |", "|---|---|---|---|---|---|"]
+    for r in table.itertuples():
+        value = "" if pd.isna(r.value) else f"{r.value:.4g}"
+        lines.append(f"| {r.id} | {r.figure} | {esc(r.statement)} | {value} | "
+                     f"{esc(r.threshold)} | **{r.status}** |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    from dse_repro.studies._runner import write_tidy
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--scale", required=True)
+    ap.add_argument("--results", nargs="*", default=[],
+                    help="tidy study CSVs named <study>.csv")
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--md", required=True)
+    args = ap.parse_args(argv)
+    results = {Path(p).stem: pd.read_csv(p) for p in args.results}
+    table = evaluate(results, args.scale)
+    write_tidy(table, args.csv)
+    md = Path(args.md)
+    md.parent.mkdir(parents=True, exist_ok=True)
+    tmp = md.with_suffix(".md.tmp")
+    tmp.write_text(f"# Claims at scale `{args.scale}`\n\n" + to_markdown(table))
+    tmp.replace(md)
+    print(to_markdown(table))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""Shared figure style and atomic, reproducible saving."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+plt.rcParams.update({
+    "figure.dpi": 110, "savefig.dpi": 150, "font.size": 9, "axes.titlesize": 10,
+    "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 7, "legend.frameon": False,
+})
+
+
+def mean_sd(df: pd.DataFrame, x: str, by: list[str] | None = None) -> pd.DataFrame:
+    """Mean and sd of ``value`` over repeats, per ``x`` (and ``by``); sd is 0 for one repeat."""
+    keys = (by or []) + [x]
+    g = df.groupby(keys, sort=True)["value"].agg(["mean", "std", "count"]).reset_index()
+    g["std"] = g["std"].fillna(0.0)
+    return g
+
+
+def band(ax: Any, x: np.ndarray, mean: np.ndarray, sd: np.ndarray, **kwargs: Any) -> None:
+    """A line with a shaded mean +- sd band."""
+    (line,) = ax.plot(x, mean, **kwargs)
+    ax.fill_between(x, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+
+
+def save(fig: Any, pdf: str | None, png: str | None) -> None:
+    """Write the figure atomically; PDFs carry no creation date so reruns are byte-identical."""
+    for path, kwargs in ((pdf, {"metadata": {"CreationDate": None}}), (png, {})):
+        if not path:
+            continue
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+        try:
+            fig.savefig(tmp, bbox_inches="tight", **kwargs)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    plt.close(fig)
