@@ -19,7 +19,7 @@ rule fig2_job:
         runtime=30,
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.fig2 scale={wildcards.scale} "
-        "+job.dim={wildcards.dim} out={output} "
+        "job.dim={wildcards.dim} out={output} "
         "hydra.run.dir=results/{wildcards.scale}/fig2/dim{wildcards.dim} > {log} 2>&1"
 
 
@@ -40,7 +40,7 @@ rule fig3a_job:
         runtime=60,
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.fig3a scale={wildcards.scale} "
-        "+job.panel={wildcards.panel} out={output} "
+        "job.panel={wildcards.panel} out={output} "
         "hydra.run.dir=results/{wildcards.scale}/fig3a/{wildcards.panel} > {log} 2>&1"
 
 
@@ -61,5 +61,5 @@ rule fig3b_job:
         runtime=60,
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.fig3b scale={wildcards.scale} "
-        "+job.branches={wildcards.branches} out={output} "
+        "job.branches={wildcards.branches} out={output} "
         "hydra.run.dir=results/{wildcards.scale}/fig3b/k{wildcards.branches} > {log} 2>&1"
