@@ -83,6 +83,19 @@ def peak_bytes(n: int, name: str) -> float:
     return out
 
 
+def best_of(methods: dict[str, Callable[[], float]], names: list[str],
+            repeats: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Run ``names`` interleaved ``repeats`` times: (best wall time in s, last value) per name."""
+    best = {m: np.inf for m in names}
+    vals: dict[str, float] = {}
+    for _ in range(repeats):
+        for m in names:
+            t0 = time.perf_counter()
+            vals[m] = methods[m]()
+            best[m] = min(best[m], time.perf_counter() - t0)
+    return best, vals
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000])
@@ -101,14 +114,7 @@ def main() -> None:
     print(f"{'n':>6} " + " ".join(f"{m:>10}" for m in dse_names)
           + "  dse/eig  f32/eig  dse_dsmi/dse  dse_dsmi/f32  |err f32| bits")
     for n in args.sizes:
-        methods = _methods(n)
-        best = {m: np.inf for m in dse_names}
-        vals = {}
-        for _ in range(args.repeats):
-            for m in dse_names:
-                t0 = time.perf_counter()
-                vals[m] = methods[m]()
-                best[m] = min(best[m], time.perf_counter() - t0)
+        best, vals = best_of(_methods(n), dse_names, args.repeats)
         print(f"{n:>6} " + " ".join(f"{best[m]:>9.3f}s" for m in dse_names)
               + f"  {best['dse'] / best['eigvalsh']:>7.2f}  {best['dse_f32'] / best['eigvalsh']:>7.2f}"
               f"  {best['dse_dsmi'] / best['dse']:>12.2f}  {best['dse_dsmi'] / best['dse_f32']:>12.2f}"
@@ -117,14 +123,7 @@ def main() -> None:
 
     n = args.dsmi_n
     names = ["eigvalsh", "dsmi", "dsmi_f32", "dsmi_ref", "dse_dsmi.dsmi"]
-    methods = _methods(n)
-    best = {m: np.inf for m in names}
-    vals = {}
-    for _ in range(args.repeats):
-        for m in names:
-            t0 = time.perf_counter()
-            vals[m] = methods[m]()
-            best[m] = min(best[m], time.perf_counter() - t0)
+    best, vals = best_of(_methods(n), names, args.repeats)
     print(f"\nDSMI, n = {n}, 10 classes: " + ", ".join(f"{m} {best[m]:.3f}s" for m in names))
     print(f"  dsmi/eigvalsh {best['dsmi'] / best['eigvalsh']:.2f}, "
           f"dse_dsmi.dsmi/dsmi {best['dse_dsmi.dsmi'] / best['dsmi']:.2f}x, "

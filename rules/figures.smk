@@ -22,9 +22,9 @@ rule plot:
     input:
         lambda w: f"results/{w.scale}/{FIGURE_STUDY[w.fig]}.csv",
     output:
-        pdf=report("figures/{scale}/{fig}.pdf", caption="../report/{fig}.rst", category="Figures",
+        pdf=report("figures/{scale}/{fig}.pdf", caption="../report/figure.rst", category="Figures",
                    labels={"figure": "{fig}", "format": "pdf"}),
-        png=report("figures/{scale}/{fig}.png", caption="../report/{fig}.rst", category="Figures",
+        png=report("figures/{scale}/{fig}.png", caption="../report/figure.rst", category="Figures",
                    labels={"figure": "{fig}", "format": "png"}),
     log:
         "logs/{scale}/plot/{fig}.log",

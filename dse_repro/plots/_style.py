@@ -51,3 +51,14 @@ def save(fig: Any, pdf: str | None, png: str | None) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
     plt.close(fig)
+
+
+def figure_legend(fig, axes, ncol: int = 6) -> None:
+    """One legend for the whole figure, below the panels (de-duplicated by label)."""
+    seen = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            seen.setdefault(lab, h)
+    fig.legend(list(seen.values()), list(seen.keys()), loc="lower center", ncol=ncol,
+               bbox_to_anchor=(0.5, -0.02), fontsize=8)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))

@@ -4,24 +4,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, band, mean_sd, plt
+from ._style import COLORS, band, figure_legend, mean_sd, plt
 
 LINESTYLES = ["-", "--", "-.", ":"]
 
 
 def plot(df: pd.DataFrame):
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.3))
     spd = df[df["panel"] == "spd"]
     ax = axes[0]
     for i, (size, g) in enumerate(spd.groupby("size")):
         m = mean_sd(g, "alpha")
         band(ax, m["alpha"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
-             color=COLORS[i % len(COLORS)], label=f"n = {int(size)}")
+             color=COLORS[i % len(COLORS)], label=f"size n = {int(size)}")
         ax.axhline(np.log2(size), color=COLORS[i % len(COLORS)], ls=":", lw=0.8)
     ax.set_xlabel(r"$\alpha$ in $(1-\alpha)\,S + \alpha I$")
     ax.set_ylabel("DSE (bits)")
     ax.set_title("DSE of SPD/identity mixture\n(dotted: $\\log_2 n$)")
-    ax.legend()
 
     for ax, panel in zip(axes[1:], ["uniform", "gaussian"]):
         sub = df[df["panel"] == panel]
@@ -41,7 +40,7 @@ def plot(df: pd.DataFrame):
         ax.set_ylabel("entropy (bits)")
         dist = "U[-1, 1]$^d$" if panel == "uniform" else "N(0, $I_d$)"
         ax.set_title(f"{dist} embedded, n = {n}\nDSE (solid) vs CSE (dashed)")
-        ax.legend(ncol=2)
     fig.suptitle("Fig. 3A - DSE tracks structure; CSE saturates at $\\log_2 n$")
-    fig.tight_layout()
+    axes[0].legend(loc="lower right")
+    figure_legend(fig, axes[1:], ncol=4)
     return fig

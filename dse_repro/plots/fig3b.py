@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._style import COLORS, band, mean_sd, plt
+from ._style import COLORS, band, figure_legend, mean_sd, plt
 
 
 def plot(df: pd.DataFrame):
     ks = sorted(df["branches"].unique())
-    fig, axes = plt.subplots(1, len(ks), figsize=(4 * len(ks), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(ks), figsize=(4 * len(ks), 4.2), squeeze=False)
     for ax, k in zip(axes[0], ks):
         sub = df[df["branches"] == k]
         for j, (noise, g) in enumerate(sub.groupby("noise")):
@@ -20,7 +20,7 @@ def plot(df: pd.DataFrame):
         ax.set_xlabel("label corruption ratio")
         ax.set_ylabel("mutual information (bits)")
         ax.set_title(f"tree with {k} branches (n = {int(sub['n_points'].iloc[0])})")
-        ax.legend(ncol=2)
-    fig.suptitle("Fig. 3B - DSMI falls with label corruption; CSMI does not track it")
-    fig.tight_layout()
+    fig.suptitle("Fig. 3B - DSMI (solid) falls with label corruption; "
+                 "CSMI (dashed, binned) is dominated by binning")
+    figure_legend(fig, axes[0])
     return fig

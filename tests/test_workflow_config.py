@@ -1,0 +1,119 @@
+"""Config composition, grids, job expansion and the toy-data generators."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dse_repro.config import compose_config, grid
+from dse_repro.simulate import (
+    add_uniform_noise,
+    corrupt_labels,
+    embedded_manifold,
+    gaussian_blobs,
+    random_spd,
+    random_tree,
+)
+from dse_repro.studies._runner import rng_for, write_tidy
+from dse_repro.workflow import STUDIES, job_slices, study_job_outputs
+
+
+@pytest.mark.parametrize("scale", ["smoke", "laptop", "paper"])
+def test_every_scale_composes_and_expands(scale):
+    cfg = compose_config(scale)
+    assert cfg.scale == scale
+    for study in STUDIES:
+        outs = study_job_outputs(cfg, scale, study)
+        assert outs and all(o.startswith(f"results/{scale}/{study}/") for o in outs)
+
+
+def test_paper_scale_has_paper_settings():
+    s = compose_config("paper").studies
+    assert s.fig2.n_points == 3000 and list(s.fig2.dims) == [2, 3]
+    assert max(grid(s.fig2.t_grid)) == 999
+    assert list(s.fig3a.spd.sizes) == [64, 128, 256, 512, 1024, 2048]
+    assert len(grid(s.fig3a.spd.alpha_grid)) == 20
+    assert len(grid(s.fig3a.manifold.intrinsic_dim_grid)) == 20
+    assert s.fig3a.manifold.n_points == 500 and s.fig3a.manifold.ambient_dim == 2048
+    assert list(s.fig3b.branches) == [2, 5, 10] and s.fig3b.branch_length == 100
+    assert len(grid(s.fig3b.corruption_grid)) == 20
+    assert list(s.fig3b.noise_levels) == [0.01, 0.1, 0.5]
+
+
+def test_smoke_is_smaller_than_laptop():
+    smoke, laptop = compose_config("smoke").studies, compose_config("laptop").studies
+    assert smoke.fig2.n_points < laptop.fig2.n_points
+    assert not compose_config("smoke").progress
+
+
+def test_overrides_reach_the_config():
+    cfg = compose_config("smoke", ["studies.fig2.dims=[2]"])
+    assert job_slices(cfg, "fig2") == ["dim2"]
+
+
+def test_grid_forms():
+    assert grid([1, 2]) == [1, 2]
+    assert grid({"start": 0, "stop": 1, "num": 3}) == [0.0, 0.5, 1.0]
+    assert grid({"start": 1, "stop": 100, "num": 3, "log": True, "integer": True}) == [1, 10, 100]
+    with pytest.raises(TypeError):
+        grid(3)
+
+
+def test_bad_scale():
+    with pytest.raises(ValueError, match="scale"):
+        compose_config("huge")
+
+
+def test_rng_for_is_stable_and_distinct():
+    a = rng_for(0, "fig2", 2).random(3)
+    assert np.array_equal(a, rng_for(0, "fig2", 2).random(3))
+    assert not np.array_equal(a, rng_for(0, "fig2", 3).random(3))
+    assert not np.array_equal(a, rng_for(1, "fig2", 2).random(3))
+
+
+def test_noise_does_not_accumulate():
+    X = embedded_manifold(50, 3, 10, "uniform", 0)
+    low = add_uniform_noise(X, 0.01, np.random.default_rng(1))
+    high = add_uniform_noise(X, 0.5, np.random.default_rng(1))
+    # Same draw, different level: the noise scales linearly from the *clean* data.
+    assert np.allclose((high - X), 50 * (low - X))
+    assert np.abs(low - X).max() <= 0.01 * np.abs(X).max() + 1e-12
+
+
+def test_generators_are_seeded():
+    assert np.array_equal(random_tree(3, 10, 5, 7)[0], random_tree(3, 10, 5, 7)[0])
+    assert np.array_equal(gaussian_blobs(30, 3, 2, 4)[0], gaussian_blobs(30, 3, 2, 4)[0])
+    assert np.array_equal(random_spd(8, 1), random_spd(8, 1))
+
+
+def test_tree_shapes_and_labels():
+    X, y = random_tree(4, 25, 20, 0)
+    assert X.shape == (100, 20) and np.array_equal(np.bincount(y), [25] * 4)
+
+
+def test_spd_is_positive_definite_with_mean_eigenvalue_one():
+    lam = np.linalg.eigvalsh(random_spd(16, 0))
+    assert lam.min() > 0 and lam.mean() == pytest.approx(1.0)
+
+
+def test_blobs_on_circle_are_separated():
+    X, y = gaussian_blobs(300, 3, 2, 0, center_radius=10.0)
+    centers = np.array([X[y == k].mean(0) for k in range(3)])
+    d = np.linalg.norm(centers[:, None] - centers[None], axis=-1)
+    assert d[np.triu_indices(3, 1)].min() > 15
+
+
+def test_corrupt_labels_ratio():
+    y = np.repeat(np.arange(4), 50)
+    assert np.array_equal(corrupt_labels(y, 0.0, 0), y)
+    changed = (corrupt_labels(y, 0.5, 0) != y).mean()
+    assert 0.25 < changed <= 0.5  # half are redrawn; a quarter of those keep their label
+    with pytest.raises(ValueError):
+        corrupt_labels(y, 1.5, 0)
+
+
+def test_write_tidy_is_atomic_and_leaves_no_temp(tmp_path):
+    out = tmp_path / "a" / "r.csv"
+    write_tidy(pd.DataFrame({"x": [1.0 / 3]}), out)
+    assert out.read_text() == "x\n0.333333333333\n"
+    assert [p.name for p in out.parent.iterdir()] == ["r.csv"]
