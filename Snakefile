@@ -14,6 +14,7 @@ min_version("8.0")
 
 include: "rules/common.smk"
 include: "rules/toys.smk"
+include: "rules/mi_compare.smk"
 include: "rules/figures.smk"
 include: "rules/report.smk"
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 #: Studies with a Snakemake rule, in DAG order.
-STUDIES = ("fig2", "fig3a", "fig3b")
+STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare")
 #: Figure -> the study whose results it plots.
-FIGURE_STUDY = {"fig2": "fig2", "fig3a": "fig3a", "fig3b": "fig3b"}
+FIGURE_STUDY = {"fig2": "fig2", "fig3a": "fig3a", "fig3b": "fig3b", "fig4": "mi_compare",
+                "fig5": "mi_compare"}
 
 
 def job_slices(cfg: DictConfig, study: str) -> list[str]:
@@ -21,9 +22,33 @@ def job_slices(cfg: DictConfig, study: str) -> list[str]:
         return [str(p) for p in s.panels]
     if study == "fig3b":
         return [f"k{int(k)}" for k in s.branches]
+    if study == "mi_compare":
+        return [f"{sweep}/d{int(d)}/{est}" for sweep in s.sweeps for d in s.sweeps[sweep].dims
+                for est in s.estimators]
     raise KeyError(f"unknown study {study!r}; known: {STUDIES}")
 
 
 def study_job_outputs(cfg: DictConfig, scale: str, study: str) -> list[str]:
     """``results/<scale>/<study>/<slice>/results.csv`` for every job of ``study``."""
     return [f"results/{scale}/{study}/{s}/results.csv" for s in job_slices(cfg, study)]
+
+
+def mi_job_resources(cfg: DictConfig, sweep: str, dim: int, estimator: str) -> dict[str, int]:
+    """Memory (MB), runtime (min) and threads one mi_compare job needs, from its size.
+
+    Memory: the data in float64 plus two working copies (NPEET/MINE/CSMI hold all of X; DSMI
+    streams it above its ``stream_above_dim`` and keeps only n x n matrices), plus n x n
+    matrices. Runtime: a generous bound scaled from timings on 2 CPU cores (n = 5000,
+    d = 20 000: DSMI ~1 min; NPEET ~30 min; MINE ~30 min per call).
+    """
+    s = cfg.studies.mi_compare
+    n = int(s.n_points)
+    fn = s.estimators[estimator].fn
+    streams = "stream_above_dim" in fn and dim > int(fn.stream_above_dim)
+    data_bytes = 0 if streams else 3 * 8 * n * dim
+    mem_mb = int((data_bytes + 6 * 8 * n * n) / 2**20) + 1000
+    calls = (1 if sweep == "runtime" else int(s.repeats) * len(s.noise_levels)) * (
+        int(s.sweeps.corruption.ratio_grid.num) if sweep == "corruption" else 1)
+    per_call_min = 2 + (n / 5000) ** 2 * (dim / 20_000) * (2 if estimator == "dsmi" else 40)
+    return {"mem_mb": mem_mb, "runtime": int(calls * per_call_min) + 5,
+            "threads": 2 if dim >= 10_000 else 1}

@@ -1,6 +1,6 @@
 # Shared helpers: the scale, the study grids (from conf/ via Hydra compose), conf inputs.
 from dse_repro.config import SCALES, compose_config
-from dse_repro.workflow import FIGURE_STUDY, STUDIES, study_job_outputs
+from dse_repro.workflow import FIGURE_STUDY, STUDIES, mi_job_resources, study_job_outputs
 
 SCALE = config.get("scale", "laptop")
 if SCALE not in SCALES:

@@ -169,3 +169,17 @@ def test_dsmi_curve_equals_pointwise():
     assert np.allclose(dsmi_curve(X, y, 2.0, ts), [dsmi(X, y, 2.0, t) for t in ts], atol=1e-12)
     assert np.allclose(dsmi_curve(X, y, 2.0, ts, reference=True),
                        [dsmi(X, y, 2.0, t) for t in ts], atol=1e-6)
+
+
+def test_dsmi_from_blockwise_distances_matches_points():
+    from dse_repro.measures import squared_distances
+
+    X, y = blobs(60, 3, 30, spread=5.0, std=1.0)
+    blocks = (X[:, i:i + 7] for i in range(0, 30, 7))
+    S = squared_distances(blocks)
+    assert np.allclose(S, squared_distances(X), atol=1e-9)
+    assert dsmi(S, y, 4.0, precomputed=True) == pytest.approx(dsmi(X, y, 4.0), abs=1e-9)
+    S32 = squared_distances((X[:, i:i + 7] for i in range(0, 30, 7)), precision="float32")
+    assert abs(dsmi(S32, y, 4.0, precomputed=True, precision="float32") - dsmi(X, y, 4.0)) < 1e-3
+    with pytest.raises(ValueError, match="square"):
+        dsmi(X, y, precomputed=True)

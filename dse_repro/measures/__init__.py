@@ -14,6 +14,7 @@ from .diffusion import (
     dse_curve,
     dse_from_matrix,
     spectral_entropy,
+    squared_distances,
 )
 from .dsmi import dsmi, dsmi_curve
 from .knn import ksg_mi
@@ -30,6 +31,7 @@ __all__ = [
     "diffusion_matrix",
     "diffusion_eigenvalues",
     "spectral_entropy",
+    "squared_distances",
     "cse",
     "csmi",
     "ksg_mi",

@@ -7,18 +7,19 @@ traceback from deep inside LAPACK, scikit-learn or NPEET.
 from __future__ import annotations
 
 import numbers
+import sys
 from typing import Any
 
 import numpy as np
 
-try:  # torch is a hard dependency of the project, but the library works without it.
-    import torch
-except ImportError:  # pragma: no cover - exercised only in torch-less installs
-    torch = None  # type: ignore[assignment]
-
 
 def is_torch(x: Any) -> bool:
-    """True if ``x`` is a ``torch.Tensor``."""
+    """True if ``x`` is a ``torch.Tensor``.
+
+    torch is not imported for this (a tensor can only exist once torch is imported), so the
+    numpy-only paths of the library start without torch's ~2 s import.
+    """
+    torch = sys.modules.get("torch")
     return torch is not None and isinstance(x, torch.Tensor)
 
 
@@ -52,6 +53,8 @@ def check_numeric_array(x: Any, name: str, *, allow_bool: bool = True) -> Any:
 
 
 def _torch_is_intlike(x: Any) -> bool:
+    import torch
+
     return x.dtype in (torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8,
                        torch.bool)
 
@@ -59,6 +62,8 @@ def _torch_is_intlike(x: Any) -> bool:
 def check_finite(x: Any, name: str) -> None:
     """Raise ``ValueError`` if ``x`` holds NaN or infinity."""
     if is_torch(x):
+        import torch
+
         ok = bool(torch.isfinite(x).all()) if x.is_floating_point() else True
     else:
         ok = bool(np.isfinite(x).all()) if np.issubdtype(x.dtype, np.floating) else True

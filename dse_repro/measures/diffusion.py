@@ -51,6 +51,7 @@ __all__ = [
     "dse",
     "dse_from_matrix",
     "dse_curve",
+    "squared_distances",
 ]
 
 _LN2 = np.log(2.0)
@@ -78,6 +79,47 @@ def _sq_distances_numpy(X: np.ndarray, dtype: type) -> np.ndarray:
     np.maximum(S, 0.0, out=S)
     np.fill_diagonal(S, 0.0)
     return S
+
+
+def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray:
+    """Squared Euclidean distances between the rows of a point cloud, shape ``(n, n)``.
+
+    Args:
+        X: an array of shape ``(n, D)``, or an iterable of column blocks ``(n, D_i)`` whose
+            horizontal concatenation is the point cloud -- for dimensions too large to hold in
+            memory (e.g. n = 5000, D = 500 000). Blocks are centred column-wise and accumulated
+            into one Gram matrix with BLAS, so memory stays at one block plus two ``n x n``
+            matrices.
+        precision: ``"float64"`` or ``"float32"`` accumulation.
+
+    Returns:
+        ``S`` with ``S[i, j] = ||x_i - x_j||^2`` (zero diagonal, no negative entries), numpy,
+        in ``precision``; pass it to :func:`dsmi` with ``precomputed=True``.
+    """
+    dtype = np.dtype(_check_precision(precision)).type
+    if isinstance(X, np.ndarray) or is_torch(X):
+        return _sq_distances_numpy(to_numpy(check_points(X, "X")), dtype)
+    gram = sq = None
+    n_blocks = 0
+    for i, block in enumerate(X):
+        block = to_numpy(check_points(block, f"X block {i}"))
+        Bc = np.ascontiguousarray(block - block.mean(axis=0, keepdims=True), dtype=dtype)
+        if gram is None:
+            gram = np.zeros((Bc.shape[0], Bc.shape[0]), dtype=dtype)
+            sq = np.zeros(Bc.shape[0], dtype=dtype)
+        elif Bc.shape[0] != gram.shape[0]:
+            raise ValueError(f"X block {i} has {Bc.shape[0]} rows, expected {gram.shape[0]}")
+        gram += Bc @ Bc.T
+        sq += np.einsum("ij,ij->i", Bc, Bc)
+        n_blocks += 1
+    if gram is None:
+        raise ValueError("X is an empty iterable of blocks")
+    gram *= -2.0
+    gram += sq[:, None]
+    gram += sq[None, :]
+    np.maximum(gram, 0.0, out=gram)
+    np.fill_diagonal(gram, 0.0)
+    return gram
 
 
 def _kernel_from_sq_numpy(S: np.ndarray, sigma: float) -> np.ndarray:

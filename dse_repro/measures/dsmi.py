@@ -117,6 +117,7 @@ def dsmi(
     n_repeats: int = 5,
     seed: int = 0,
     precision: Precision = "float64",
+    precomputed: bool = False,
 ) -> float:
     """Diffusion Spectral Mutual Information ``I_D(Z; Y)`` in **bits**.
 
@@ -135,6 +136,8 @@ def dsmi(
         n_repeats: random subsets per class in the bias correction (paper: 5).
         seed: seed of the subsets and of the spectral clustering (paper: 0).
         precision: ``"float64"`` or ``"float32"`` eigensolves (see :func:`dse`).
+        precomputed: ``Z`` is not points but their ``(n, n)`` squared Euclidean distances, e.g.
+            from :func:`squared_distances` over column blocks of a very wide ``Z``.
 
     Returns:
         DSMI in bits; close to 0 for ``Y`` independent of ``Z``, at most about ``H(Y)``.
@@ -149,7 +152,8 @@ def dsmi(
     """
     check_int(t, "t", minimum=1)
     return float(dsmi_curve(Z, Y, sigma, [t], y_discrete, n_clusters, reference=reference,
-                            n_repeats=n_repeats, seed=seed, precision=precision)[0])
+                            n_repeats=n_repeats, seed=seed, precision=precision,
+                            precomputed=precomputed)[0])
 
 
 def dsmi_curve(
@@ -164,12 +168,19 @@ def dsmi_curve(
     n_repeats: int = 5,
     seed: int = 0,
     precision: Precision = "float64",
+    precomputed: bool = False,
 ) -> np.ndarray:
     """:func:`dsmi` for several diffusion times at the cost of one: shape ``(len(ts),)``, bits.
 
     Eigenvalues of every class and subset are computed once and powered for each ``t``.
     """
     Z = check_points(Z, "Z")
+    if precomputed:
+        if Z.shape[0] != Z.shape[1]:
+            raise ValueError(f"Z with precomputed=True must be a square (n, n) matrix of squared "
+                             f"distances, got shape {tuple(Z.shape)}")
+        if reference:
+            raise ValueError("reference=True needs the points, not precomputed distances")
     sigma = check_positive_real(sigma, "sigma")
     ts = _check_ts(ts)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
@@ -196,5 +207,13 @@ def dsmi_curve(
             out.append(np.sum(counts / np.sum(counts) * np.array(parts)))
         return np.array(out, dtype=np.float64)
 
-    eig_plan = _plan_eigenvalues(Z, plan, sigma, precision)
+    if precomputed:
+        S = to_numpy(Z).astype(np.dtype(precision).type, copy=False)
+
+        def eigs(idx: np.ndarray) -> np.ndarray:
+            return _eigs_from_sq(S, idx, sigma)
+
+        eig_plan = [(eigs(idx), [eigs(s) for s in subsets]) for idx, subsets in plan]
+    else:
+        eig_plan = _plan_eigenvalues(Z, plan, sigma, precision)
     return np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)

@@ -29,9 +29,21 @@ def mean_sd(df: pd.DataFrame, x: str, by: list[str] | None = None) -> pd.DataFra
 
 
 def band(ax: Any, x: np.ndarray, mean: np.ndarray, sd: np.ndarray, **kwargs: Any) -> None:
-    """A line with a shaded mean +- sd band."""
+    """A line with a shaded mean +- sd band (on a log y axis the band is clipped at mean / 10
+    rather than running to zero)."""
     (line,) = ax.plot(x, mean, **kwargs)
-    ax.fill_between(x, mean - sd, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+    lower = mean - sd
+    if ax.get_yscale() == "log":
+        lower = np.maximum(lower, mean / 10)
+    ax.fill_between(x, lower, mean + sd, color=line.get_color(), alpha=0.2, linewidth=0)
+
+
+def log_x(ax: Any) -> None:
+    """Log x axis with labels on the decades only."""
+    from matplotlib.ticker import NullFormatter
+
+    ax.set_xscale("log")
+    ax.xaxis.set_minor_formatter(NullFormatter())
 
 
 def save(fig: Any, pdf: str | None, png: str | None) -> None:

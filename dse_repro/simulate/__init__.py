@@ -11,6 +11,7 @@ from .toys import (
     random_spd,
     random_tree,
 )
+from .wide_blobs import WideBlobs
 
 __all__ = [
     "gaussian_blobs",
@@ -19,4 +20,5 @@ __all__ = [
     "random_spd",
     "add_uniform_noise",
     "corrupt_labels",
+    "WideBlobs",
 ]

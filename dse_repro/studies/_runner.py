@@ -5,7 +5,6 @@ import logging
 import os
 import tempfile
 import time
-import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -14,15 +13,9 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.config import conf_dir
+from dse_repro.studies._seeding import rng_for  # noqa: F401  (re-exported)
 
 log = logging.getLogger("dse_repro")
-
-
-def rng_for(seed: int, *keys: Any) -> np.random.Generator:
-    """An independent generator for ``(seed, *keys)``; stable across processes and platforms
-    (strings are hashed with CRC32, not Python's salted ``hash``)."""
-    ints = [int(seed)] + [zlib.crc32(str(k).encode()) for k in keys]
-    return np.random.default_rng(np.random.SeedSequence(ints))
 
 
 def job_values(cfg: DictConfig, key: str, default: Iterable) -> list:
