@@ -15,6 +15,7 @@ min_version("8.0")
 include: "rules/common.smk"
 include: "rules/toys.smk"
 include: "rules/mi_compare.smk"
+include: "rules/mi_groundtruth.smk"
 include: "rules/figures.smk"
 include: "rules/report.smk"
 

@@ -7,10 +7,14 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 #: Studies with a Snakemake rule, in DAG order.
-STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare")
-#: Figure -> the study whose results it plots.
+STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth")
+#: Collected tables: each study's results, plus the wall-time tables of timed studies (kept
+#: apart because timings differ between runs while results are byte-identical).
+TIMED = ("mi_compare",)
+COLLECTED = STUDIES + tuple(f"{s}_timings" for s in TIMED)
+#: Figure -> the collected table it plots.
 FIGURE_STUDY = {"fig2": "fig2", "fig3a": "fig3a", "fig3b": "fig3b", "fig4": "mi_compare",
-                "fig5": "mi_compare"}
+                "fig5": "mi_compare_timings", "figS1": "mi_groundtruth"}
 
 
 def job_slices(cfg: DictConfig, study: str) -> list[str]:
@@ -25,12 +29,18 @@ def job_slices(cfg: DictConfig, study: str) -> list[str]:
     if study == "mi_compare":
         return [f"{sweep}/d{int(d)}/{est}" for sweep in s.sweeps for d in s.sweeps[sweep].dims
                 for est in s.estimators]
+    if study == "mi_groundtruth":
+        return [f"{fam}/{est}" for fam in s.families for est in s.estimators]
     raise KeyError(f"unknown study {study!r}; known: {STUDIES}")
 
 
 def study_job_outputs(cfg: DictConfig, scale: str, study: str) -> list[str]:
-    """``results/<scale>/<study>/<slice>/results.csv`` for every job of ``study``."""
-    return [f"results/{scale}/{study}/{s}/results.csv" for s in job_slices(cfg, study)]
+    """``results/<scale>/<study>/<slice>/results.csv`` for every job of ``study``
+    (``timings.csv`` for ``<study>_timings``)."""
+    name = "results.csv"
+    if study.endswith("_timings"):
+        study, name = study[: -len("_timings")], "timings.csv"
+    return [f"results/{scale}/{study}/{s}/{name}" for s in job_slices(cfg, study)]
 
 
 def mi_job_resources(cfg: DictConfig, sweep: str, dim: int, estimator: str) -> dict[str, int]:

@@ -1,6 +1,6 @@
 # Shared helpers: the scale, the study grids (from conf/ via Hydra compose), conf inputs.
 from dse_repro.config import SCALES, compose_config
-from dse_repro.workflow import FIGURE_STUDY, STUDIES, mi_job_resources, study_job_outputs
+from dse_repro.workflow import COLLECTED, FIGURE_STUDY, mi_job_resources, study_job_outputs
 
 SCALE = config.get("scale", "laptop")
 if SCALE not in SCALES:
@@ -9,7 +9,7 @@ if SCALE not in SCALES:
 
 wildcard_constraints:
     scale="|".join(SCALES),
-    study="|".join(STUDIES),
+    study="|".join(COLLECTED),
     fig="|".join(FIGURE_STUDY),
 
 
@@ -25,4 +25,5 @@ def conf_inputs(study):
 
 def all_targets(scale):
     figs = expand("figures/{scale}/{fig}.{ext}", scale=scale, fig=FIGURE_STUDY, ext=["pdf", "png"])
-    return figs + [f"results/{scale}/claims.csv", f"results/{scale}/claims.md"]
+    return figs + [f"results/{scale}/claims.csv", f"results/{scale}/claims.md",
+                   f"results/{scale}/mi_groundtruth_summary.csv"]

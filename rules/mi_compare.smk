@@ -10,7 +10,8 @@ rule mi_compare_job:
     input:
         conf_inputs("mi_compare"),
     output:
-        "results/{scale}/mi_compare/{sweep}/d{dim}/{estimator}/results.csv",
+        results="results/{scale}/mi_compare/{sweep}/d{dim}/{estimator}/results.csv",
+        timings="results/{scale}/mi_compare/{sweep}/d{dim}/{estimator}/timings.csv",
     log:
         "logs/{scale}/mi_compare/{sweep}/d{dim}/{estimator}.log",
     benchmark:
@@ -26,6 +27,6 @@ rule mi_compare_job:
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.mi_compare "
         "scale={wildcards.scale} job.sweep={wildcards.sweep} job.dim={wildcards.dim} "
-        "job.estimator={wildcards.estimator} out={output} "
+        "job.estimator={wildcards.estimator} out={output.results} timings_out={output.timings} "
         "hydra.run.dir=results/{wildcards.scale}/mi_compare/{wildcards.sweep}/d{wildcards.dim}/{wildcards.estimator} "
         "> {log} 2>&1"

@@ -3,7 +3,7 @@
 
 rule claims:
     input:
-        lambda w: expand("results/{scale}/{study}.csv", scale=w.scale, study=STUDIES),
+        lambda w: expand("results/{scale}/{study}.csv", scale=w.scale, study=COLLECTED),
     output:
         csv=report("results/{scale}/claims.csv", caption="../report/claims.rst",
                    category="Claims"),
