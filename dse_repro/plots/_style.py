@@ -14,6 +14,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+#: One colour per estimator across Figs. 4, 5 and S1.
+ESTIMATOR_ORDER = ("dsmi", "csmi_5", "csmi_10", "csmi_100", "npeet_mi", "npeet_micd", "mine")
+
+
+def estimator_color(name: str, fallback: int = 0) -> str:
+    """The estimator's colour in every figure (unknown estimators take the next free one)."""
+    i = ESTIMATOR_ORDER.index(name) if name in ESTIMATOR_ORDER else len(ESTIMATOR_ORDER) + fallback
+    return COLORS[i % len(COLORS)]
 plt.rcParams.update({
     "figure.dpi": 110, "savefig.dpi": 150, "font.size": 9, "axes.titlesize": 10,
     "axes.grid": True, "grid.alpha": 0.3, "legend.fontsize": 7, "legend.frameon": False,

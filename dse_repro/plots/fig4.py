@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, band, figure_legend, log_x, mean_sd, plt
+from ._style import estimator_color, band, figure_legend, log_x, mean_sd, plt
 
 LINESTYLES = ["-", "--", ":", "-."]
 
@@ -19,7 +19,7 @@ def _draw(ax, df: pd.DataFrame, x: str, estimators: list[str], noises: list[floa
             m = mean_sd(g, x)
             label = f"{g['label'].iloc[0]}" if j == 0 else None
             band(ax, m[x].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
-                 color=COLORS[i % len(COLORS)], ls=LINESTYLES[j % 4], label=label, marker=".",
+                 color=estimator_color(est, i), ls=LINESTYLES[j % 4], label=label, marker=".",
                  ms=3)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._style import COLORS, band, figure_legend, log_x, mean_sd, plt
+from ._style import estimator_color, band, figure_legend, log_x, mean_sd, plt
 
 
 def plot(df: pd.DataFrame):
@@ -16,7 +16,7 @@ def plot(df: pd.DataFrame):
         g = timed[timed["estimator"] == est]
         m = mean_sd(g, "dim")
         band(ax, m["dim"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
-             color=COLORS[i % len(COLORS)], marker="o", ms=3, label=g["label"].iloc[0])
+             color=estimator_color(est, i), marker="o", ms=3, label=g["label"].iloc[0])
     log_x(ax)
     ax.set_xlabel("dimension d")
     ax.set_ylabel("wall time per estimate (s)")

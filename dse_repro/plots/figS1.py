@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, band, figure_legend, plt
+from ._style import estimator_color, band, figure_legend, plt
 
 
 def plot(df: pd.DataFrame):
@@ -18,7 +18,7 @@ def plot(df: pd.DataFrame):
             g = sub[sub["estimator"] == est]
             m = g.groupby("true_mi")["value"].agg(["mean", "std"]).reset_index().fillna(0.0)
             band(ax, m["true_mi"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
-                 color=COLORS[i % len(COLORS)], marker="o", ms=3, label=g["label"].iloc[0])
+                 color=estimator_color(est, i), marker="o", ms=3, label=g["label"].iloc[0])
         top = float(sub["true_mi"].max())
         ax.plot([0, top], [0, top], color="k", ls=":", lw=1, label="estimate = truth")
         ax.set_xlabel("true Shannon MI (bits)")
