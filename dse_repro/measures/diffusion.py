@@ -71,14 +71,18 @@ def _sq_distances_numpy(X: np.ndarray, dtype: type) -> np.ndarray:
     """Squared Euclidean distances of the rows of ``X`` (shape (n, D)) -> (n, n), ``dtype``."""
     Xc = X - X.mean(axis=0, keepdims=True)
     Xc = np.ascontiguousarray(Xc, dtype=dtype)
-    sq = np.einsum("ij,ij->i", Xc, Xc)
-    S = Xc @ Xc.T  # the only n x n allocation
-    S *= -2.0
-    S += sq[:, None]
-    S += sq[None, :]
-    np.maximum(S, 0.0, out=S)
-    np.fill_diagonal(S, 0.0)
-    return S
+    return _gram_to_sq_distances(Xc @ Xc.T, np.einsum("ij,ij->i", Xc, Xc))
+
+
+def _gram_to_sq_distances(gram: np.ndarray, sq: np.ndarray) -> np.ndarray:
+    """``||x_i||^2 + ||x_j||^2 - 2 <x_i, x_j>`` in place in ``gram`` (the only n x n matrix),
+    clamped at 0 with an exact zero diagonal."""
+    gram *= -2.0
+    gram += sq[:, None]
+    gram += sq[None, :]
+    np.maximum(gram, 0.0, out=gram)
+    np.fill_diagonal(gram, 0.0)
+    return gram
 
 
 def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray:
@@ -100,7 +104,6 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
     if isinstance(X, np.ndarray) or is_torch(X):
         return _sq_distances_numpy(to_numpy(check_points(X, "X")), dtype)
     gram = sq = None
-    n_blocks = 0
     for i, block in enumerate(X):
         block = to_numpy(check_points(block, f"X block {i}"))
         Bc = np.ascontiguousarray(block - block.mean(axis=0, keepdims=True), dtype=dtype)
@@ -111,15 +114,9 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
             raise ValueError(f"X block {i} has {Bc.shape[0]} rows, expected {gram.shape[0]}")
         gram += Bc @ Bc.T
         sq += np.einsum("ij,ij->i", Bc, Bc)
-        n_blocks += 1
     if gram is None:
         raise ValueError("X is an empty iterable of blocks")
-    gram *= -2.0
-    gram += sq[:, None]
-    gram += sq[None, :]
-    np.maximum(gram, 0.0, out=gram)
-    np.fill_diagonal(gram, 0.0)
-    return gram
+    return _gram_to_sq_distances(gram, sq)
 
 
 def _kernel_from_sq_numpy(S: np.ndarray, sigma: float) -> np.ndarray:

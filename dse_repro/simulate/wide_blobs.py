@@ -17,7 +17,7 @@ from typing import Iterator
 
 import numpy as np
 
-from dse_repro.studies._seeding import rng_for
+from dse_repro.seeding import rng_for
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.config import conf_dir
-from dse_repro.studies._seeding import rng_for  # noqa: F401  (re-exported)
+from dse_repro.seeding import rng_for  # noqa: F401  (re-exported)
 
 log = logging.getLogger("dse_repro")
 
