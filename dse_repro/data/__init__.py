@@ -1,0 +1,21 @@
+"""Image data sets for the training studies, all offline.
+
+* ``digits``: scikit-learn's bundled 8x8 digits (always available), seeded stratified split.
+* ``fashion_mnist``: Debian's ``dataset-fashion-mnist`` (IDX files in
+  ``/usr/share/datasets/fashion-mnist``) or ``<data_root>/FashionMNIST/raw``.
+* ``mnist``, ``cifar10``, ``stl10``: torchvision layouts under ``data_root``; never downloaded.
+
+A missing data set raises :class:`DatasetNotFoundError` naming the data set, the path looked in
+and how to put it there.
+"""
+from .datasets import (
+    DATASETS,
+    DatasetNotFoundError,
+    ImageData,
+    available,
+    load_dataset,
+    random_labels,
+)
+
+__all__ = ["DATASETS", "DatasetNotFoundError", "ImageData", "available", "load_dataset",
+           "random_labels"]

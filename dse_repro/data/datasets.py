@@ -1,0 +1,193 @@
+"""Loaders returning :class:`ImageData`: float tensors in [0, 1], shape ``(n, C, H, W)``."""
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from dse_repro.seeding import rng_for
+
+#: Where Debian's dataset-fashion-mnist package puts its IDX files.
+DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
+
+
+class DatasetNotFoundError(FileNotFoundError):
+    """A data set is not on disk; the message says where it was looked for and how to add it."""
+
+
+@dataclass
+class ImageData:
+    """A labelled train/validation image set.
+
+    Attributes:
+        x_train, x_val: float32 tensors ``(n, C, H, W)`` with values in [0, 1].
+        y_train, y_val: int64 tensors ``(n,)``.
+    """
+
+    name: str
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_val: torch.Tensor
+    y_val: torch.Tensor
+    num_classes: int
+    source: str
+
+    @property
+    def in_chans(self) -> int:
+        return int(self.x_train.shape[1])
+
+    def subset(self, n_train: int | None, n_val: int | None, seed: int = 0) -> "ImageData":
+        """A seeded, class-stratified subset (``None`` keeps a split whole)."""
+        return ImageData(self.name, *_stratified(self.x_train, self.y_train, n_train, seed, "train"),
+                         *_stratified(self.x_val, self.y_val, n_val, seed, "val"),
+                         self.num_classes, self.source)
+
+
+def _stratified(x: torch.Tensor, y: torch.Tensor, n: int | None, seed: int, key: str
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+    if n is None or n >= len(y):
+        return x, y
+    if n < 1:
+        raise ValueError(f"subset size must be >= 1, got {n}")
+    rng = rng_for(seed, "subset", key, len(y))
+    labels = y.numpy()
+    classes = np.unique(labels)
+    per = np.full(classes.size, n // classes.size)
+    per[: n % classes.size] += 1
+    idx = np.concatenate([rng.permutation(np.flatnonzero(labels == c))[:k]
+                          for c, k in zip(classes, per)])
+    idx = np.sort(idx)
+    return x[idx], y[idx]
+
+
+def random_labels(y: torch.Tensor, seed: int) -> torch.Tensor:
+    """The random-label variant: a fixed seeded permutation of the labels (same class sizes)."""
+    perm = rng_for(seed, "random_labels", len(y)).permutation(len(y))
+    return y[torch.as_tensor(perm)]
+
+
+def _digits(data_root: Path, val_fraction: float = 0.25, seed: int = 0) -> ImageData:
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_digits(return_X_y=True)
+    images = torch.tensor(X.reshape(-1, 1, 8, 8) / 16.0, dtype=torch.float32)
+    labels = torch.tensor(y, dtype=torch.int64)
+    tr, va = train_test_split(np.arange(len(y)), test_size=val_fraction, stratify=y,
+                              random_state=seed)
+    return ImageData("digits", images[tr], labels[tr], images[va], labels[va], 10,
+                     "sklearn.datasets.load_digits")
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    """Read an IDX file (optionally gzipped). Written here because torchvision's reader is
+    private API and expects its own uncompressed layout; the format is 20 lines to parse."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    if data[:2] != b"\x00\x00" or data[2] != 0x08:
+        raise ValueError(f"{path} is not an unsigned-byte IDX file")
+    ndim = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    arr = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim)
+    if arr.size != int(np.prod(shape)):
+        raise ValueError(f"{path} is truncated: {arr.size} values for shape {shape}")
+    return arr.reshape(shape)
+
+
+def _find_idx(folder: Path, stem: str) -> Path | None:
+    for name in (stem, stem + ".gz"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def _fashion_mnist(data_root: Path) -> ImageData:
+    folders = [DEBIAN_FASHION_MNIST, data_root / "FashionMNIST" / "raw"]
+    stems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+             "t10k-labels-idx1-ubyte"]
+    for folder in folders:
+        paths = [_find_idx(folder, s) for s in stems]
+        if all(paths):
+            xtr, ytr, xva, yva = (_read_idx(p) for p in paths)
+            to_x = lambda a: torch.tensor(a[:, None] / 255.0, dtype=torch.float32)  # noqa: E731
+            to_y = lambda a: torch.tensor(a, dtype=torch.int64)  # noqa: E731
+            return ImageData("fashion_mnist", to_x(xtr), to_y(ytr), to_x(xva), to_y(yva), 10,
+                             str(folder))
+    raise DatasetNotFoundError(
+        f"Fashion-MNIST not found: looked for {', '.join(stems)} (optionally .gz) in "
+        f"{' and '.join(str(f) for f in folders)}. Install Debian's package "
+        f"(`apt-get install dataset-fashion-mnist`) or copy the four IDX files to "
+        f"{folders[1]}.")
+
+
+def _torchvision(name: str, cls_name: str, folder: str, split_kw: Callable[[bool], dict],
+                 howto: str) -> Callable[[Path], ImageData]:
+    def load(data_root: Path) -> ImageData:
+        import torchvision
+
+        cls = getattr(torchvision.datasets, cls_name)
+        try:
+            train = cls(str(data_root), download=False, **split_kw(True))
+            val = cls(str(data_root), download=False, **split_kw(False))
+        except (RuntimeError, FileNotFoundError) as err:  # torchvision: "Dataset not found"
+            raise DatasetNotFoundError(
+                f"{name} not found under {data_root / folder} (torchvision layout; downloads "
+                f"are disabled). {howto} Set paths.data_root (or DSE_DATA_ROOT) to the folder "
+                f"that holds {folder}/. ({err})") from None
+
+        def tensors(ds) -> tuple[torch.Tensor, torch.Tensor]:
+            x = np.asarray(ds.data)
+            if x.ndim == 3:  # (n, H, W) grey
+                x = x[:, None]
+            elif x.shape[-1] == 3:  # (n, H, W, 3) -> (n, 3, H, W)
+                x = x.transpose(0, 3, 1, 2)
+            y = np.asarray(getattr(ds, "targets", getattr(ds, "labels", None)))
+            return torch.tensor(x / 255.0, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
+
+        return ImageData(name, *tensors(train), *tensors(val), 10, str(data_root / folder))
+
+    return load
+
+
+DATASETS: dict[str, Callable[[Path], ImageData]] = {
+    "digits": _digits,
+    "fashion_mnist": _fashion_mnist,
+    "mnist": _torchvision("mnist", "MNIST", "MNIST", lambda tr: {"train": tr},
+                          "Place MNIST/raw/{train,t10k}-*-idx*-ubyte there."),
+    "cifar10": _torchvision("cifar10", "CIFAR10", "cifar-10-batches-py",
+                            lambda tr: {"train": tr},
+                            "Extract cifar-10-python.tar.gz there."),
+    "stl10": _torchvision("stl10", "STL10", "stl10_binary",
+                          lambda tr: {"split": "train" if tr else "test"},
+                          "Extract stl10_binary.tar.gz there."),
+}
+
+
+def load_dataset(name: str, data_root: str | Path = "data") -> ImageData:
+    """Load data set ``name`` (see :data:`DATASETS`) from disk; never downloads.
+
+    Raises:
+        ValueError: unknown name. DatasetNotFoundError: the files are not there.
+    """
+    if name not in DATASETS:
+        raise ValueError(f"unknown data set {name!r}; known: {sorted(DATASETS)}")
+    return DATASETS[name](Path(data_root))
+
+
+def available(name: str, data_root: str | Path = "data") -> bool:
+    """True if :func:`load_dataset` would find ``name`` (cheap for the bundled ones)."""
+    if name == "digits":
+        return True
+    if name == "fashion_mnist":
+        roots = [DEBIAN_FASHION_MNIST, Path(data_root) / "FashionMNIST" / "raw"]
+        return any(_find_idx(r, "t10k-labels-idx1-ubyte") for r in roots)
+    try:
+        load_dataset(name, data_root)
+        return True
+    except DatasetNotFoundError:
+        return False

@@ -1,0 +1,92 @@
+"""Offline data sets (issue 6 groundwork) and timm model construction / embeddings."""
+from __future__ import annotations
+
+import gzip
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from dse_repro.data import DatasetNotFoundError, available, load_dataset, random_labels
+from dse_repro.data.datasets import _read_idx
+from dse_repro.models import create_model, embed, is_vit
+
+
+def test_digits_split_is_seeded_stratified_and_scaled():
+    d = load_dataset("digits")
+    assert d.x_train.shape == (1347, 1, 8, 8) and d.x_val.shape == (450, 1, 8, 8)
+    assert 0.0 <= float(d.x_train.min()) and float(d.x_train.max()) <= 1.0
+    assert torch.equal(d.x_val, load_dataset("digits").x_val)
+    counts = torch.bincount(d.y_val, minlength=10)
+    assert counts.min() >= 43 and counts.max() <= 47
+
+
+def test_subset_is_stratified_and_seeded():
+    d = load_dataset("digits").subset(200, 100, seed=3)
+    assert torch.equal(torch.bincount(d.y_train), torch.full((10,), 20))
+    assert torch.equal(d.x_train, load_dataset("digits").subset(200, 100, seed=3).x_train)
+    assert not torch.equal(d.x_train, load_dataset("digits").subset(200, 100, seed=4).x_train)
+
+
+def test_random_labels_are_a_fixed_permutation():
+    y = load_dataset("digits").y_train
+    r = random_labels(y, seed=0)
+    assert torch.equal(torch.bincount(r), torch.bincount(y))
+    assert torch.equal(r, random_labels(y, seed=0))
+    assert (r != y).float().mean() > 0.8
+
+
+def test_fashion_mnist_from_debian_package():
+    if not available("fashion_mnist"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's dataset-fashion-mnist (.ci/run does)")
+        pytest.skip("dataset-fashion-mnist not installed on this machine")
+    d = load_dataset("fashion_mnist")
+    assert d.x_train.shape == (60000, 1, 28, 28) and d.x_val.shape == (10000, 1, 28, 28)
+    assert torch.equal(torch.bincount(d.y_val), torch.full((10,), 1000))
+
+
+def test_idx_reader_round_trip(tmp_path):
+    arr = np.arange(24, dtype=np.uint8).reshape(2, 3, 4)
+    header = b"\x00\x00\x08\x03" + b"".join(int(s).to_bytes(4, "big") for s in arr.shape)
+    with gzip.open(tmp_path / "x-idx3-ubyte.gz", "wb") as f:
+        f.write(header + arr.tobytes())
+    assert np.array_equal(_read_idx(tmp_path / "x-idx3-ubyte.gz"), arr)
+    (tmp_path / "bad").write_bytes(header + arr.tobytes()[:-1])
+    with pytest.raises(ValueError, match="truncated"):
+        _read_idx(tmp_path / "bad")
+
+
+@pytest.mark.parametrize("name", ["mnist", "cifar10", "stl10"])
+def test_missing_torchvision_dataset_names_path_and_fix(name, tmp_path):
+    with pytest.raises(DatasetNotFoundError, match=f"{name} not found under {tmp_path}"):
+        load_dataset(name, tmp_path)
+    assert not available(name, tmp_path)
+
+
+def test_unknown_dataset():
+    with pytest.raises(ValueError, match="unknown data set"):
+        load_dataset("imagenet-22k")
+
+
+@pytest.mark.parametrize("name,kwargs,vit", [
+    ("resnet10t", {}, False),
+    ("vit_tiny_patch16_224", {"patch_size": 4, "depth": 2}, True),
+])
+def test_models_embed_and_train(name, kwargs, vit):
+    torch.manual_seed(0)
+    model = create_model(name, num_classes=10, in_chans=1, img_size=32, **kwargs)
+    assert is_vit(model) is vit
+    x = torch.rand(8, 1, 32, 32)
+    z = embed(model, x, batch_size=3)
+    assert z.shape == (8, model.num_features) and torch.isfinite(z).all()
+    assert model.training  # embed restores the mode
+    loss = torch.nn.functional.cross_entropy(model(x), torch.arange(8) % 10)
+    loss.backward()
+    assert all(p.grad is not None for p in model.parameters() if p.requires_grad)
+
+
+def test_unknown_model():
+    with pytest.raises(ValueError, match="unknown timm model"):
+        create_model("not_a_model", 10)
