@@ -1,0 +1,228 @@
+"""One training run: ``train(model, data, settings, checkpoint_path) -> list of EpochMetrics``.
+
+Methods: ``supervised`` (cross-entropy), ``random_labels`` (cross-entropy on a fixed seeded
+permutation of the training labels), ``simclr`` (NT-Xent on two augmented views; temperature
+configurable, default 0.5 -- the original code used 1). AdamW with linear warm-up then cosine
+decay, stepped per batch. After every epoch, on the full validation set: accuracy (SimCLR: a
+logistic-regression probe on the embeddings every ``probe_every`` epochs), DSE(Z), DSMI(Z; Y)
+and DSMI(Z; X) with X given as precomputed cluster labels of the inputs; all in bits.
+
+A checkpoint (model, optimizer, scheduler, RNG states, metrics so far) is written atomically
+after every epoch; a run started again resumes from it and ends with the same metrics as an
+uninterrupted run.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from dse_repro.data import ImageData, random_labels
+from dse_repro.measures import dse, dsmi
+from dse_repro.models import embed
+
+METHODS = ("supervised", "simclr", "random_labels")
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint exists but cannot be used; the message names it and what to do."""
+
+
+@dataclass
+class TrainSettings:
+    method: str = "supervised"
+    epochs: int = 10
+    batch_size: int = 128
+    lr: float = 1e-4
+    weight_decay: float = 0.05
+    warmup_epochs: int = 1
+    temperature: float = 0.5
+    probe_every: int = 1
+    sigma: float = 10.0
+    t: int = 1
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        for name in ("lr", "weight_decay", "temperature", "sigma"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not math.isfinite(float(value)) or float(value) < 0:
+                raise TypeError(f"{name} must be a non-negative number, got {value!r} "
+                                "(YAML 1.1 reads 1e-4 as a string: write 1.0e-4)")
+
+
+@dataclass
+class EpochMetrics:
+    epoch: int
+    train_loss: float
+    val_acc: float  # fraction; NaN for SimCLR epochs without a probe
+    dse_z: float
+    dsmi_zy: float
+    dsmi_zx: float
+    train_seconds: float
+    metric_seconds: float
+
+
+def nt_xent(z1: torch.Tensor, z2: torch.Tensor, temperature: float) -> torch.Tensor:
+    """SimCLR's normalized-temperature cross-entropy over 2B views (B pairs)."""
+    z = F.normalize(torch.cat([z1, z2]), dim=1)
+    sim = z @ z.T / temperature
+    sim.fill_diagonal_(float("-inf"))
+    b = z1.shape[0]
+    targets = torch.cat([torch.arange(b, 2 * b), torch.arange(0, b)]).to(z.device)
+    return F.cross_entropy(sim, targets)
+
+
+def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """SimCLR-style view of a batch ``(B, C, H, W)``: random resized crop (scale 0.5-1) and
+    brightness jitter, per sample, driven by ``gen`` (so a resumed run draws the same views)."""
+    b, _, h, w = x.shape
+    out = torch.empty_like(x)
+    scales = 0.5 + 0.5 * torch.rand(b, generator=gen)
+    offs = torch.rand(b, 2, generator=gen)
+    gains = 0.8 + 0.4 * torch.rand(b, generator=gen)
+    for i in range(b):
+        ch, cw = max(2, int(h * scales[i].sqrt())), max(2, int(w * scales[i].sqrt()))
+        top, left = int(offs[i, 0] * (h - ch)), int(offs[i, 1] * (w - cw))
+        crop = x[i:i + 1, :, top:top + ch, left:left + cw]
+        out[i] = F.interpolate(crop, size=(h, w), mode="bilinear", align_corners=False)[0]
+    return out * gains.view(b, 1, 1, 1).to(x.device)
+
+
+def _schedule(total_steps: int, warmup_steps: int) -> Callable[[int], float]:
+    def factor(step: int) -> float:
+        if step < warmup_steps:
+            return (step + 1) / warmup_steps
+        progress = (step - warmup_steps) / max(1, total_steps - warmup_steps)
+        return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+    return factor
+
+
+def _probe_accuracy(model: torch.nn.Module, data: ImageData) -> float:
+    from sklearn.linear_model import LogisticRegression
+
+    ztr = embed(model, data.x_train).cpu().numpy()
+    zva = embed(model, data.x_val).cpu().numpy()
+    mu, sd = ztr.mean(0), ztr.std(0) + 1e-8
+    clf = LogisticRegression(max_iter=500).fit((ztr - mu) / sd, data.y_train.numpy())
+    return float(clf.score((zva - mu) / sd, data.y_val.numpy()))
+
+
+def _save_atomic(state: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def _load_checkpoint(path: Path) -> dict:
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=False)
+        if not {"model", "optimizer", "scheduler", "epoch", "metrics", "rng"} <= set(state):
+            raise KeyError("missing entries")
+        return state
+    except Exception as err:  # noqa: BLE001 - any failure to read means the file is unusable
+        raise CheckpointError(
+            f"checkpoint {path} is corrupt or incompatible ({type(err).__name__}: {err}); "
+            "delete it to restart this run from scratch") from None
+
+
+def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
+          x_clusters: np.ndarray, checkpoint: str | Path | None = None,
+          device: str | torch.device = "cpu",
+          on_epoch: Callable[[EpochMetrics], None] | None = None) -> list[EpochMetrics]:
+    """Train ``model`` on ``data`` and measure it after every epoch.
+
+    Args:
+        model: a timm model with ``num_classes`` outputs.
+        data: inputs already at the model's size, normalised.
+        settings: see :class:`TrainSettings`.
+        x_clusters: cluster labels of ``data.x_val`` (shape ``(n_val,)``) for DSMI(Z; X).
+        checkpoint: file to resume from / write after every epoch (None: no checkpointing).
+        device: where the model, the batches and the measures run.
+        on_epoch: called with each epoch's metrics (e.g. for logging).
+
+    Returns:
+        One :class:`EpochMetrics` per epoch (including those restored from the checkpoint).
+    """
+    s = settings
+    device = torch.device(device)
+    torch.manual_seed(s.seed)
+    model.to(device)
+    y_train = random_labels(data.y_train, s.seed) if s.method == "random_labels" else data.y_train
+    n = len(y_train)
+    steps_per_epoch = max(1, n // s.batch_size)
+    opt = torch.optim.AdamW(model.parameters(), lr=float(s.lr), weight_decay=float(s.weight_decay))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, _schedule(s.epochs * steps_per_epoch, s.warmup_epochs * steps_per_epoch))
+    gen = torch.Generator().manual_seed(s.seed)
+    metrics: list[EpochMetrics] = []
+    start = 0
+    ckpt = Path(checkpoint) if checkpoint else None
+    if ckpt is not None and ckpt.exists():
+        state = _load_checkpoint(ckpt)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        gen.set_state(state["rng"]["generator"])
+        torch.set_rng_state(state["rng"]["torch"])
+        metrics = [EpochMetrics(**m) for m in state["metrics"]]
+        start = state["epoch"]
+
+    for epoch in range(start, s.epochs):
+        t0 = time.perf_counter()
+        model.train()
+        order = torch.randperm(n, generator=gen)
+        losses = []
+        for b in range(steps_per_epoch):
+            idx = order[b * s.batch_size:(b + 1) * s.batch_size]
+            x = data.x_train[idx].to(device)
+            if s.method == "simclr":
+                h1 = model.forward_head(model.forward_features(augment(x, gen)), pre_logits=True)
+                h2 = model.forward_head(model.forward_features(augment(x, gen)), pre_logits=True)
+                loss = nt_xent(h1, h2, float(s.temperature))
+            else:
+                loss = F.cross_entropy(model(x), y_train[idx].to(device))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(float(loss))
+        t1 = time.perf_counter()
+        z = embed(model, data.x_val)
+        measures = dict(dse_z=dse(z, s.sigma, s.t),
+                        dsmi_zy=dsmi(z, data.y_val.to(z.device), s.sigma, s.t, y_discrete=True),
+                        dsmi_zx=dsmi(z, torch.as_tensor(x_clusters), s.sigma, s.t,
+                                     y_discrete=True))
+        t2 = time.perf_counter()  # embedding + DSE + 2 DSMI: the metrics' share of the epoch
+        if s.method == "simclr":
+            probe = (epoch + 1) % s.probe_every == 0 or epoch + 1 == s.epochs
+            acc = _probe_accuracy(model, data) if probe else float("nan")
+        else:
+            with torch.no_grad():
+                model.eval()
+                logits = torch.cat([model(data.x_val[i:i + 256].to(device))
+                                    for i in range(0, len(data.y_val), 256)])
+            acc = float((logits.argmax(1).cpu() == data.y_val).float().mean())
+        row = EpochMetrics(
+            epoch=epoch + 1, train_loss=float(np.mean(losses)), val_acc=acc, **measures,
+            train_seconds=t1 - t0, metric_seconds=t2 - t1)
+        metrics.append(row)
+        if on_epoch:
+            on_epoch(row)
+        if ckpt is not None:
+            _save_atomic({"model": model.state_dict(), "optimizer": opt.state_dict(),
+                          "scheduler": sched.state_dict(), "epoch": epoch + 1,
+                          "metrics": [asdict(m) for m in metrics],
+                          "rng": {"generator": gen.get_state(), "torch": torch.get_rng_state()}},
+                         ckpt)
+    return metrics
