@@ -16,6 +16,7 @@ include: "rules/common.smk"
 include: "rules/toys.smk"
 include: "rules/mi_compare.smk"
 include: "rules/mi_groundtruth.smk"
+include: "rules/training.smk"
 include: "rules/figures.smk"
 include: "rules/report.smk"
 

@@ -210,6 +210,37 @@ def _gt_monotone(df, estimator="dsmi"):
     return float(rho.min()), bool(rho.min() >= 0.9), detail
 
 
+# --- Figs. 6-8 (training) ----------------------------------------------------------------
+def _train_first_last(df: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Mean over models and seeds of ``measure`` at the first and last epoch, per
+    (dataset, method)."""
+    sub = df[df["measure"] == measure]
+    first = sub[sub["epoch"] == sub["epoch"].min()].groupby(["dataset", "method"])["value"].mean()
+    last = sub[sub["epoch"] == sub["epoch"].max()].groupby(["dataset", "method"])["value"].mean()
+    return pd.DataFrame({"first": first, "last": last}).reset_index()
+
+
+def _train_rises(df, measure, methods, datasets=None):
+    fl = _train_first_last(df, measure)
+    fl = fl[fl["method"].isin(methods)]
+    if datasets is not None:
+        fl = fl[fl["dataset"].isin(datasets)]
+    if fl.empty:
+        raise ValueError("no matching runs")
+    gains = fl["last"] - fl["first"]
+    detail = ", ".join(f"{r.dataset}/{r.method}: {r.first:.3f} -> {r.last:.3f}"
+                       for r in fl.itertuples())
+    return float(gains.min()), bool((gains > 0).all()), detail
+
+
+def _train_random_lower(df):
+    fl = _train_first_last(df, "DSMI_ZY").set_index(["dataset", "method"])["last"]
+    gaps = {d: fl[(d, "supervised")] - fl[(d, "random_labels")]
+            for d in fl.index.get_level_values(0).unique()}
+    detail = ", ".join(f"{d}: supervised - random = {g:.3f}" for d, g in gaps.items())
+    return float(min(gaps.values())), min(gaps.values()) > 0.1, detail
+
+
 CLAIMS: list[Claim] = [
     Claim("fig2.dse_three_blobs", "fig2", "DSE of 3 separated blobs tends to log2 3 at large t",
           "max |DSE - log2 3| at the largest t <= 0.05 bits", "fig2", _fig2_three_blobs),
@@ -275,6 +306,20 @@ CLAIMS: list[Claim] = [
           "Gaussians, labelled mixture)",
           "min over family and D of Spearman(true MI, mean DSMI) >= 0.9", "mi_groundtruth",
           _gt_monotone),
+    Claim("fig6.dse_rises", "fig6", "DSE(Z) ends higher than it starts, in all three methods "
+          "(every data set that ran)", "min over data set and method of DSE(last) - DSE(first) > 0",
+          "training", lambda df: _train_rises(df, "DSE_Z", ["supervised", "simclr", "random_labels"])),
+    Claim("fig7.dsmi_zy_rises", "fig7", "DSMI(Z; Y) rises for supervised and SimCLR training",
+          "min over data set of DSMI(last) - DSMI(first) > 0", "training",
+          lambda df: _train_rises(df, "DSMI_ZY", ["supervised", "simclr"])),
+    Claim("fig7.random_labels_lower", "fig7",
+          "DSMI(Z; Y) ends clearly lower with random labels than with supervised training",
+          "min over data set of DSMI_sup(last) - DSMI_random(last) > 0.1 bits", "training",
+          _train_random_lower),
+    Claim("fig8.dsmi_zx_rises_digits", "fig8", "DSMI(Z; X) rises on digits",
+          "min over method of DSMI(Z; X)(last) - (first) > 0 on digits", "training",
+          lambda df: _train_rises(df, "DSMI_ZX", ["supervised", "simclr", "random_labels"],
+                                  ["digits"])),
 ]
 
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 #: Studies with a Snakemake rule, in DAG order.
-STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth")
+STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth", "training")
 #: Collected tables: each study's results, plus the wall-time tables of timed studies (kept
 #: apart because timings differ between runs while results are byte-identical).
-TIMED = ("mi_compare",)
+TIMED = ("mi_compare", "training")
 COLLECTED = STUDIES + tuple(f"{s}_timings" for s in TIMED)
 #: Figure -> the collected table it plots.
 FIGURE_STUDY = {"fig2": "fig2", "fig3a": "fig3a", "fig3b": "fig3b", "fig4": "mi_compare",
-                "fig5": "mi_compare_timings", "figS1": "mi_groundtruth"}
+                "fig5": "mi_compare_timings", "figS1": "mi_groundtruth", "fig6": "training",
+                "fig7": "training", "fig8": "training"}
 
 
 def job_slices(cfg: DictConfig, study: str) -> list[str]:
@@ -31,6 +32,9 @@ def job_slices(cfg: DictConfig, study: str) -> list[str]:
                 for est in s.estimators]
     if study == "mi_groundtruth":
         return [f"{fam}/{est}" for fam in s.families for est in s.estimators]
+    if study == "training":
+        return [f"{d}/{m}/{me}/s{int(sd)}" for d in training_datasets(cfg) for m in s.models
+                for me in s.methods for sd in s.seeds]
     raise KeyError(f"unknown study {study!r}; known: {STUDIES}")
 
 
@@ -62,3 +66,16 @@ def mi_job_resources(cfg: DictConfig, sweep: str, dim: int, estimator: str) -> d
     per_call_min = 2 + (n / 5000) ** 2 * (dim / 20_000) * (2 if estimator == "dsmi" else 40)
     return {"mem_mb": mem_mb, "runtime": int(calls * per_call_min) + 5,
             "threads": 2 if dim >= 10_000 else 1}
+
+
+def training_datasets(cfg: DictConfig) -> list[str]:
+    """The training study's data sets: every listed one, except ``optional_datasets`` that are
+    not on this machine (decided at DAG time, e.g. Fashion-MNIST at laptop scale). Required data
+    sets are checked when their job runs, with a clear error, so ``snakemake -n`` works
+    anywhere."""
+    from dse_repro.data import available
+
+    s = cfg.studies.training
+    optional = set(s.get("optional_datasets", []))
+    return [str(d) for d in s.datasets
+            if d not in optional or available(str(d), cfg.paths.data_root)]

@@ -92,8 +92,8 @@ def test_training_study_entry_writes_tidy_epochs(tmp_path):
 
     cfg = compose_config("smoke", ["job.method=random_labels", f"out={tmp_path}/r.csv"])
     df = run(cfg)
-    assert set(df["measure"]) == {"val_acc", "train_loss", "DSE_Z", "DSMI_ZY", "DSMI_ZX",
-                                  "train_seconds", "metric_seconds"}
+    assert set(df["measure"]) == {"val_acc", "train_loss", "DSE_Z", "DSMI_ZY", "DSMI_ZX"}
+    assert (df["train_seconds"] > 0).all() and (df["metric_seconds"] > 0).all()
     assert sorted(df["epoch"].unique()) == [1, 2]
     assert (df["arch"] == "convnet").all() and (df["method"] == "random_labels").all()
     assert (tmp_path / "checkpoint.pt").is_file()  # resumable, next to the output

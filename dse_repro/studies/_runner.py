@@ -61,9 +61,10 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
         df = run(cfg)
         df.insert(0, "study", study)
         df.insert(1, "scale", cfg.scale)
-        if cfg.get("timings_out") and "seconds" in df:
+        timing = [c for c in df.columns if str(c).endswith("seconds")]
+        if cfg.get("timings_out") and timing:
             write_tidy(df, cfg.timings_out)
-            df = df.drop(columns="seconds")
+            df = df.drop(columns=timing)
         write_tidy(df, cfg.out)
         log.info("wrote %d rows to %s in %.1f s", len(df), cfg.out, time.perf_counter() - t0)
 

@@ -1,7 +1,8 @@
 """Figs. 6-8 study: train one (dataset, model, method, seed) and measure every epoch.
 
 Tidy rows: ``dataset, model, arch (convnet|vit), method, seed, epoch, measure (val_acc |
-train_loss | DSE_Z | DSMI_ZY | DSMI_ZX | train_seconds | metric_seconds), value, unit``.
+train_loss | DSE_Z | DSMI_ZY | DSMI_ZX), value, unit, train_seconds, metric_seconds`` (the two
+wall times of the epoch go to ``timings_out`` when set, keeping ``out`` byte-reproducible).
 Job slice: ``job.dataset=… job.model=… job.method=… job.seed=…``. The run checkpoints every
 epoch to ``checkpoint`` (default: next to ``out``) and resumes from it when restarted.
 """
@@ -22,10 +23,9 @@ from dse_repro.train import TrainSettings, train
 
 log = logging.getLogger("dse_repro")
 UNITS = {"val_acc": "fraction", "train_loss": "nats", "dse_z": "bits", "dsmi_zy": "bits",
-         "dsmi_zx": "bits", "train_seconds": "s", "metric_seconds": "s"}
+         "dsmi_zx": "bits"}
 NAMES = {"val_acc": "val_acc", "train_loss": "train_loss", "dse_z": "DSE_Z",
-         "dsmi_zy": "DSMI_ZY", "dsmi_zx": "DSMI_ZX", "train_seconds": "train_seconds",
-         "metric_seconds": "metric_seconds"}
+         "dsmi_zy": "DSMI_ZY", "dsmi_zx": "DSMI_ZX"}
 
 
 def _device(spec: str) -> torch.device:
@@ -55,7 +55,8 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
                    device=_device(s.device),
                    on_epoch=lambda m: log.info("epoch %d: %s", m.epoch, m))
     return [dict(dataset=dataset, model=model_name, arch=arch, method=method, seed=int(seed),
-                 epoch=m.epoch, measure=NAMES[k], value=getattr(m, k), unit=UNITS[k])
+                 epoch=m.epoch, measure=NAMES[k], value=getattr(m, k), unit=UNITS[k],
+                 train_seconds=m.train_seconds, metric_seconds=m.metric_seconds)
             for m in epochs for k in NAMES]
 
 

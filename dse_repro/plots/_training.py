@@ -1,0 +1,39 @@
+"""Shared drawing of Figs. 6-8: a measure of Z against validation accuracy during training,
+one panel per (architecture family, data set), one colour per method, one line per model
+(mean over seeds at each epoch; marker size grows with the epoch)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ._style import COLORS, figure_legend, plt
+
+METHOD_COLORS = {"supervised": COLORS[0], "simclr": COLORS[1], "random_labels": COLORS[3]}
+MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+def plot_measure(df: pd.DataFrame, measure: str, ylabel: str, title: str):
+    wide = df.pivot_table(index=["dataset", "arch", "model", "method", "seed", "epoch"],
+                          columns="measure", values="value").reset_index()
+    wide = wide.dropna(subset=["val_acc", measure])  # SimCLR epochs without a probe
+    datasets = sorted(wide["dataset"].unique())
+    archs = [a for a in ("convnet", "vit") if a in set(wide["arch"])]
+    fig, axes = plt.subplots(len(archs), len(datasets), squeeze=False,
+                             figsize=(4.2 * len(datasets), 3.6 * len(archs)))
+    models = sorted(wide["model"].unique())
+    for r, arch in enumerate(archs):
+        for c, ds in enumerate(datasets):
+            ax = axes[r, c]
+            sub = wide[(wide["arch"] == arch) & (wide["dataset"] == ds)]
+            for (model, method), g in sub.groupby(["model", "method"]):
+                m = g.groupby("epoch")[["val_acc", measure]].mean().reset_index()
+                ax.plot(m["val_acc"], m[measure], color=METHOD_COLORS.get(method, "k"),
+                        marker=MARKERS[models.index(model) % len(MARKERS)], ms=3, lw=1,
+                        label=f"{method}, {model}")
+                ax.scatter(m["val_acc"].iloc[-1:], m[measure].iloc[-1:], s=40,
+                           color=METHOD_COLORS.get(method, "k"), zorder=3)
+            ax.set_title(f"{'ConvNets' if arch == 'convnet' else 'ViTs'} - {ds}")
+            ax.set_xlabel("validation accuracy (SimCLR: linear probe)")
+            ax.set_ylabel(ylabel)
+    fig.suptitle(title + " (large dot: last epoch)")
+    figure_legend(fig, axes.ravel(), ncol=3)
+    return fig
