@@ -276,6 +276,14 @@ def dse(
     return spectral_entropy(diffusion_eigenvalues(X, sigma, precision=precision), t)
 
 
+def check_ts(ts: Any) -> list[int]:
+    """Diffusion times as a non-empty list of integers >= 1 (a scalar becomes one time)."""
+    ts = [ts] if np.isscalar(ts) or isinstance(ts, bool) else list(ts)
+    if not ts:
+        raise ValueError("ts is empty")
+    return [check_int(t, "t", minimum=1) for t in ts]
+
+
 def dse_curve(
     X: Any, sigma: float = 10.0, ts: Any = (1,), *, precision: Precision = "float64"
 ) -> np.ndarray:
@@ -286,10 +294,7 @@ def dse_curve(
     """
     X = check_points(X, "X")
     sigma = check_positive_real(sigma, "sigma")
-    ts = [ts] if np.isscalar(ts) else list(ts)
-    if not ts:
-        raise ValueError("ts is empty")
-    ts = [check_int(t, "t", minimum=1) for t in ts]
+    ts = check_ts(ts)
     lam = diffusion_eigenvalues(X, sigma, precision=_check_precision(precision))
     return np.array([spectral_entropy(lam, t) for t in ts], dtype=np.float64)
 

@@ -34,6 +34,7 @@ from .diffusion import (
     _check_precision,
     _eigvalsh_inplace,
     _kernel_from_sq_numpy,
+    check_ts,
     _sq_distances_numpy,
     spectral_entropy,
 )
@@ -72,13 +73,6 @@ def _eigs_from_sq(S: np.ndarray, idx: np.ndarray, sigma: float) -> np.ndarray:
     return _eigvalsh_inplace(_kernel_from_sq_numpy(sub, sigma))
 
 
-def _check_ts(t: Any) -> list[int]:
-    ts = [t] if np.isscalar(t) or isinstance(t, bool) else list(t)
-    if not ts:
-        raise ValueError("t is empty")
-    return [check_int(v, "t", minimum=1) for v in ts]
-
-
 def _full_matrix_pays(plan: list, n: int) -> bool:
     """True when one ``n x n`` distance matrix costs less than a Gram matrix per class and
     subset (each ``m x m``): with few large classes (e.g. 3 blobs) the full matrix is computed
@@ -87,9 +81,16 @@ def _full_matrix_pays(plan: list, n: int) -> bool:
     return per_subset > n * n
 
 
-def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str) -> list:
-    """Eigenvalues for every class and subset: ``[(eig_class, [eig_subset, ...]), ...]``."""
-    if is_torch(Z):
+def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
+                      precomputed: bool = False) -> list:
+    """Eigenvalues for every class and subset: ``[(eig_class, [eig_subset, ...]), ...]``.
+    With ``precomputed``, ``Z`` is already the ``(n, n)`` squared-distance matrix."""
+    if precomputed:
+        S = to_numpy(Z).astype(np.dtype(precision).type, copy=False)
+
+        def eigs(idx: np.ndarray) -> np.ndarray:
+            return _eigs_from_sq(S, idx, sigma)
+    elif is_torch(Z):
         import torch
 
         from .diffusion import _kernel_torch
@@ -104,8 +105,8 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str) -> list:
             return _eigs_from_sq(S, idx, sigma)
     else:
         def eigs(idx: np.ndarray) -> np.ndarray:
-            return _eigs_from_sq(_sq_distances_numpy(Z[idx], np.dtype(precision).type),
-                                 np.arange(idx.size), sigma)
+            S_idx = _sq_distances_numpy(Z[idx], np.dtype(precision).type)
+            return _eigvalsh_inplace(_kernel_from_sq_numpy(S_idx, sigma))
     return [(eigs(idx), [eigs(s) for s in subsets]) for idx, subsets in plan]
 
 
@@ -192,7 +193,7 @@ def dsmi_curve(
         if reference:
             raise ValueError("reference=True needs the points, not precomputed distances")
     sigma = check_positive_real(sigma, "sigma")
-    ts = _check_ts(ts)
+    ts = check_ts(ts)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     _check_precision(precision)
     if y_discrete is not None and not isinstance(y_discrete, (bool, np.bool_)):
@@ -217,13 +218,5 @@ def dsmi_curve(
             out.append(np.sum(counts / np.sum(counts) * np.array(parts)))
         return np.array(out, dtype=np.float64)
 
-    if precomputed:
-        S = to_numpy(Z).astype(np.dtype(precision).type, copy=False)
-
-        def eigs(idx: np.ndarray) -> np.ndarray:
-            return _eigs_from_sq(S, idx, sigma)
-
-        eig_plan = [(eigs(idx), [eigs(s) for s in subsets]) for idx, subsets in plan]
-    else:
-        eig_plan = _plan_eigenvalues(Z, plan, sigma, precision)
+    eig_plan = _plan_eigenvalues(Z, plan, sigma, precision, precomputed)
     return np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)
