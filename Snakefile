@@ -17,6 +17,7 @@ include: "rules/toys.smk"
 include: "rules/mi_compare.smk"
 include: "rules/mi_groundtruth.smk"
 include: "rules/training.smk"
+include: "rules/init_sweep.smk"
 include: "rules/figures.smk"
 include: "rules/report.smk"
 

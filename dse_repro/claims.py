@@ -19,6 +19,8 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 Results = dict[str, pd.DataFrame]
+#: Thresholds that live in conf/ (read by :func:`settings_from_conf`): name -> config key.
+SETTINGS = {"target_acc": "studies.sigma_init.compare.target_acc"}
 LOG2_3 = float(np.log2(3))
 #: Noise levels up to this count as "low noise" in the corruption claims.
 LOW_NOISE = 0.1
@@ -34,7 +36,11 @@ class Claim:
     threshold: str
     needs: str  # study whose results it reads
     # -> (measured value, held?) or (value, held?, detail: the other numbers behind it)
-    check: Callable[[pd.DataFrame], tuple]
+    check: Callable[..., tuple]
+    #: one row per value of this column of the results (e.g. "dataset"), id suffixed [value]
+    per: str | None = None
+    #: names of settings from conf the check takes as keyword arguments (see SETTINGS)
+    settings: tuple[str, ...] = ()
 
 
 def _spearman(x: pd.Series, y: pd.Series) -> float:
@@ -241,6 +247,55 @@ def _train_random_lower(df):
     return float(min(gaps.values())), min(gaps.values()) > 0.1, detail
 
 
+# --- Fig. 9 (sigma-initialization) ---------------------------------------------------------
+def _sigma_init_rises(df):
+    init = df[(df["part"] == "init") & (df["measure"] == "DSE_Z")]
+    if init.empty:
+        raise ValueError("no init-sweep rows")
+    rho = {}
+    for (model, arch), g in init.groupby(["model", "arch"]):
+        m = g.groupby("init_sigma")["value"].mean()
+        rho[(model, arch)] = _spearman(pd.Series(m.index), m)
+    conv = [v for (_, arch), v in rho.items() if arch == "convnet"]
+    if not conv:
+        raise ValueError("no ConvNet in the init sweep")
+    detail = ", ".join(f"{m} ({a}): Spearman {v:.2f}" for (m, a), v in rho.items())
+    return float(min(conv)), bool(min(conv) >= 0.8 - 1e-9), detail
+
+
+def _sigma_curves(df, measure: str) -> pd.DataFrame:
+    """Seed-mean ``measure`` per epoch (rows) and init sigma (columns) of the training part."""
+    sub = df[(df["part"] == "train") & (df["measure"] == measure)]
+    if sub["init_sigma"].nunique() < 2:
+        raise ValueError("needs training runs from two sigmas")
+    return sub.pivot_table(index="epoch", columns="init_sigma", values="value", aggfunc="mean")
+
+
+def _sigma_small_ends_higher(df):
+    curves = _sigma_curves(df, "val_acc")
+    lo, hi = curves.columns.min(), curves.columns.max()
+    last = curves.iloc[-1]
+    n = df[(df["part"] == "train")].groupby("init_sigma")["seed"].nunique()
+    detail = (f"final mean val acc: sigma {lo:g}: {last[lo]:.3f}, sigma {hi:g}: {last[hi]:.3f} "
+              f"({int(n.min())} seeds, epoch {int(curves.index[-1])})")
+    return float(last[lo] - last[hi]), bool(last[lo] > last[hi]), detail
+
+
+def _sigma_small_faster(df, target_acc: float):
+    curves = _sigma_curves(df, "val_acc")
+    lo, hi = curves.columns.min(), curves.columns.max()
+
+    def first_epoch(col) -> float:
+        hit = curves.index[curves[col].to_numpy() >= target_acc]
+        return float(hit[0]) if len(hit) else float("inf")
+
+    e_lo, e_hi = first_epoch(lo), first_epoch(hi)
+    detail = (f"first epoch with mean val acc >= {target_acc:g}: sigma {lo:g}: {e_lo:g}, "
+              f"sigma {hi:g}: {e_hi:g} (inf = never in {int(curves.index[-1])} epochs)")
+    value = e_hi - e_lo if np.isfinite(e_lo) or np.isfinite(e_hi) else float("nan")
+    return float(value), bool(e_lo < e_hi), detail
+
+
 CLAIMS: list[Claim] = [
     Claim("fig2.dse_three_blobs", "fig2", "DSE of 3 separated blobs tends to log2 3 at large t",
           "max |DSE - log2 3| at the largest t <= 0.05 bits", "fig2", _fig2_three_blobs),
@@ -308,38 +363,73 @@ CLAIMS: list[Claim] = [
           _gt_monotone),
     Claim("fig6.dse_rises", "fig6", "DSE(Z) ends higher than it starts, in all three methods "
           "(every data set that ran)", "min over data set and method of DSE(last) - DSE(first) > 0",
-          "training", lambda df: _train_rises(df, "DSE_Z", ["supervised", "simclr", "random_labels"])),
+          "training", lambda df: _train_rises(df, "DSE_Z", ["supervised", "simclr", "random_labels"]),
+          per="dataset"),
     Claim("fig7.dsmi_zy_rises", "fig7", "DSMI(Z; Y) rises for supervised and SimCLR training",
           "min over data set of DSMI(last) - DSMI(first) > 0", "training",
-          lambda df: _train_rises(df, "DSMI_ZY", ["supervised", "simclr"])),
+          lambda df: _train_rises(df, "DSMI_ZY", ["supervised", "simclr"]), per="dataset"),
     Claim("fig7.random_labels_lower", "fig7",
           "DSMI(Z; Y) ends clearly lower with random labels than with supervised training",
           "min over data set of DSMI_sup(last) - DSMI_random(last) > 0.1 bits", "training",
-          _train_random_lower),
+          _train_random_lower, per="dataset"),
     Claim("fig8.dsmi_zx_rises_digits", "fig8", "DSMI(Z; X) rises on digits",
           "min over method of DSMI(Z; X)(last) - (first) > 0 on digits", "training",
           lambda df: _train_rises(df, "DSMI_ZX", ["supervised", "simclr", "random_labels"],
                                   ["digits"])),
+    Claim("fig9.init_dse_rises_with_sigma", "fig9",
+          "DSE(Z) at initialization increases with the conv-weight sigma for the ResNet",
+          "min over ConvNets of Spearman(sigma, seed-mean DSE at init) >= 0.8", "sigma_init",
+          _sigma_init_rises, per="dataset"),
+    Claim("fig9.small_sigma_ends_higher", "fig9",
+          "Training from sigma = 0.01 ends with a higher mean validation accuracy than from 0.1",
+          "mean final val acc (small sigma) - (large sigma) > 0", "sigma_init",
+          _sigma_small_ends_higher, per="dataset"),
+    Claim("fig9.small_sigma_faster", "fig9",
+          "Training from sigma = 0.01 reaches a set accuracy in fewer epochs than from 0.1",
+          "epochs to a seed-mean val acc >= target: large sigma - small sigma > 0 "
+          "(target: studies.sigma_init.compare.target_acc)", "sigma_init",
+          _sigma_small_faster, per="dataset", settings=("target_acc",)),
 ]
 
 
-def evaluate(results: Results, scale: str) -> pd.DataFrame:
-    """One row per claim: ``id, figure, statement, value, threshold, status, scale``."""
+def settings_from_conf(scale: str) -> dict:
+    """The claims' thresholds that live in conf/ (:data:`SETTINGS`), at ``scale``."""
+    from omegaconf import OmegaConf
+
+    from dse_repro.config import compose_config
+
+    cfg = compose_config(scale)
+    return {name: OmegaConf.select(cfg, key) for name, key in SETTINGS.items()}
+
+
+def _check(c: Claim, df: pd.DataFrame, settings: dict) -> tuple[float, str, str]:
+    """(value, status, detail) of one claim on its results."""
+    if df is None or df.empty:
+        return float("nan"), "not run", ""
+    try:
+        value, held, *rest = c.check(df, **{k: settings[k] for k in c.settings})
+    except (KeyError, IndexError, ValueError) as err:  # results lack what it needs
+        return float("nan"), f"not run ({type(err).__name__}: {err})", ""
+    status = "held" if held and np.isfinite(value) else "not held"
+    return value, status, rest[0] if rest else ""
+
+
+def evaluate(results: Results, scale: str, settings: dict | None = None) -> pd.DataFrame:
+    """One row per claim (per data set for claims with ``per``): ``id, figure, statement,
+    value, threshold, status, detail, scale``. ``settings``: thresholds from conf
+    (default: :func:`settings_from_conf` at ``scale``)."""
+    settings = settings_from_conf(scale) if settings is None else settings
     rows = []
     for c in CLAIMS:
         df = results.get(c.needs)
-        detail = ""
-        if df is None or df.empty:
-            value, status = float("nan"), "not run"
-        else:
-            try:
-                value, held, *rest = c.check(df)
-                detail = rest[0] if rest else ""
-                status = "held" if held and np.isfinite(value) else "not held"
-            except (KeyError, IndexError, ValueError) as err:  # results lack what it needs
-                value, status = float("nan"), f"not run ({type(err).__name__}: {err})"
-        rows.append(dict(id=c.id, figure=c.figure, statement=c.statement, value=value,
-                         threshold=c.threshold, status=status, detail=detail, scale=scale))
+        groups = [("", df)]
+        if c.per and df is not None and not df.empty and c.per in df.columns:
+            groups = [(f"[{key}]", g) for key, g in df.groupby(c.per, sort=True)]
+        for suffix, g in groups:
+            value, status, detail = _check(c, g, settings)
+            rows.append(dict(id=c.id + suffix, figure=c.figure, statement=c.statement,
+                             value=value, threshold=c.threshold, status=status, detail=detail,
+                             scale=scale))
     return pd.DataFrame(rows)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 #: Studies with a Snakemake rule, in DAG order.
-STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth", "training")
+STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth", "training", "sigma_init")
 #: Collected tables: each study's results, plus the wall-time tables of timed studies (kept
 #: apart because timings differ between runs while results are byte-identical).
 TIMED = ("mi_compare", "training")
@@ -15,7 +15,7 @@ COLLECTED = STUDIES + tuple(f"{s}_timings" for s in TIMED)
 #: Figure -> the collected table it plots.
 FIGURE_STUDY = {"fig2": "fig2", "fig3a": "fig3a", "fig3b": "fig3b", "fig4": "mi_compare",
                 "fig5": "mi_compare_timings", "figS1": "mi_groundtruth", "fig6": "training",
-                "fig7": "training", "fig8": "training"}
+                "fig7": "training", "fig8": "training", "fig9": "sigma_init"}
 
 
 def job_slices(cfg: DictConfig, study: str) -> list[str]:
@@ -33,8 +33,13 @@ def job_slices(cfg: DictConfig, study: str) -> list[str]:
     if study == "mi_groundtruth":
         return [f"{fam}/{est}" for fam in s.families for est in s.estimators]
     if study == "training":
-        return [f"{d}/{m}/{me}/s{int(sd)}" for d in training_datasets(cfg) for m in s.models
+        return [f"{d}/{m}/{me}/s{int(sd)}" for d in study_datasets(cfg, study) for m in s.models
                 for me in s.methods for sd in s.seeds]
+    if study == "sigma_init":
+        return ([f"init/{m}/sigma{float(sg):g}/s{int(sd)}" for m in s.models for sg in s.sigmas
+                 for sd in s.seeds]
+                + [f"train/{d}/sigma{float(sg):g}/s{int(sd)}" for d in study_datasets(cfg, study)
+                   for sg in s.compare.sigmas for sd in s.compare.seeds])
     raise KeyError(f"unknown study {study!r}; known: {STUDIES}")
 
 
@@ -68,14 +73,14 @@ def mi_job_resources(cfg: DictConfig, sweep: str, dim: int, estimator: str) -> d
             "threads": 2 if dim >= 10_000 else 1}
 
 
-def training_datasets(cfg: DictConfig) -> list[str]:
-    """The training study's data sets: every listed one, except ``optional_datasets`` that are
-    not on this machine (decided at DAG time, e.g. Fashion-MNIST at laptop scale). Required data
-    sets are checked when their job runs, with a clear error, so ``snakemake -n`` works
-    anywhere."""
+def study_datasets(cfg: DictConfig, study: str) -> list[str]:
+    """A study's data sets (``studies.<study>.datasets``), except ``optional_datasets`` that
+    are not on this machine (decided at DAG time, e.g. Fashion-MNIST at laptop scale).
+    Required data sets are checked when their job runs, with a clear error, so
+    ``snakemake -n`` works anywhere."""
     from dse_repro.data import available
 
-    s = cfg.studies.training
+    s = cfg.studies[study]
     optional = set(s.get("optional_datasets", []))
     return [str(d) for d in s.datasets
             if d not in optional or available(str(d), cfg.paths.data_root)]

@@ -3,7 +3,8 @@
 
 rule claims:
     input:
-        lambda w: expand("results/{scale}/{study}.csv", scale=w.scale, study=COLLECTED),
+        results=lambda w: expand("results/{scale}/{study}.csv", scale=w.scale, study=COLLECTED),
+        conf=conf_inputs("sigma_init"),  # thresholds that live in conf (claims.SETTINGS)
     output:
         csv=report("results/{scale}/claims.csv", caption="../report/claims.rst",
                    category="Claims"),
@@ -15,5 +16,5 @@ rule claims:
         mem_mb=1000,
         runtime=5,
     shell:
-        "python -m dse_repro.claims --scale {wildcards.scale} --results {input} "
+        "python -m dse_repro.claims --scale {wildcards.scale} --results {input.results} "
         "--csv {output.csv} --md {output.md} > {log} 2>&1"

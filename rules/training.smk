@@ -3,6 +3,11 @@
 # outputs of a failed job, and the checkpoint must survive a crash to be resumed from).
 
 
+def _training_resources(w):
+    """Per-job threads, memory (MB), runtime (min) and GPUs, from conf (studies.training.resources)."""
+    return compose_config(w.scale).studies.training.resources
+
+
 rule training_job:
     input:
         conf_inputs("training"),
@@ -18,11 +23,11 @@ rule training_job:
         model=r"[A-Za-z0-9_.]+",
         method="supervised|simclr|random_labels",
         seed=r"\d+",
-    threads: 2
+    threads: lambda w: _training_resources(w)["threads"]
     resources:
-        mem_mb=lambda w: 32000 if w.scale == "paper" else 4000,
-        runtime=lambda w: 24 * 60 if w.scale == "paper" else 60,
-        gpu=lambda w: 1 if w.scale == "paper" else 0,
+        mem_mb=lambda w: _training_resources(w)["mem_mb"],
+        runtime=lambda w: _training_resources(w)["runtime"],
+        gpu=lambda w: _training_resources(w)["gpu"],
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.training scale={wildcards.scale} "
         "job.dataset={wildcards.dataset} job.model={wildcards.model} "

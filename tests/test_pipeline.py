@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGS = ["fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig8"]
+FIGS = ["fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig8", "fig9"]
 COLUMNS = {
     "fig2": {"study", "scale", "dim", "dataset", "labels", "t", "n_points", "measure", "value",
              "unit"},
@@ -28,6 +28,8 @@ COLUMNS = {
                    "repeat", "n_points", "measure", "value", "unit"},
     "training": {"study", "scale", "dataset", "model", "arch", "method", "seed", "epoch",
                  "measure", "value", "unit"},
+    "sigma_init": {"study", "scale", "part", "dataset", "model", "arch", "method", "init_sigma",
+                   "seed", "epoch", "measure", "value", "unit"},
     "mi_compare_timings": {"study", "scale", "sweep", "estimator", "label", "dim", "noise",
                            "corruption", "repeat", "n_points", "measure", "value", "unit",
                            "seconds"},
@@ -89,7 +91,7 @@ def test_results_have_documented_columns(workdir):
         assert set(df.columns) == cols, study
         assert len(df) > 0 and df["value"].notna().all()
         assert (df["scale"] == "smoke").all()
-        assert (df["unit"] == "bits").all() or study == "training"
+        assert (df["unit"] == "bits").all() or study in ("training", "sigma_init")
     timings = pd.read_csv(workdir / "results" / "smoke" / "mi_compare_timings.csv")
     assert (timings["seconds"] > 0).all()
     mi = pd.read_csv(workdir / "results" / "smoke" / "mi_compare.csv")
@@ -104,9 +106,16 @@ def test_toy_claims_held(workdir):
     for cid in TOY_CLAIMS:
         assert claims.loc[cid, "status"] == "held", (cid, claims.loc[cid].to_dict())
     # Training claims are filled (2 smoke epochs need not show the paper's effects).
-    for cid in ("fig6.dse_rises", "fig7.dsmi_zy_rises", "fig7.random_labels_lower",
-                "fig8.dsmi_zx_rises_digits"):
+    # Per data set (smoke: digits only).
+    for cid in ("fig6.dse_rises[digits]", "fig7.dsmi_zy_rises[digits]",
+                "fig7.random_labels_lower[digits]", "fig8.dsmi_zx_rises_digits",
+                "fig9.init_dse_rises_with_sigma[digits]", "fig9.small_sigma_ends_higher[digits]",
+                "fig9.small_sigma_faster[digits]"):
         assert claims.loc[cid, "status"] in ("held", "not held"), cid
+    sig = pd.read_csv(workdir / "results" / "smoke" / "sigma_init.csv")
+    assert set(sig["part"]) == {"init", "train"}
+    assert sorted(sig[sig["part"] == "init"]["init_sigma"].unique()) == [0.01, 0.05, 0.1]
+    assert sorted(sig[sig["part"] == "train"]["init_sigma"].unique()) == [0.01, 0.1]
     # Beyond the paper: a measured comparison with NPEET micd, whatever its outcome.
     assert claims.loc["fig4.dsmi_vs_micd", "status"] in ("held", "not held")
     md = (workdir / "results" / "smoke" / "claims.md").read_text()
@@ -123,7 +132,8 @@ def test_report(workdir):
     html = (workdir / "report.html").read_text(errors="replace")
     # Every figure with its own caption (rendered per figure), and the claims table.
     for caption in ("Fig. 2 -- intuition", "Fig. 3A -- DSE tracks", "Fig. 3B -- DSMI tracks",
-                    "Fig. 4 -- mutual information", "Fig. 5 -- runtime", "Claims table"):
+                    "Fig. 4 -- mutual information", "Fig. 5 -- runtime", "Fig. 9 -- sigma",
+                    "Claims table"):
         assert caption in html, caption
     assert "{% if" not in html
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import torch
 from omegaconf import DictConfig, OmegaConf
 
-from dse_repro.data import load_dataset
+from dse_repro.data import ImageData, load_dataset
 from dse_repro.data.transforms import input_clusters, resize_normalize
-from dse_repro.models import create_model, is_vit
+from dse_repro.models import conv_normal_, create_model, is_vit
 from dse_repro.studies._runner import hydra_entry, job_values
 from dse_repro.train import TrainSettings, train
 
@@ -28,31 +29,57 @@ NAMES = {"val_acc": "val_acc", "train_loss": "train_loss", "dse_z": "DSE_Z",
          "dsmi_zy": "DSMI_ZY", "dsmi_zx": "DSMI_ZX"}
 
 
-def _device(spec: str) -> torch.device:
+def device(spec: str) -> torch.device:
+    """``auto`` = CUDA when available, else CPU; anything else is passed to torch."""
     if spec == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     return torch.device(spec)
 
 
-def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: int,
-            checkpoint: Path | None) -> list[dict]:
+def prepared_data(cfg: DictConfig, dataset: str) -> tuple[ImageData, np.ndarray]:
+    """The training study's subset of ``dataset`` at its image size, and the cluster labels of
+    its validation inputs (for DSMI(Z; X))."""
     s = cfg.studies.training
     data = load_dataset(dataset, cfg.paths.data_root).subset(s.n_train, s.n_val, seed=0)
     data = resize_normalize(data, int(s.img_size))
     clusters = input_clusters(data.x_val, s.x_clusters.n_clusters, s.x_clusters.size,
                               seed=cfg.seed)
+    return data, clusters
+
+
+def build_model(cfg: DictConfig, model_name: str, data: ImageData, seed: int,
+                init_sigma: float | None = None) -> torch.nn.Module:
+    """A randomly initialised timm model for ``data`` (seeded), with the training study's
+    ``model_kwargs``; ``init_sigma`` (default: ``studies.training.init_sigma``) redraws every
+    convolution weight from N(0, init_sigma), None keeps timm's initialization."""
+    s = cfg.studies.training
     torch.manual_seed(seed)
     kwargs = OmegaConf.to_container(s.model_kwargs, resolve=True).get(model_name, {})
     model = create_model(model_name, data.num_classes, data.in_chans, int(s.img_size), **kwargs)
+    init_sigma = s.get("init_sigma") if init_sigma is None else init_sigma
+    if init_sigma is not None:
+        conv_normal_(model, float(init_sigma))
+    return model
+
+
+def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: int,
+            checkpoint: Path | None, init_sigma: float | None = None,
+            train_overrides: dict | None = None) -> list[dict]:
+    """Train one (dataset, model, method, seed) with the training study's settings (plus
+    ``train_overrides``) and return its tidy per-epoch rows."""
+    s = cfg.studies.training
+    data, clusters = prepared_data(cfg, dataset)
+    model = build_model(cfg, model_name, data, seed, init_sigma)
     settings = TrainSettings(method=method, seed=int(seed),
                              **{**OmegaConf.to_container(s.train, resolve=True),
                                 **({"lr": s.lr_by_dataset[dataset]}
-                                   if dataset in s.lr_by_dataset else {})})
+                                   if dataset in s.lr_by_dataset else {}),
+                                **(train_overrides or {})})
     arch = "vit" if is_vit(model) else "convnet"
     log.info("%s %s (%s) %s seed %d: %d train / %d val images at %d px", dataset, model_name,
              arch, method, seed, len(data.y_train), len(data.y_val), s.img_size)
     epochs = train(model, data, settings, clusters, checkpoint=checkpoint,
-                   device=_device(s.device),
+                   device=device(s.device),
                    on_epoch=lambda m: log.info("epoch %d: %s", m.epoch, m))
     return [dict(dataset=dataset, model=model_name, arch=arch, method=method, seed=int(seed),
                  epoch=m.epoch, measure=NAMES[k], value=getattr(m, k), unit=UNITS[k],

@@ -1,0 +1,43 @@
+"""Fig. 9 - sigma-initialization: DSE(Z) at init vs the conv-weight sigma (left), and
+validation accuracy and DSE(Z) per epoch when training from two sigmas (right); one row per
+data set, mean +- sd over seeds."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ._style import COLORS, band, figure_legend, log_x, mean_sd, plt
+
+
+def plot(df: pd.DataFrame):
+    init = df[df["part"] == "init"]
+    trained = df[df["part"] == "train"]
+    datasets = sorted(set(init["dataset"]) | set(trained["dataset"]))
+    fig, axes = plt.subplots(len(datasets), 3, squeeze=False, figsize=(12, 3.3 * len(datasets)))
+    for r, ds in enumerate(datasets):
+        ax = axes[r, 0]
+        sub = init[init["dataset"] == ds]
+        for i, (model, g) in enumerate(sub.groupby("model")):
+            m = mean_sd(g, "init_sigma")
+            band(ax, m["init_sigma"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
+                 color=COLORS[(i + 4) % len(COLORS)], marker="o", ms=3, label=f"init: {model}")
+        log_x(ax)
+        ax.set_xlabel(r"conv weight $\sigma$ at initialization")
+        ax.set_ylabel(r"$S_D(Z)$ at init (bits)")
+        ax.set_title(f"{ds} - DSE at initialization")
+        sub = trained[trained["dataset"] == ds]
+        sigmas = sorted(sub["init_sigma"].unique())
+        for c, (measure, ylabel) in enumerate((("val_acc", "validation accuracy"),
+                                               ("DSE_Z", r"$S_D(Z)$ (bits)")), start=1):
+            ax = axes[r, c]
+            for i, sigma in enumerate(sigmas):
+                g = sub[(sub["init_sigma"] == sigma) & (sub["measure"] == measure)]
+                m = mean_sd(g, "epoch")
+                band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
+                     color=COLORS[i], label=rf"train: $\sigma$ = {sigma:g} "
+                     f"({', '.join(sorted(sub['model'].unique()))}, {int(m['count'].max())} seeds)")
+            ax.set_xlabel("epoch")
+            ax.set_ylabel(ylabel)
+            ax.set_title(f"{ds} - {ylabel.split(' (')[0]} during training")
+    fig.suptitle(r"Fig. 9 - conv weights $\sim N(0, \sigma)$: DSE at init and training speed")
+    figure_legend(fig, axes.ravel(), ncol=4)
+    return fig
