@@ -18,6 +18,7 @@ include: "rules/mi_compare.smk"
 include: "rules/mi_groundtruth.smk"
 include: "rules/training.smk"
 include: "rules/init_sweep.smk"
+include: "rules/model_zoo.smk"
 include: "rules/figures.smk"
 include: "rules/report.smk"
 

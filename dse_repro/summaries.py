@@ -1,7 +1,9 @@
 """Summary tables derived from tidy results (results -> summary CSV).
 
 ``python -m dse_repro.summaries groundtruth --input results/<scale>/mi_groundtruth.csv
---out results/<scale>/mi_groundtruth_summary.csv``
+--out results/<scale>/mi_groundtruth_summary.csv``;
+``python -m dse_repro.summaries zoo --input results/<scale>/model_zoo.csv
+--out results/<scale>/model_zoo_correlations.csv``
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
+from scipy.stats import pearsonr, spearmanr
 
 
 def groundtruth_summary(df: pd.DataFrame) -> pd.DataFrame:
@@ -29,15 +31,41 @@ def groundtruth_summary(df: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
+def zoo_correlations(df: pd.DataFrame) -> pd.DataFrame:
+    """Per measure (and per architecture family: all / convnet / vit): Pearson and Spearman
+    correlation of the measure with accuracy across the zoo's measured models, with two-sided
+    p-values, ranked by |Spearman| within each group (rank 1 = best predictor).
+    Skipped models (``status != ok``) are counted, not used."""
+    ok = df[df["status"] == "ok"]
+    rows = []
+    for group in ("all", "convnet", "vit"):
+        sub = ok if group == "all" else ok[ok["arch"] == group]
+        for measure, g in sub.groupby("measure", sort=True):
+            n = len(g)
+            if n < 3 or g["value"].nunique() < 2 or g["accuracy"].nunique() < 2:
+                r = p_r = rho = p_rho = np.nan
+            else:
+                r, p_r = pearsonr(g["value"], g["accuracy"])
+                rho, p_rho = spearmanr(g["value"], g["accuracy"])
+            rows.append(dict(group=group, measure=measure, n_models=n, pearson=float(r),
+                             pearson_p=float(p_r), spearman=float(rho), spearman_p=float(p_rho)))
+    out = pd.DataFrame(rows)
+    out["rank"] = out.groupby("group")["spearman"].transform(
+        lambda s: s.abs().rank(ascending=False, method="min"))
+    out["n_skipped"] = int(df.loc[df["status"] != "ok", "model"].nunique())
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     from dse_repro.studies._runner import write_tidy
 
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("kind", choices=["groundtruth"])
+    ap.add_argument("kind", choices=["groundtruth", "zoo"])
     ap.add_argument("--input", required=True)
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
-    write_tidy(groundtruth_summary(pd.read_csv(args.input)), args.out)
+    summary = {"groundtruth": groundtruth_summary, "zoo": zoo_correlations}[args.kind]
+    write_tidy(summary(pd.read_csv(args.input)), args.out)
 
 
 if __name__ == "__main__":

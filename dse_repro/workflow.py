@@ -7,7 +7,8 @@ from __future__ import annotations
 from omegaconf import DictConfig
 
 #: Studies with a Snakemake rule, in DAG order.
-STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth", "training", "sigma_init")
+STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth", "training", "sigma_init",
+           "model_zoo")
 #: Collected tables: each study's results, plus the wall-time tables of timed studies (kept
 #: apart because timings differ between runs while results are byte-identical).
 TIMED = ("mi_compare", "training")
@@ -15,7 +16,8 @@ COLLECTED = STUDIES + tuple(f"{s}_timings" for s in TIMED)
 #: Figure -> the collected table it plots.
 FIGURE_STUDY = {"fig2": "fig2", "fig3a": "fig3a", "fig3b": "fig3b", "fig4": "mi_compare",
                 "fig5": "mi_compare_timings", "figS1": "mi_groundtruth", "fig6": "training",
-                "fig7": "training", "fig8": "training", "fig9": "sigma_init"}
+                "fig7": "training", "fig8": "training", "fig9": "sigma_init",
+                "fig10": "model_zoo"}
 
 
 def job_slices(cfg: DictConfig, study: str) -> list[str]:
@@ -40,6 +42,14 @@ def job_slices(cfg: DictConfig, study: str) -> list[str]:
                  for sd in s.seeds]
                 + [f"train/{d}/sigma{float(sg):g}/s{int(sd)}" for d in study_datasets(cfg, study)
                    for sg in s.compare.sigmas for sd in s.compare.seeds])
+    if study == "model_zoo":
+        if s.source == "timm_pretrained":
+            from dse_repro.studies.model_zoo import zoo_model_names
+
+            return [f"timm/{m}" for m in zoo_model_names(s)]
+        z = s.self_trained
+        return [f"{a}/e{int(e)}/s{int(sd)}" for a in z.members for e in z.epochs
+                for sd in z.seeds]
     raise KeyError(f"unknown study {study!r}; known: {STUDIES}")
 
 

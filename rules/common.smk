@@ -26,4 +26,5 @@ def conf_inputs(study):
 def all_targets(scale):
     figs = expand("figures/{scale}/{fig}.{ext}", scale=scale, fig=FIGURE_STUDY, ext=["pdf", "png"])
     return figs + [f"results/{scale}/claims.csv", f"results/{scale}/claims.md",
-                   f"results/{scale}/mi_groundtruth_summary.csv"]
+                   f"results/{scale}/mi_groundtruth_summary.csv",
+                   f"results/{scale}/model_zoo_correlations.csv"]

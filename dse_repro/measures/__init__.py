@@ -20,6 +20,7 @@ from .dsmi import dsmi, dsmi_curve
 from .knn import ksg_mi
 from .labels import discretize, spectral_clusters
 from .mine import mine_mi
+from .predictors import alpha_req, knn_accuracy, rankme
 from .shannon import cse, csmi
 
 __all__ = [
@@ -36,6 +37,9 @@ __all__ = [
     "csmi",
     "ksg_mi",
     "mine_mi",
+    "rankme",
+    "alpha_req",
+    "knn_accuracy",
     "spectral_clusters",
     "discretize",
 ]

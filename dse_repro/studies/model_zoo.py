@@ -1,0 +1,224 @@
+"""Fig. 10 study: do DSE(Z), DSMI(Z; X), DSMI(Z; Y) -- and cheap competitors -- predict a
+model's accuracy across a zoo of models?
+
+Two sources (``studies.model_zoo.source``):
+
+* ``timm_pretrained`` (paper): one job per pretrained timm model of timm's published ImageNet
+  table (``job.model=<name.tag>``); weights from the local timm / Hugging Face cache with hub
+  access off (a model without local weights is *skipped* -- its rows say why -- never a crash);
+  data: the ImageNet validation images of the 20 Imagenette + Imagewoof classes, each through
+  ``crops`` random-resized crops cut at the model's own input size and normalised with its own
+  data config; accuracy = the table's top-1.
+* ``self_trained`` (laptop, smoke; offline): one job per (architecture, epochs, seed)
+  (``job.model=<arch> job.epochs=… job.seed=…``), trained supervised with the training study's
+  trainer on Fashion-MNIST when installed, else digits; accuracy = held-out accuracy on the whole
+  validation split.
+
+Measures on the embedding Z of the measurement images (all in :mod:`dse_repro.measures`):
+DSE_Z, DSMI_ZX, DSMI_ZY (bits; X = the inputs spectrally clustered), rankme, alpha_req
+(unitless), knn_acc (fraction). Tidy rows: ``source, dataset, model, family, arch,
+param_count (millions), epochs, seed, accuracy (fraction), measure, value, unit, status``
+(``ok`` or ``skipped: <reason>``).
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+import numpy as np
+import pandas as pd
+import torch
+from omegaconf import DictConfig, OmegaConf
+
+from dse_repro.measures import alpha_req, dse, dsmi, knn_accuracy, rankme, spectral_clusters
+from dse_repro.models import create_model, embed, is_vit
+from dse_repro.studies._runner import hydra_entry, job_values
+from dse_repro.studies.training import device
+
+log = logging.getLogger("dse_repro")
+SOURCES = ("timm_pretrained", "self_trained")
+UNITS = {"DSE_Z": "bits", "DSMI_ZX": "bits", "DSMI_ZY": "bits", "rankme": "unitless",
+         "alpha_req": "unitless", "knn_acc": "fraction"}
+
+
+def embedding_measures(z: torch.Tensor, y: np.ndarray, x_clusters: np.ndarray,
+                       s: DictConfig) -> dict[str, float]:
+    """Every measure of the study on embeddings ``z`` ``(n, d)`` with labels ``y`` and input
+    cluster labels ``x_clusters`` (both ``(n,)``); see :data:`UNITS`."""
+    sigma, t, c = float(s.sigma), int(s.t), s.competitors
+    y_t = torch.as_tensor(y).to(z.device)
+    return {"DSE_Z": dse(z, sigma, t),
+            "DSMI_ZX": dsmi(z, torch.as_tensor(x_clusters).to(z.device), sigma, t,
+                            y_discrete=True),
+            "DSMI_ZY": dsmi(z, y_t, sigma, t, y_discrete=True),
+            "rankme": rankme(z),
+            "alpha_req": alpha_req(z, fraction=float(c.alpha_fraction)),
+            "knn_acc": knn_accuracy(z, y, k=int(c.knn_k), folds=int(c.knn_folds), seed=0)}
+
+
+def _rows(base: dict, measures: dict[str, float] | None, status: str = "ok") -> list[dict]:
+    return [dict(**base, measure=m, value=(measures or {}).get(m, float("nan")), unit=u,
+                 status=status) for m, u in UNITS.items()]
+
+
+# --- paper: pretrained timm models on ImageNet -------------------------------------------
+def zoo_model_names(s: DictConfig) -> list[str]:
+    """Pretrained timm models of timm's results table that this timm knows, in table order
+    (best top-1 first); the first ``max_models`` when set."""
+    import timm
+
+    from dse_repro.data.imagenet_subset import timm_results
+
+    known = set(timm.list_pretrained())
+    names = [m for m in timm_results()["model"] if m in known]
+    return names[: int(s.max_models)] if s.get("max_models") else names
+
+
+def missing_weights(name: str) -> str | None:
+    """None if the pretrained weights of timm model ``name`` are in the local cache (Hugging
+    Face hub cache, or torch hub's checkpoints folder for URL weights); else the reason,
+    naming where they were looked for. Never touches the network."""
+    from pathlib import Path
+
+    from timm.models import get_pretrained_cfg
+
+    cfg = get_pretrained_cfg(name)
+    if cfg is None:
+        return f"timm has no pretrained config for {name}"
+    looked = []
+    if cfg.hf_hub_id:
+        from huggingface_hub import constants, try_to_load_from_cache
+
+        repo = cfg.hf_hub_id.split("@")[0]
+        for fname in ("model.safetensors", "pytorch_model.bin", "open_clip_pytorch_model.bin"):
+            if isinstance(try_to_load_from_cache(repo, fname), str):
+                return None
+        looked.append(f"Hugging Face cache {constants.HF_HUB_CACHE} (repo {repo})")
+    if cfg.url:
+        path = Path(torch.hub.get_dir()) / "checkpoints" / cfg.url.rsplit("/", 1)[-1]
+        if path.is_file():
+            return None
+        looked.append(str(path))
+    return "weights not in the local cache; looked in " + " and ".join(looked or ["nowhere"])
+
+
+def _hub_offline() -> None:
+    """Switch Hugging Face hub access off in this process (env var for new imports, the
+    library constant for an already imported hub)."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        from huggingface_hub import constants
+
+        constants.HF_HUB_OFFLINE = True
+    except ImportError:  # pragma: no cover - timm depends on huggingface_hub
+        pass
+
+
+def _arch_of(name: str) -> str:
+    """convnet | vit from the model's modules, built on the meta device (no memory, no weights)."""
+    import timm
+
+    with torch.device("meta"):
+        model = timm.create_model(name.split(".")[0], pretrained=False)
+    return "vit" if is_vit(model) else "convnet"
+
+
+def timm_rows(cfg: DictConfig, name: str) -> list[dict]:
+    """One pretrained model measured on the ImageNet subset (or skipped with its reason)."""
+    import timm
+    from timm.data import resolve_model_data_config
+
+    from dse_repro.data.imagenet_subset import (imagenet_class_folders, load_views,
+                                                sample_crops, timm_results)
+
+    s = cfg.studies.model_zoo
+    im = s.imagenet
+    info = timm_results().set_index("model").loc[name]
+    base = dict(source="timm_pretrained", dataset="imagenet_subset", model=name,
+                family=name.split(".")[0], arch=_arch_of(name),
+                param_count=float(info["param_count"]), epochs=float("nan"), seed=int(cfg.seed),
+                accuracy=float(info["top1"]) / 100)
+    # Missing data is every model's problem: a clear error, not a skip.
+    folders = imagenet_class_folders(cfg.paths.data_root, im.folder, list(im.classes))
+    crops = sample_crops(folders, int(im.crops), tuple(im.crop_scale), seed=int(cfg.seed))
+    x_small = load_views(crops, int(im.x_size))
+    clusters = spectral_clusters(x_small.flatten(1).numpy(), n_clusters=int(im.x_clusters),
+                                 seed=int(cfg.seed))
+    _hub_offline()  # weights only from the local cache
+    reason = missing_weights(name) if s.pretrained else None
+    if reason is None:
+        torch.manual_seed(int(cfg.seed))  # only matters without pretrained weights (tests)
+        try:
+            model = timm.create_model(name, pretrained=bool(s.pretrained))
+        except Exception as err:  # noqa: BLE001 - unreadable weights skip this model only
+            reason = f"weights failed to load ({type(err).__name__}: {str(err)[:200]})"
+    if reason is not None:
+        log.warning("%s skipped: %s", name, reason)
+        return _rows(base, None, f"skipped: {reason}")
+    dc = resolve_model_data_config(model)
+    x = load_views(crops, int(dc["input_size"][-1]), dc["mean"], dc["std"],
+                   dc.get("interpolation", "bilinear"))
+    model.to(device(s.device))
+    z = embed(model, x, batch_size=int(s.batch_size))
+    return _rows(base, embedding_measures(z, crops.labels, clusters, s))
+
+
+# --- laptop / smoke: a self-trained zoo ---------------------------------------------------
+def self_trained_rows(cfg: DictConfig, arch: str, epochs: int, seed: int) -> list[dict]:
+    """Train zoo member ``arch`` for ``epochs`` (supervised, seeded) and measure it."""
+    from dse_repro.data import available, load_dataset
+    from dse_repro.data.transforms import input_clusters, resize_normalize
+    from dse_repro.train import TrainSettings, train
+
+    s = cfg.studies.model_zoo
+    z_cfg = s.self_trained
+    dataset = (z_cfg.dataset if available(z_cfg.dataset, cfg.paths.data_root)
+               else z_cfg.fallback_dataset)
+    full = resize_normalize(load_dataset(dataset, cfg.paths.data_root), int(z_cfg.img_size))
+    data = full.subset(z_cfg.n_train, z_cfg.n_val, seed=0)
+    clusters = input_clusters(data.x_val, int(z_cfg.x_clusters), 64, seed=int(cfg.seed))
+    spec = z_cfg.architectures[arch]
+    torch.manual_seed(seed)
+    model = create_model(str(spec.model), data.num_classes, data.in_chans, int(z_cfg.img_size),
+                         **OmegaConf.to_container(spec.get("kwargs", {}), resolve=True))
+    settings = TrainSettings(method="supervised", epochs=int(epochs), seed=int(seed),
+                             **OmegaConf.to_container(z_cfg.train, resolve=True))
+    train(model, data, settings, clusters, device=device(s.device),
+          on_epoch=lambda m: log.info("epoch %d: %s", m.epoch, m))
+    with torch.no_grad():
+        model.eval()
+        pred = torch.cat([model(full.x_val[i:i + 512].to(device(s.device))).argmax(1).cpu()
+                          for i in range(0, len(full.y_val), 512)])
+    accuracy = float((pred == full.y_val).float().mean())
+    z = embed(model, data.x_val)
+    base = dict(source="self_trained", dataset=dataset, model=f"{arch}/e{epochs}/s{seed}",
+                family=arch, arch="vit" if is_vit(model) else "convnet",
+                param_count=sum(p.numel() for p in model.parameters()) / 1e6,
+                epochs=float(epochs), seed=int(seed), accuracy=accuracy)
+    log.info("%s: held-out accuracy %.4f on %d images", base["model"], accuracy, len(full.y_val))
+    return _rows(base, embedding_measures(z, data.y_val.numpy(), clusters, s))
+
+
+def run(cfg: DictConfig) -> pd.DataFrame:
+    s = cfg.studies.model_zoo
+    if s.source not in SOURCES:
+        raise ValueError(f"studies.model_zoo.source must be one of {SOURCES}, got {s.source!r}")
+    rows: list[dict] = []
+    if s.source == "timm_pretrained":
+        for name in job_values(cfg, "model", zoo_model_names(s)):
+            rows += timm_rows(cfg, str(name))
+    else:
+        z = s.self_trained
+        for arch in job_values(cfg, "model", list(z.members)):
+            if arch not in z.architectures:
+                raise ValueError(f"job.model must be one of {list(z.architectures)}, got {arch!r}")
+            for epochs in job_values(cfg, "epochs", z.epochs):
+                for seed in job_values(cfg, "seed", z.seeds):
+                    rows += self_trained_rows(cfg, str(arch), int(epochs), int(seed))
+    return pd.DataFrame(rows)
+
+
+main = hydra_entry("model_zoo", run)
+
+if __name__ == "__main__":
+    main()
