@@ -6,7 +6,6 @@ scratch gives byte-identical results; ``snakemake --report`` writes a report wit
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -14,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _repo import copy_repository, result_hashes
 
-ROOT = Path(__file__).resolve().parents[1]
-FIGS = ["fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig8", "fig9"]
+FIGS = ["fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig8", "fig9", "fig10"]
 COLUMNS = {
     "fig2": {"study", "scale", "dim", "dataset", "labels", "t", "n_points", "measure", "value",
              "unit"},
@@ -30,6 +29,8 @@ COLUMNS = {
                  "measure", "value", "unit"},
     "sigma_init": {"study", "scale", "part", "dataset", "model", "arch", "method", "init_sigma",
                    "seed", "epoch", "measure", "value", "unit"},
+    "model_zoo": {"study", "scale", "source", "dataset", "model", "family", "arch", "param_count",
+                  "epochs", "seed", "accuracy", "measure", "value", "unit", "status"},
     "mi_compare_timings": {"study", "scale", "sweep", "estimator", "label", "dim", "noise",
                            "corruption", "repeat", "n_points", "measure", "value", "unit",
                            "seconds"},
@@ -51,24 +52,10 @@ def _snakemake(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     return proc
 
 
-def _hashes(root: Path) -> dict[str, str]:
-    # Wall-time tables differ between runs by nature; every results table must not.
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((root / "results" / "smoke").rglob("*.csv"))
-            if "timings" not in p.name and p.name != "claims.csv"}
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    """A copy of the tracked files of the repository (as a clean clone would have them)."""
-    dst = tmp_path_factory.mktemp("repo")
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT,
-                           capture_output=True, text=True, check=True).stdout.split()
-    for f in files:
-        src = ROOT / f
-        if src.is_file() and not f.startswith(("results/", "figures/")):
-            (dst / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst / f)
+    """The smoke DAG run in a copy of the repository."""
+    dst = copy_repository(tmp_path_factory.mktemp("repo"))
     _snakemake(dst)
     return dst
 
@@ -91,7 +78,7 @@ def test_results_have_documented_columns(workdir):
         assert set(df.columns) == cols, study
         assert len(df) > 0 and df["value"].notna().all()
         assert (df["scale"] == "smoke").all()
-        assert (df["unit"] == "bits").all() or study in ("training", "sigma_init")
+        assert (df["unit"] == "bits").all() or study in ("training", "sigma_init", "model_zoo")
     timings = pd.read_csv(workdir / "results" / "smoke" / "mi_compare_timings.csv")
     assert (timings["seconds"] > 0).all()
     mi = pd.read_csv(workdir / "results" / "smoke" / "mi_compare.csv")
@@ -116,6 +103,15 @@ def test_toy_claims_held(workdir):
     assert set(sig["part"]) == {"init", "train"}
     assert sorted(sig[sig["part"] == "init"]["init_sigma"].unique()) == [0.01, 0.05, 0.1]
     assert sorted(sig[sig["part"] == "train"]["init_sigma"].unique()) == [0.01, 0.1]
+    # Fig. 10: the self-trained zoo, every model measured, a correlation row per measure.
+    for cid in ("fig10.dsmi_zy_correlates", "fig10.dsmi_zy_vs_competitors"):
+        assert claims.loc[cid, "status"] in ("held", "not held"), cid
+    zoo = pd.read_csv(workdir / "results" / "smoke" / "model_zoo.csv")
+    assert zoo["model"].nunique() == 4 and (zoo["status"] == "ok").all()
+    assert set(zoo["arch"]) == {"convnet", "vit"}
+    corr = pd.read_csv(workdir / "results" / "smoke" / "model_zoo_correlations.csv")
+    assert set(corr[corr["group"] == "all"]["measure"]) == {
+        "DSE_Z", "DSMI_ZX", "DSMI_ZY", "rankme", "alpha_req", "knn_acc"}
     # Beyond the paper: a measured comparison with NPEET micd, whatever its outcome.
     assert claims.loc["fig4.dsmi_vs_micd", "status"] in ("held", "not held")
     md = (workdir / "results" / "smoke" / "claims.md").read_text()
@@ -139,13 +135,13 @@ def test_report(workdir):
 
 
 def test_rerun_from_scratch_is_byte_identical(workdir):
-    before = _hashes(workdir)
+    before = result_hashes(workdir)
     assert len(before) >= 3 + 7 + 1
     claims_before = _claims_without_timings(workdir)
     shutil.rmtree(workdir / "results" / "smoke")
     shutil.rmtree(workdir / "figures" / "smoke")
     _snakemake(workdir)
-    assert _hashes(workdir) == before
+    assert result_hashes(workdir) == before
     assert _claims_without_timings(workdir).equals(claims_before)
 
 
