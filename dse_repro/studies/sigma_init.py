@@ -35,7 +35,7 @@ def init_rows(cfg: DictConfig, model_name: str, sigma: float, seed: int) -> list
     t = cfg.studies.training
     rows = []
     for dataset in progress(study_datasets(cfg, "sigma_init"), cfg, desc="data sets"):
-        data, _ = prepared_data(cfg, dataset)
+        data = prepared_data(cfg, dataset)
         model = build_model(cfg, model_name, data, seed, init_sigma=sigma).to(device(t.device))
         z = embed(model, data.x_val)
         value = dse(z, float(t.train.sigma), int(t.train.t))

@@ -36,15 +36,17 @@ def device(spec: str) -> torch.device:
     return torch.device(spec)
 
 
-def prepared_data(cfg: DictConfig, dataset: str) -> tuple[ImageData, np.ndarray]:
-    """The training study's subset of ``dataset`` at its image size, and the cluster labels of
-    its validation inputs (for DSMI(Z; X))."""
+def prepared_data(cfg: DictConfig, dataset: str) -> ImageData:
+    """The training study's seeded subset of ``dataset`` at its image size, normalised."""
     s = cfg.studies.training
     data = load_dataset(dataset, cfg.paths.data_root).subset(s.n_train, s.n_val, seed=0)
-    data = resize_normalize(data, int(s.img_size))
-    clusters = input_clusters(data.x_val, s.x_clusters.n_clusters, s.x_clusters.size,
-                              seed=cfg.seed)
-    return data, clusters
+    return resize_normalize(data, int(s.img_size))
+
+
+def x_clusters(cfg: DictConfig, data: ImageData) -> np.ndarray:
+    """Cluster labels of the validation inputs (X of DSMI(Z; X)), ``(n_val,)``."""
+    s = cfg.studies.training
+    return input_clusters(data.x_val, s.x_clusters.n_clusters, s.x_clusters.size, seed=cfg.seed)
 
 
 def build_model(cfg: DictConfig, model_name: str, data: ImageData, seed: int,
@@ -68,7 +70,8 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
     """Train one (dataset, model, method, seed) with the training study's settings (plus
     ``train_overrides``) and return its tidy per-epoch rows."""
     s = cfg.studies.training
-    data, clusters = prepared_data(cfg, dataset)
+    data = prepared_data(cfg, dataset)
+    clusters = x_clusters(cfg, data)
     model = build_model(cfg, model_name, data, seed, init_sigma)
     settings = TrainSettings(method=method, seed=int(seed),
                              **{**OmegaConf.to_container(s.train, resolve=True),
