@@ -27,6 +27,7 @@ products, symmetry check, ``eps``, subsampling with Python's ``random`` seeded w
 """
 from __future__ import annotations
 
+import logging
 import random
 from typing import Any, Literal
 
@@ -233,6 +234,7 @@ def dse(
     precision: Precision = "float64",
     max_n: int | None = None,
     seed: int = 0,
+    method: str = "exact",
 ) -> float:
     """Diffusion Spectral Entropy ``S_D(X, t)`` of a point cloud, in **bits**.
 
@@ -247,7 +249,14 @@ def dse(
             (measured by ``benchmarks/bench_measures.py``); default ``"float64"``.
         max_n: subsample to at most this many points (seeded like the reference). Default:
             all points (the reference mode defaults to its own cap of 10 000).
-        seed: seed for the subsampling.
+        seed: seed for the subsampling (and for the stochastic ``slq`` method).
+        method: ``"exact"`` (default: one dense eigensolve, O(n^3) time, O(n^2) memory);
+            ``"lanczos"`` / ``"slq"``: a sparse radius-truncated kernel and its top eigenvalues
+            / stochastic Lanczos quadrature, for large n where the kernel is local (error model
+            in :mod:`dse_repro.measures.large_n`); ``"auto"``: exact up to
+            ``large_n.AUTO_EXACT_MAX_N`` points, else ``slq`` (t = 1) or ``lanczos`` (t >= 2),
+            logged on the ``dse_repro.measures`` logger. For the metadata of an approximate run
+            call :func:`dse_repro.measures.large_n.dse_approx`.
 
     Returns:
         DSE in bits, between 0 and ``log2 n``.
@@ -273,6 +282,18 @@ def dse(
             seed=seed,
         )
     X = _subsample(X, max_n, seed)
+    if method not in ("exact", "lanczos", "slq", "auto"):
+        raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
+    if method != "exact":
+        from .large_n import AUTO_EXACT_MAX_N, dse_approx
+
+        if method != "auto" or X.shape[0] > AUTO_EXACT_MAX_N:
+            value, info = dse_approx(to_numpy(X), sigma, t, method, seed=seed)
+            logging.getLogger("dse_repro.measures").info(
+                "dse(n=%d, method=%s): %s", X.shape[0], method, info)
+            return value
+        logging.getLogger("dse_repro.measures").info(
+            "dse(n=%d, method=auto): exact (n <= %d)", X.shape[0], AUTO_EXACT_MAX_N)
     return spectral_entropy(diffusion_eigenvalues(X, sigma, precision=precision), t)
 
 
