@@ -1,0 +1,91 @@
+"""Large-n DSE: time, peak memory and error of the sparse Lanczos / SLQ paths vs the exact one.
+
+Data: n points uniform in a 3-D box embedded in D = 64 dimensions (random rotation, noise
+sd 0.5), the box side growing as n^(1/3) so that a point keeps ~200 neighbours within the
+kernel's reach (sigma = 10): the local-kernel regime the sparse path is for. For each n in
+``--sizes`` it runs, each in a fresh child process (so peak memory is the method's own; Linux
+``VmHWM`` after resetting it):
+
+* ``exact``   -- ``dse(X, 10, t)``, one dense eigensolve, while n <= ``--exact-max``;
+* ``slq``     -- t = 1, stochastic Lanczos quadrature on the sparse operator;
+* ``lanczos`` -- t = 2, top eigenvalues of the sparse operator;
+
+and prints wall time, peak memory (GB) and the relative error vs exact where exact ran.
+Target (issue 10): n = 100 000, D = 64: <= 5 minutes and <= 4 GB, error <= 1 %.
+
+Usage: ``python benchmarks/bench_large_n.py [--sizes 2000 4000 8000 16000 32000 100000]
+[--exact-max 8000]``
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import platform
+import time
+
+import numpy as np
+from bench_measures import _rss_kib  # the same peak-RSS reading as the other benchmark
+
+D, SIGMA = 64, 10.0
+
+
+def data(n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    side = 820.0 * (n / 100_000) ** (1 / 3)
+    q = np.linalg.qr(rng.normal(size=(D, D)))[0][:3]
+    return rng.uniform(0, side, size=(n, 3)) @ q + rng.normal(0, 0.5, size=(n, D))
+
+
+def _child(n: int, method: str, queue: "mp.Queue") -> None:
+    from dse_repro.measures import dse
+    from dse_repro.measures.large_n import dse_approx
+
+    X = data(n)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # reset the peak-RSS counter
+    base = _rss_kib("VmRSS")
+    t0 = time.perf_counter()
+    if method.startswith("exact"):
+        value, info = dse(X, SIGMA, int(method[-1])), {}
+    else:
+        value, info = dse_approx(X, SIGMA, 1 if method == "slq" else 2, method)
+    seconds = time.perf_counter() - t0
+    queue.put((value, seconds, (_rss_kib("VmHWM") - base) * 1024 / 1e9, info))
+
+
+def run(n: int, method: str) -> tuple[float, float, float, dict]:
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child, args=(n, method, q))
+    p.start()
+    out = q.get()
+    p.join()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", type=int, nargs="+",
+                    default=[2000, 4000, 8000, 16000, 32000, 100000])
+    ap.add_argument("--exact-max", type=int, default=8000)
+    args = ap.parse_args()
+    print(f"# {platform.machine()}, {mp.cpu_count()} CPUs; D = {D}, sigma = {SIGMA}")
+    print(f"{'n':>7} {'method':>8} {'t':>2} {'DSE bits':>9} {'seconds':>8} {'peak GB':>8} "
+          f"{'rel. err':>9}  info")
+    for n in args.sizes:
+        exact = {}
+        if n <= args.exact_max:
+            for t in (1, 2):
+                v, s, gb, _ = run(n, f"exact{t}")
+                exact[t] = v
+                print(f"{n:>7} {'exact':>8} {t:>2} {v:>9.4f} {s:>8.1f} {gb:>8.2f} {'':>9}")
+        for method, t in (("slq", 1), ("lanczos", 2)):
+            v, s, gb, info = run(n, method)
+            err = f"{(v - exact[t]) / exact[t]:+.2%}" if t in exact else "n/a"
+            keep = {k: round(x, 3) if isinstance(x, float) else x for k, x in info.items()}
+            print(f"{n:>7} {method:>8} {t:>2} {v:>9.4f} {s:>8.1f} {gb:>8.2f} {err:>9}  {keep}",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
