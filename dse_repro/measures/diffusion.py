@@ -254,8 +254,8 @@ def dse(
             ``"lanczos"`` / ``"slq"``: a sparse radius-truncated kernel and its top eigenvalues
             / stochastic Lanczos quadrature, for large n where the kernel is local (error model
             in :mod:`dse_repro.measures.large_n`); ``"auto"``: exact up to
-            ``large_n.AUTO_EXACT_MAX_N`` points, else ``slq`` (t = 1) or ``lanczos`` (t >= 2),
-            logged on the ``dse_repro.measures`` logger. For the metadata of an approximate run
+            ``large_n.AUTO_EXACT_MAX_N`` points, else ``slq``, logged on the
+            ``dse_repro.measures`` logger. For the metadata of an approximate run
             call :func:`dse_repro.measures.large_n.dse_approx`.
 
     Returns:

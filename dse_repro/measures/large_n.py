@@ -17,7 +17,7 @@ refuses (``ValueError``) when the kernel is effectively dense -- use the exact `
 ``Z = sum_i lambda_i^t`` (K is positive semi-definite up to the truncation; magnitudes are
 used). Two estimators:
 
-* ``lanczos`` (for t >= 2): the ``m`` largest eigenvalues by ARPACK (``eigsh``); ``Z`` is exact
+* ``lanczos`` (for large t, where the powered spectrum decays fast): the ``m`` largest eigenvalues by ARPACK (``eigsh``); ``Z`` is exact
   for t = 1 (``tr K``) and t = 2 (``||K||_F^2``), else the top-m sum plus the tail bound. ``m``
   doubles (up to n / 2) until the tail bound ``(n - m) lambda_m^t <= rtol * Z`` holds. The
   tail's share of ``S`` is bounded on both sides (packed vs spread mass); the estimate is the
@@ -203,14 +203,15 @@ def dse_slq(K, t: int = 1, *, n_probes: int = 30, steps: int = 40, seed: int = 0
 def dse_approx(X: Any, sigma: float = 10.0, t: int = 1, method: str = "auto", *,
                tol: float | None = None, seed: int = 0, **options: Any) -> tuple[float, dict]:
     """DSE in bits of the point cloud ``X`` ``(n, D)`` by the sparse operator and ``method``
-    (``lanczos``, ``slq``, or ``auto`` = ``slq`` for t = 1 and ``lanczos`` for t >= 2);
+    (``lanczos``, ``slq``, or ``auto`` = ``slq``: a local kernel has a slowly decaying spectrum,
+    so the top-eigenvalue path needs many eigenvalues unless t is large);
     returns ``(dse, info)`` where ``info`` says what ran (method, non-zeros per row, ...).
     ``options`` go to :func:`dse_slq` / :func:`dse_lanczos`."""
     import time
 
     t = check_int(t, "t", minimum=1)
     if method == "auto":
-        method = "slq" if t == 1 else "lanczos"
+        method = "slq"
     if method not in ("lanczos", "slq"):
         raise ValueError(f"method must be 'lanczos', 'slq' or 'auto', got {method!r}")
     t0 = time.perf_counter()
