@@ -290,10 +290,14 @@ def _sigma_small_faster(df, target_acc: float):
         return float(hit[0]) if len(hit) else float("inf")
 
     e_lo, e_hi = first_epoch(lo), first_epoch(hi)
+    last = int(curves.index[-1])
     detail = (f"first epoch with mean val acc >= {target_acc:g}: sigma {lo:g}: {e_lo:g}, "
-              f"sigma {hi:g}: {e_hi:g} (inf = never in {int(curves.index[-1])} epochs)")
-    value = e_hi - e_lo if np.isfinite(e_lo) or np.isfinite(e_hi) else float("nan")
-    return float(value), bool(e_lo < e_hi), detail
+              f"sigma {hi:g}: {e_hi:g} (inf = never in {last} epochs)")
+    if not (np.isfinite(e_lo) or np.isfinite(e_hi)):
+        return float("nan"), False, detail
+    # "never" counts as one epoch past the last, so the value stays finite and comparable.
+    value = min(e_hi, last + 1) - min(e_lo, last + 1)
+    return float(value), bool(value > 0), detail
 
 
 # --- Fig. 10 (model zoo) ------------------------------------------------------------------
