@@ -23,6 +23,12 @@ def conf_inputs(study):
     ]
 
 
+def study_resources(study):
+    """Per-job threads, memory (MB), runtime (min) and GPUs of a study's rule, read from conf
+    (studies.<study>.resources) at the job's scale."""
+    return lambda w: compose_config(w.scale).studies[study].resources
+
+
 def all_targets(scale):
     figs = expand("figures/{scale}/{fig}.{ext}", scale=scale, fig=FIGURE_STUDY, ext=["pdf", "png"])
     return figs + [f"results/{scale}/claims.csv", f"results/{scale}/claims.md",

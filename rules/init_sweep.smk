@@ -1,6 +1,8 @@
 # Fig. 9: sigma-initialization. One job per (model, sigma, seed) for DSE(Z) at init, and one
 # training job per (data set, sigma, seed) for the comparison (the training study's trainer).
 
+# Resources: the training study's (training_res, defined in rules/training.smk).
+
 
 rule sigma_init_job:
     input:
@@ -18,7 +20,7 @@ rule sigma_init_job:
     resources:
         mem_mb=lambda w: 16000 if w.scale == "paper" else 2000,
         runtime=lambda w: 30 if w.scale == "paper" else 10,
-        gpu=lambda w: _training_resources(w)["gpu"],
+        gpu=lambda w: training_res(w)["gpu"],
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.sigma_init scale={wildcards.scale} "
         "job.part=init job.model={wildcards.model} job.init_sigma={wildcards.sigma} "
@@ -42,11 +44,11 @@ rule sigma_train_job:
         dataset=r"[a-z0-9_]+",
         sigma=r"[0-9.e+-]+",
         seed=r"\d+",
-    threads: lambda w: _training_resources(w)["threads"]
+    threads: lambda w: training_res(w)["threads"]
     resources:
-        mem_mb=lambda w: _training_resources(w)["mem_mb"],
-        runtime=lambda w: _training_resources(w)["runtime"],
-        gpu=lambda w: _training_resources(w)["gpu"],
+        mem_mb=lambda w: training_res(w)["mem_mb"],
+        runtime=lambda w: training_res(w)["runtime"],
+        gpu=lambda w: training_res(w)["gpu"],
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.sigma_init scale={wildcards.scale} "
         "job.part=train job.dataset={wildcards.dataset} job.init_sigma={wildcards.sigma} "

@@ -1,10 +1,7 @@
 # Fig. 10: model zoo. One job per model: a pretrained timm model (paper) or a self-trained zoo
 # member (laptop, smoke); then the correlation table of every measure with accuracy.
 
-
-def _zoo_resources(w):
-    """Per-job threads, memory (MB), runtime (min), GPUs from conf (studies.model_zoo.resources)."""
-    return compose_config(w.scale).studies.model_zoo.resources
+model_zoo_res = study_resources("model_zoo")
 
 
 rule zoo_timm_job:
@@ -16,11 +13,11 @@ rule zoo_timm_job:
         "logs/{scale}/model_zoo/timm/{model}.log",
     wildcard_constraints:
         model=r"[A-Za-z0-9_.\-]+",
-    threads: lambda w: _zoo_resources(w)["threads"]
+    threads: lambda w: model_zoo_res(w)["threads"]
     resources:
-        mem_mb=lambda w: _zoo_resources(w)["mem_mb"],
-        runtime=lambda w: _zoo_resources(w)["runtime"],
-        gpu=lambda w: _zoo_resources(w)["gpu"],
+        mem_mb=lambda w: model_zoo_res(w)["mem_mb"],
+        runtime=lambda w: model_zoo_res(w)["runtime"],
+        gpu=lambda w: model_zoo_res(w)["gpu"],
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.model_zoo scale={wildcards.scale} "
         "job.model={wildcards.model} out={output} "
@@ -41,11 +38,11 @@ rule zoo_trained_job:
         arch=r"(?!timm$)[A-Za-z0-9_]+",
         epochs=r"\d+",
         seed=r"\d+",
-    threads: lambda w: _zoo_resources(w)["threads"]
+    threads: lambda w: model_zoo_res(w)["threads"]
     resources:
-        mem_mb=lambda w: _zoo_resources(w)["mem_mb"],
-        runtime=lambda w: _zoo_resources(w)["runtime"],
-        gpu=lambda w: _zoo_resources(w)["gpu"],
+        mem_mb=lambda w: model_zoo_res(w)["mem_mb"],
+        runtime=lambda w: model_zoo_res(w)["runtime"],
+        gpu=lambda w: model_zoo_res(w)["gpu"],
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.model_zoo scale={wildcards.scale} "
         "job.model={wildcards.arch} job.epochs={wildcards.epochs} job.seed={wildcards.seed} "

@@ -2,10 +2,7 @@
 # checkpoint.pt beside its results (deliberately not a declared output: Snakemake deletes the
 # outputs of a failed job, and the checkpoint must survive a crash to be resumed from).
 
-
-def _training_resources(w):
-    """Per-job threads, memory (MB), runtime (min) and GPUs, from conf (studies.training.resources)."""
-    return compose_config(w.scale).studies.training.resources
+training_res = study_resources("training")
 
 
 rule training_job:
@@ -23,11 +20,11 @@ rule training_job:
         model=r"[A-Za-z0-9_.]+",
         method="supervised|simclr|random_labels",
         seed=r"\d+",
-    threads: lambda w: _training_resources(w)["threads"]
+    threads: lambda w: training_res(w)["threads"]
     resources:
-        mem_mb=lambda w: _training_resources(w)["mem_mb"],
-        runtime=lambda w: _training_resources(w)["runtime"],
-        gpu=lambda w: _training_resources(w)["gpu"],
+        mem_mb=lambda w: training_res(w)["mem_mb"],
+        runtime=lambda w: training_res(w)["runtime"],
+        gpu=lambda w: training_res(w)["gpu"],
     shell:
         "OMP_NUM_THREADS={threads} python -m dse_repro.studies.training scale={wildcards.scale} "
         "job.dataset={wildcards.dataset} job.model={wildcards.model} "
