@@ -12,6 +12,8 @@ rule sigma_init_job:
         "results/{scale}/sigma_init/init/{model}/sigma{sigma}/s{seed}/results.csv",
     log:
         "logs/{scale}/sigma_init/init/{model}/sigma{sigma}/s{seed}.log",
+    benchmark:
+        "logs/{scale}/sigma_init/init/{model}/sigma{sigma}/s{seed}.benchmark.tsv"
     wildcard_constraints:
         model=r"[A-Za-z0-9_.]+",
         sigma=r"[0-9.e+-]+",

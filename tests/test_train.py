@@ -11,7 +11,7 @@ import torch
 from dse_repro.data import load_dataset
 from dse_repro.data.transforms import input_clusters, resize_normalize
 from dse_repro.models import create_model
-from dse_repro.train import CheckpointError, TrainSettings, train
+from dse_repro.train import CheckpointError, TrainSettings, accuracy, train
 from dse_repro.train.loop import nt_xent
 
 
@@ -35,6 +35,39 @@ def test_methods_run_and_measure(tiny, method):
     for m in out:
         assert np.isfinite([m.train_loss, m.dse_z, m.dsmi_zy, m.dsmi_zx]).all()
         assert 0 <= m.val_acc <= 1 and m.metric_seconds > 0
+
+
+def test_measures_switch_computes_only_what_is_asked(tiny):
+    """A left-out measure is NaN, the rest (and the training itself) is unchanged."""
+    data, clusters = tiny
+    kw = dict(epochs=2, batch_size=64, lr=1e-3)
+    full = train(_model(), data, TrainSettings(**kw), clusters)
+    only_dse = train(_model(), data, TrainSettings(measures=["dse_z"], **kw), clusters)
+    none = train(_model(), data, TrainSettings(measures=(), **kw), clusters)
+    for a, b, c in zip(full, only_dse, none):
+        assert a.train_loss == b.train_loss == c.train_loss and a.val_acc == b.val_acc == c.val_acc
+        assert b.dse_z == a.dse_z and math.isnan(b.dsmi_zy) and math.isnan(b.dsmi_zx)
+        assert all(math.isnan(v) for v in (c.dse_z, c.dsmi_zy, c.dsmi_zx))
+
+
+def test_measures_switch_rejects_bad_names():
+    with pytest.raises(ValueError, match="measures"):
+        TrainSettings(measures=["dse_z", "rankme"])
+    with pytest.raises(TypeError, match="measures"):
+        TrainSettings(measures="dse_z")
+
+
+def test_accuracy_counts_correct_predictions():
+    class Fixed(torch.nn.Module):  # predicts class 1 for every input
+        def __init__(self):
+            super().__init__()
+            self.w = torch.nn.Parameter(torch.zeros(1))
+
+        def forward(self, x):
+            return torch.tensor([0.0, 1.0, 0.0]).expand(len(x), 3) + 0 * self.w
+
+    y = torch.tensor([1, 1, 0, 2, 1])
+    assert accuracy(Fixed(), torch.zeros(5, 1, 2, 2), y, batch_size=2) == pytest.approx(0.6)
 
 
 def test_supervised_learns(tiny):

@@ -168,7 +168,7 @@ def self_trained_rows(cfg: DictConfig, arch: str, epochs: int, seed: int) -> lis
     """Train zoo member ``arch`` for ``epochs`` (supervised, seeded) and measure it."""
     from dse_repro.data import available, load_dataset
     from dse_repro.data.transforms import input_clusters, resize_normalize
-    from dse_repro.train import TrainSettings, train
+    from dse_repro.train import TrainSettings, accuracy, train
 
     s = cfg.studies.model_zoo
     z_cfg = s.self_trained
@@ -181,21 +181,18 @@ def self_trained_rows(cfg: DictConfig, arch: str, epochs: int, seed: int) -> lis
     torch.manual_seed(seed)
     model = create_model(str(spec.model), data.num_classes, data.in_chans, int(z_cfg.img_size),
                          **OmegaConf.to_container(spec.get("kwargs", {}), resolve=True))
+    # measures=(): the zoo measures the trained model once, below, not after every epoch
     settings = TrainSettings(method="supervised", epochs=int(epochs), seed=int(seed),
-                             **OmegaConf.to_container(z_cfg.train, resolve=True))
+                             measures=(), **OmegaConf.to_container(z_cfg.train, resolve=True))
     train(model, data, settings, clusters, device=device(s.device),
           on_epoch=lambda m: log.info("epoch %d: %s", m.epoch, m))
-    with torch.no_grad():
-        model.eval()
-        pred = torch.cat([model(full.x_val[i:i + 512].to(device(s.device))).argmax(1).cpu()
-                          for i in range(0, len(full.y_val), 512)])
-    accuracy = float((pred == full.y_val).float().mean())
+    held_out = accuracy(model, full.x_val, full.y_val, batch_size=512)
     z = embed(model, data.x_val)
     base = dict(source="self_trained", dataset=dataset, model=f"{arch}/e{epochs}/s{seed}",
                 family=arch, arch="vit" if is_vit(model) else "convnet",
                 param_count=sum(p.numel() for p in model.parameters()) / 1e6,
-                epochs=float(epochs), seed=int(seed), accuracy=accuracy)
-    log.info("%s: held-out accuracy %.4f on %d images", base["model"], accuracy, len(full.y_val))
+                epochs=float(epochs), seed=int(seed), accuracy=held_out)
+    log.info("%s: held-out accuracy %.4f on %d images", base["model"], held_out, len(full.y_val))
     return _rows(base, embedding_measures(z, data.y_val.numpy(), clusters, s))
 
 

@@ -84,10 +84,11 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
     epochs = train(model, data, settings, clusters, checkpoint=checkpoint,
                    device=device(s.device),
                    on_epoch=lambda m: log.info("epoch %d: %s", m.epoch, m))
+    kept = [k for k in NAMES if k in ("val_acc", "train_loss") or k in settings.measures]
     return [dict(dataset=dataset, model=model_name, arch=arch, method=method, seed=int(seed),
                  epoch=m.epoch, measure=NAMES[k], value=getattr(m, k), unit=UNITS[k],
                  train_seconds=m.train_seconds, metric_seconds=m.metric_seconds)
-            for m in epochs for k in NAMES]
+            for m in epochs for k in kept]
 
 
 def run(cfg: DictConfig) -> pd.DataFrame:

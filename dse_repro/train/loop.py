@@ -4,8 +4,10 @@ Methods: ``supervised`` (cross-entropy), ``random_labels`` (cross-entropy on a f
 permutation of the training labels), ``simclr`` (NT-Xent on two augmented views; temperature
 configurable, default 0.5 -- the original code used 1). AdamW with linear warm-up then cosine
 decay, stepped per batch. After every epoch, on the full validation set: accuracy (SimCLR: a
-logistic-regression probe on the embeddings every ``probe_every`` epochs), DSE(Z), DSMI(Z; Y)
-and DSMI(Z; X) with X given as precomputed cluster labels of the inputs; all in bits.
+logistic-regression probe on the embeddings every ``probe_every`` epochs) and the
+representation measures named in ``settings.measures`` (default all three: DSE(Z), DSMI(Z; Y)
+and DSMI(Z; X) with X given as precomputed cluster labels of the inputs; all in bits; a
+measure left out is NaN and costs nothing).
 
 A checkpoint (model, optimizer, scheduler, RNG states, metrics so far) is written atomically
 after every epoch; a run started again resumes from it and ends with the same metrics as an
@@ -29,6 +31,7 @@ from dse_repro.measures import dse, dsmi
 from dse_repro.models import embed
 
 METHODS = ("supervised", "simclr", "random_labels")
+MEASURES = ("dse_z", "dsmi_zy", "dsmi_zx")  # per-epoch representation measures (bits)
 
 
 class CheckpointError(RuntimeError):
@@ -48,10 +51,18 @@ class TrainSettings:
     sigma: float = 10.0
     t: int = 1
     seed: int = 0
+    measures: tuple[str, ...] = MEASURES  # which of MEASURES to compute every epoch
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if isinstance(self.measures, str):
+            raise TypeError(f"measures must be a list of names from {MEASURES}, "
+                            f"got the string {self.measures!r}")
+        self.measures = tuple(self.measures)
+        unknown = [m for m in self.measures if m not in MEASURES]
+        if unknown:
+            raise ValueError(f"measures must be names from {MEASURES}, got {unknown}")
         for name in ("lr", "weight_decay", "temperature", "sigma"):
             value = getattr(self, name)
             if isinstance(value, str) or not math.isfinite(float(value)) or float(value) < 0:
@@ -64,7 +75,7 @@ class EpochMetrics:
     epoch: int
     train_loss: float
     val_acc: float  # fraction; NaN for SimCLR epochs without a probe
-    dse_z: float
+    dse_z: float    # bits; NaN when not in TrainSettings.measures (same for the two below)
     dsmi_zy: float
     dsmi_zx: float
     train_seconds: float
@@ -105,6 +116,18 @@ def _schedule(total_steps: int, warmup_steps: int) -> Callable[[int], float]:
         return 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
     return factor
+
+
+@torch.no_grad()
+def accuracy(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
+             batch_size: int = 256) -> float:
+    """Top-1 accuracy (fraction) of ``model`` in eval mode on inputs ``x`` ``(n, C, H, W)`` with
+    labels ``y`` ``(n,)``, in batches on the model's device."""
+    model.eval()
+    dev = next(model.parameters()).device
+    pred = torch.cat([model(x[i:i + batch_size].to(dev)).argmax(1).cpu()
+                      for i in range(0, len(y), batch_size)])
+    return float((pred == y.cpu()).float().mean())
 
 
 def _probe_accuracy(model: torch.nn.Module, data: ImageData) -> float:
@@ -198,21 +221,21 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
             sched.step()
             losses.append(float(loss))
         t1 = time.perf_counter()
-        z = embed(model, data.x_val)
-        measures = dict(dse_z=dse(z, s.sigma, s.t),
-                        dsmi_zy=dsmi(z, data.y_val.to(z.device), s.sigma, s.t, y_discrete=True),
-                        dsmi_zx=dsmi(z, torch.as_tensor(x_clusters), s.sigma, s.t,
+        measures = dict.fromkeys(MEASURES, float("nan"))
+        if s.measures:
+            z = embed(model, data.x_val)
+            wanted = dict(
+                dse_z=lambda: dse(z, s.sigma, s.t),
+                dsmi_zy=lambda: dsmi(z, data.y_val.to(z.device), s.sigma, s.t, y_discrete=True),
+                dsmi_zx=lambda: dsmi(z, torch.as_tensor(x_clusters), s.sigma, s.t,
                                      y_discrete=True))
-        t2 = time.perf_counter()  # embedding + DSE + 2 DSMI: the metrics' share of the epoch
+            measures.update({k: wanted[k]() for k in s.measures})
+        t2 = time.perf_counter()  # embedding + the measures: the metrics' share of the epoch
         if s.method == "simclr":
             probe = (epoch + 1) % s.probe_every == 0 or epoch + 1 == s.epochs
             acc = _probe_accuracy(model, data) if probe else float("nan")
         else:
-            with torch.no_grad():
-                model.eval()
-                logits = torch.cat([model(data.x_val[i:i + 256].to(device))
-                                    for i in range(0, len(data.y_val), 256)])
-            acc = float((logits.argmax(1).cpu() == data.y_val).float().mean())
+            acc = accuracy(model, data.x_val, data.y_val)
         row = EpochMetrics(
             epoch=epoch + 1, train_loss=float(np.mean(losses)), val_acc=acc, **measures,
             train_seconds=t1 - t0, metric_seconds=t2 - t1)
