@@ -291,8 +291,12 @@ def _sigma_small_faster(df, target_acc: float):
 
     e_lo, e_hi = first_epoch(lo), first_epoch(hi)
     last = int(curves.index[-1])
-    detail = (f"first epoch with mean val acc >= {target_acc:g}: sigma {lo:g}: {e_lo:g}, "
-              f"sigma {hi:g}: {e_hi:g} (inf = never in {last} epochs)")
+
+    def shown(e: float) -> str:
+        return f"{e:g}" if np.isfinite(e) else f"never in {last} epochs (counted as {last + 1})"
+
+    detail = (f"first epoch with mean val acc >= {target_acc:g}: sigma {lo:g}: {shown(e_lo)}, "
+              f"sigma {hi:g}: {shown(e_hi)}")
     if not (np.isfinite(e_lo) or np.isfinite(e_hi)):
         return float("nan"), False, detail
     # "never" counts as one epoch past the last, so the value stays finite and comparable.

@@ -306,9 +306,11 @@ def check_ts(ts: Any) -> list[int]:
 
 
 def dse_curve(
-    X: Any, sigma: float = 10.0, ts: Any = (1,), *, precision: Precision = "float64"
+    X: Any, sigma: float = 10.0, ts: Any = (1,), *, precision: Precision = "float64",
+    method: str = "exact", seed: int = 0,
 ) -> np.ndarray:
-    """:func:`dse` at several diffusion times for the cost of one eigensolve.
+    """:func:`dse` at several diffusion times for the cost of one eigensolve (or, with
+    ``method="lanczos" | "slq" | "auto"`` as in :func:`dse`, one sparse operator).
 
     Returns:
         DSE in bits, shape ``(len(ts),)``.
@@ -316,6 +318,16 @@ def dse_curve(
     X = check_points(X, "X")
     sigma = check_positive_real(sigma, "sigma")
     ts = check_ts(ts)
+    if method not in ("exact", "lanczos", "slq", "auto"):
+        raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
+    if method != "exact":
+        from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
+
+        if method != "auto" or X.shape[0] > AUTO_EXACT_MAX_N:
+            values, info = dse_curve_approx(to_numpy(X), sigma, ts, method, seed=seed)
+            logging.getLogger("dse_repro.measures").info(
+                "dse_curve(n=%d, method=%s): %s", X.shape[0], method, info)
+            return values
     lam = diffusion_eigenvalues(X, sigma, precision=_check_precision(precision))
     return np.array([spectral_entropy(lam, t) for t in ts], dtype=np.float64)
 

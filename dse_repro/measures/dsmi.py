@@ -13,9 +13,18 @@ Default mode: when it is cheaper (few large classes), the squared-distance matri
 recomputes distances ~6 x n_classes times); with many small classes each kernel is built from
 its own points. The same subsets are drawn as in the reference, so values agree with
 ``reference=True`` to < 1e-6 bits.
+
+Large n (``method="slq" | "lanczos" | "auto"``): every class and subset entropy comes from
+its own sparse radius-truncated operator (:mod:`dse_repro.measures.large_n`); ``auto`` keeps
+the exact path for n <= ``AUTO_EXACT_MAX_N`` and, above it, computes exactly every class and
+subset that is itself that small (a subset always has its class's size, so both terms of a
+difference use the same estimator). SLQ's probes are seeded alike for every set, so the
+random errors of the two terms are correlated (common random numbers); the DSMI error is
+absolute, in bits (see ``tests/test_large_n.py`` for the tolerance checked).
 """
 from __future__ import annotations
 
+import logging
 import random
 from typing import Any
 
@@ -41,6 +50,7 @@ from .diffusion import (
 from .labels import class_partition, discretize
 
 __all__ = ["dsmi", "dsmi_curve", "conditional_subsets"]
+METHODS = ("exact", "lanczos", "slq", "auto")
 
 #: Above this many points the full distance matrix is not kept (8 n^2 bytes) and each
 #: class/subset kernel is built from its own points instead.
@@ -116,6 +126,34 @@ def _combine(eig_plan: list, counts: np.ndarray, t: int) -> float:
     return float(np.dot(counts / counts.sum(), parts))
 
 
+def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list[int],
+                  method: str, seed: int, precision: str) -> np.ndarray:
+    """DSMI at each of ``ts`` (bits) with every set's entropy from the sparse large-n path
+    (``method``), or exact for sets of at most ``AUTO_EXACT_MAX_N`` points under ``auto``."""
+    from .diffusion import diffusion_eigenvalues
+    from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
+
+    Zn = to_numpy(Z)
+    used: dict[str, int] = {}
+
+    def entropies(idx: np.ndarray) -> np.ndarray:
+        if method == "auto" and idx.size <= AUTO_EXACT_MAX_N:
+            used["exact"] = used.get("exact", 0) + 1
+            lam = diffusion_eigenvalues(Zn[idx], sigma, precision=precision)
+            return np.array([spectral_entropy(lam, t) for t in ts])
+        values, info = dse_curve_approx(Zn[idx], sigma, ts, method, seed=seed)
+        used[info["method"]] = used.get(info["method"], 0) + 1
+        return values
+
+    parts = []
+    for idx, subsets in plan:
+        cond = entropies(idx)
+        parts.append(np.mean([entropies(s) for s in subsets], axis=0) - cond)
+    logging.getLogger("dse_repro.measures").info(
+        "dsmi(n=%d, method=%s): entropies of %s sets", Zn.shape[0], method, used)
+    return (counts / counts.sum()) @ np.array(parts)
+
+
 def dsmi(
     Z: Any,
     Y: Any,
@@ -129,6 +167,7 @@ def dsmi(
     seed: int = 0,
     precision: Precision = "float64",
     precomputed: bool = False,
+    method: str = "exact",
 ) -> float:
     """Diffusion Spectral Mutual Information ``I_D(Z; Y)`` in **bits**.
 
@@ -149,6 +188,11 @@ def dsmi(
         precision: ``"float64"`` or ``"float32"`` eigensolves (see :func:`dse`).
         precomputed: ``Z`` is not points but their ``(n, n)`` squared Euclidean distances, e.g.
             from :func:`squared_distances` over column blocks of a very wide ``Z``.
+        method: ``"exact"`` (default: dense eigensolves); ``"slq"`` / ``"lanczos"``: every
+            class and subset entropy from a sparse radius-truncated kernel (large n, local
+            kernel; see :mod:`dse_repro.measures.large_n`); ``"auto"``: exact while n <=
+            ``large_n.AUTO_EXACT_MAX_N``, above it exact for the sets that small and SLQ for
+            the others, logged on the ``dse_repro.measures`` logger.
 
     Returns:
         DSMI in bits; close to 0 for ``Y`` independent of ``Z``, at most about ``H(Y)``.
@@ -164,7 +208,7 @@ def dsmi(
     check_int(t, "t", minimum=1)
     return float(dsmi_curve(Z, Y, sigma, [t], y_discrete, n_clusters, reference=reference,
                             n_repeats=n_repeats, seed=seed, precision=precision,
-                            precomputed=precomputed)[0])
+                            precomputed=precomputed, method=method)[0])
 
 
 def dsmi_curve(
@@ -180,12 +224,18 @@ def dsmi_curve(
     seed: int = 0,
     precision: Precision = "float64",
     precomputed: bool = False,
+    method: str = "exact",
 ) -> np.ndarray:
     """:func:`dsmi` for several diffusion times at the cost of one: shape ``(len(ts),)``, bits.
 
     Eigenvalues of every class and subset are computed once and powered for each ``t``.
     """
     Z = check_points(Z, "Z")
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    if method != "exact" and (precomputed or reference):
+        raise ValueError(f"method={method!r} needs the points: it cannot be combined with "
+                         f"{'precomputed=True' if precomputed else 'reference=True'}")
     if precomputed:
         if Z.shape[0] != Z.shape[1]:
             raise ValueError(f"Z with precomputed=True must be a square (n, n) matrix of squared "
@@ -218,5 +268,10 @@ def dsmi_curve(
             out.append(np.sum(counts / np.sum(counts) * np.array(parts)))
         return np.array(out, dtype=np.float64)
 
+    if method != "exact":
+        from .large_n import AUTO_EXACT_MAX_N
+
+        if method != "auto" or Z.shape[0] > AUTO_EXACT_MAX_N:
+            return _approx_curve(Z, plan, counts, sigma, ts, method, seed, precision)
     eig_plan = _plan_eigenvalues(Z, plan, sigma, precision, precomputed)
     return np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)

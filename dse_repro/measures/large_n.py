@@ -31,14 +31,14 @@ used). Two estimators:
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from ._validation import check_int, check_points, check_positive_real, to_numpy
 
 __all__ = ["sparse_diffusion_operator", "neighbourhood_size", "dse_lanczos", "dse_slq",
-           "dse_approx", "AUTO_EXACT_MAX_N"]
+           "slq_nodes", "dse_approx", "dse_curve_approx", "AUTO_EXACT_MAX_N"]
 
 #: ``method="auto"`` computes exactly up to this many points, approximately above.
 AUTO_EXACT_MAX_N = 8000
@@ -128,14 +128,21 @@ def dse_lanczos(K, t: int = 2, *, rtol: float = 1e-3, m0: int = 64, seed: int = 
                 ) -> tuple[float, dict]:
     """DSE (bits) of a sparse symmetric operator ``K`` from its top eigenvalues; returns
     ``(dse, info)`` with the number of eigenvalues used and the tail bound."""
-    from scipy.sparse.linalg import eigsh
+    from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
     t = check_int(t, "t", minimum=1)
     n = K.shape[0]
     m = min(m0, n // 2)
     v0 = np.random.default_rng(seed).standard_normal(n)
     while True:
-        lam = np.sort(np.abs(eigsh(K, k=m, which="LM", v0=v0, return_eigenvectors=False)))[::-1]
+        try:
+            lam = eigsh(K, k=m, which="LM", v0=v0, return_eigenvectors=False)
+        except ArpackNoConvergence as err:
+            raise ValueError(
+                f"method='lanczos': ARPACK did not converge for the top {m} eigenvalues "
+                f"({err}); the spectrum is too flat for a top-eigenvalue estimate (small sigma "
+                "or t): use method='slq'") from None
+        lam = np.sort(np.abs(lam))[::-1]
         top = float((lam ** t).sum())
         tail = (n - m) * float(lam[-1]) ** t
         z = _exact_z(K, t)
@@ -175,52 +182,87 @@ def _lanczos_tridiag(K, v: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarr
     return theta, U[0] ** 2
 
 
-def dse_slq(K, t: int = 1, *, n_probes: int = 30, steps: int = 40, seed: int = 0
-            ) -> tuple[float, dict]:
-    """DSE (bits) of a sparse symmetric operator ``K`` by stochastic Lanczos quadrature;
-    returns ``(dse, info)``. Seeded: the same call gives the same number."""
-    t = check_int(t, "t", minimum=1)
+def slq_nodes(K, *, n_probes: int = 30, steps: int = 40, seed: int = 0
+              ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Gauss quadrature nodes of ``K`` for stochastic Lanczos quadrature: one
+    ``(ritz_values, weights)`` pair per Rademacher probe, so that
+    ``tr f(K) ~= n / n_probes * sum_probes weights @ f(ritz_values)`` for any ``f`` (every
+    diffusion time reuses the same nodes). Seeded."""
     n_probes = check_int(n_probes, "n_probes", minimum=1)
     steps = check_int(steps, "steps", minimum=2)
-    n = K.shape[0]
     rng = np.random.default_rng(seed)
+    return [_lanczos_tridiag(K, rng.choice([-1.0, 1.0], size=K.shape[0]), steps)
+            for _ in range(n_probes)]
+
+
+def _slq_entropy(K, nodes: list[tuple[np.ndarray, np.ndarray]], t: int) -> float:
+    """DSE (bits) at diffusion time ``t`` from the SLQ nodes of ``K``."""
+    n = K.shape[0]
     h_sum, z_sum = 0.0, 0.0
-    for _ in range(n_probes):
-        v = rng.choice([-1.0, 1.0], size=n)
-        theta, w = _lanczos_tridiag(K, v, steps)
+    for theta, w in nodes:
         a = np.abs(theta) ** t
         with np.errstate(divide="ignore", invalid="ignore"):
             h = np.where(a > 0, -a * np.log2(np.where(a > 0, a, 1.0)), 0.0)
         h_sum += n * float(w @ h)
         z_sum += n * float(w @ a)
-    h_tr, z_est = h_sum / n_probes, z_sum / n_probes
+    h_tr, z_est = h_sum / len(nodes), z_sum / len(nodes)
     z = _exact_z(K, t)
     z = z_est if z is None else z
     # S = -sum (l^t/Z) log2 (l^t/Z) = tr h(K) / Z + log2 Z
-    return h_tr / z + math.log2(z), {"method": "slq", "probes": n_probes, "steps": steps}
+    return h_tr / z + math.log2(z)
 
 
-def dse_approx(X: Any, sigma: float = 10.0, t: int = 1, method: str = "auto", *,
-               tol: float | None = None, seed: int = 0, **options: Any) -> tuple[float, dict]:
-    """DSE in bits of the point cloud ``X`` ``(n, D)`` by the sparse operator and ``method``
-    (``lanczos``, ``slq``, or ``auto`` = ``slq``: a local kernel has a slowly decaying spectrum,
-    so the top-eigenvalue path needs many eigenvalues unless t is large);
-    returns ``(dse, info)`` where ``info`` says what ran (method, non-zeros per row, ...).
-    ``options`` go to :func:`dse_slq` / :func:`dse_lanczos`."""
+def dse_slq(K, t: int = 1, *, n_probes: int = 30, steps: int = 40, seed: int = 0
+            ) -> tuple[float, dict]:
+    """DSE (bits) of a sparse symmetric operator ``K`` by stochastic Lanczos quadrature;
+    returns ``(dse, info)``. Seeded: the same call gives the same number."""
+    t = check_int(t, "t", minimum=1)
+    nodes = slq_nodes(K, n_probes=n_probes, steps=steps, seed=seed)
+    return _slq_entropy(K, nodes, t), {"method": "slq", "probes": n_probes, "steps": steps}
+
+
+def _check_method(method: str) -> str:
+    if method not in ("lanczos", "slq", "auto"):
+        raise ValueError(f"method must be 'lanczos', 'slq' or 'auto', got {method!r}")
+    return "slq" if method == "auto" else method
+
+
+def dse_curve_approx(X: Any, sigma: float = 10.0, ts: Sequence[int] = (1,),
+                     method: str = "auto", *, tol: float | None = None, seed: int = 0,
+                     **options: Any) -> tuple[np.ndarray, dict]:
+    """DSE in bits of the point cloud ``X`` ``(n, D)`` at each diffusion time of ``ts``, by the
+    sparse operator and ``method`` (``lanczos``, ``slq``, or ``auto`` = ``slq``: a local
+    kernel has a slowly decaying spectrum, so the top-eigenvalue path needs many eigenvalues
+    unless t is large). One operator for all ``ts``; SLQ also shares its quadrature nodes.
+    Returns ``(values (len(ts),), info)`` where ``info`` says what ran (method, non-zeros per
+    row, timings, ...). ``options`` go to :func:`slq_nodes` / :func:`dse_lanczos`
+    (``max_neighbors`` to :func:`sparse_diffusion_operator`)."""
     import time
 
-    t = check_int(t, "t", minimum=1)
-    if method == "auto":
-        method = "slq"
-    if method not in ("lanczos", "slq"):
-        raise ValueError(f"method must be 'lanczos', 'slq' or 'auto', got {method!r}")
+    ts = [check_int(t, "t", minimum=1) for t in ts]
+    method = _check_method(method)
     t0 = time.perf_counter()
     K = sparse_diffusion_operator(X, sigma, tol=tol,
                                   **({"max_neighbors": options.pop("max_neighbors")}
                                      if "max_neighbors" in options else {}))
     t1 = time.perf_counter()
-    fn = dse_slq if method == "slq" else dse_lanczos
-    value, info = fn(K, t, seed=seed, **options)
+    if method == "slq":
+        nodes = slq_nodes(K, seed=seed, **options)
+        values = [_slq_entropy(K, nodes, t) for t in ts]
+        info = {"method": "slq", "probes": len(nodes), "steps": options.get("steps", 40)}
+    else:
+        runs = [dse_lanczos(K, t, seed=seed, **options) for t in ts]
+        values = [v for v, _ in runs]
+        info = runs[-1][1] if len(runs) == 1 else {"method": "lanczos",
+                                                   "per_t": [i for _, i in runs]}
     info.update(nnz_per_row=K.nnz / K.shape[0], operator_seconds=t1 - t0,
                 entropy_seconds=time.perf_counter() - t1)
-    return value, info
+    return np.asarray(values, dtype=np.float64), info
+
+
+def dse_approx(X: Any, sigma: float = 10.0, t: int = 1, method: str = "auto", *,
+               tol: float | None = None, seed: int = 0, **options: Any) -> tuple[float, dict]:
+    """DSE in bits of the point cloud ``X`` ``(n, D)`` at diffusion time ``t``: the one-``t``
+    case of :func:`dse_curve_approx`; returns ``(dse, info)``."""
+    values, info = dse_curve_approx(X, sigma, [t], method, tol=tol, seed=seed, **options)
+    return float(values[0]), info
