@@ -282,19 +282,29 @@ def dse(
             seed=seed,
         )
     X = _subsample(X, max_n, seed)
+    approx = _large_n(X, sigma, [t], method, seed, "dse")
+    if approx is not None:
+        return float(approx[0])
+    return spectral_entropy(diffusion_eigenvalues(X, sigma, precision=precision), t)
+
+
+def _large_n(X: Any, sigma: float, ts: list[int], method: str, seed: int,
+             caller: str) -> np.ndarray | None:
+    """DSE at ``ts`` by the sparse large-n path when ``method`` asks for it (``auto``: above
+    ``large_n.AUTO_EXACT_MAX_N`` points), logged; None when the exact path should run."""
     if method not in ("exact", "lanczos", "slq", "auto"):
         raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
-    if method != "exact":
-        from .large_n import AUTO_EXACT_MAX_N, dse_approx
+    if method == "exact":
+        return None
+    from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
 
-        if method != "auto" or X.shape[0] > AUTO_EXACT_MAX_N:
-            value, info = dse_approx(to_numpy(X), sigma, t, method, seed=seed)
-            logging.getLogger("dse_repro.measures").info(
-                "dse(n=%d, method=%s): %s", X.shape[0], method, info)
-            return value
-        logging.getLogger("dse_repro.measures").info(
-            "dse(n=%d, method=auto): exact (n <= %d)", X.shape[0], AUTO_EXACT_MAX_N)
-    return spectral_entropy(diffusion_eigenvalues(X, sigma, precision=precision), t)
+    log = logging.getLogger("dse_repro.measures")
+    if method == "auto" and X.shape[0] <= AUTO_EXACT_MAX_N:
+        log.info("%s(n=%d, method=auto): exact (n <= %d)", caller, X.shape[0], AUTO_EXACT_MAX_N)
+        return None
+    values, info = dse_curve_approx(to_numpy(X), sigma, ts, method, seed=seed)
+    log.info("%s(n=%d, method=%s): %s", caller, X.shape[0], method, info)
+    return values
 
 
 def check_ts(ts: Any) -> list[int]:
@@ -318,16 +328,9 @@ def dse_curve(
     X = check_points(X, "X")
     sigma = check_positive_real(sigma, "sigma")
     ts = check_ts(ts)
-    if method not in ("exact", "lanczos", "slq", "auto"):
-        raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
-    if method != "exact":
-        from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
-
-        if method != "auto" or X.shape[0] > AUTO_EXACT_MAX_N:
-            values, info = dse_curve_approx(to_numpy(X), sigma, ts, method, seed=seed)
-            logging.getLogger("dse_repro.measures").info(
-                "dse_curve(n=%d, method=%s): %s", X.shape[0], method, info)
-            return values
+    approx = _large_n(X, sigma, ts, method, seed, "dse_curve")
+    if approx is not None:
+        return approx
     lam = diffusion_eigenvalues(X, sigma, precision=_check_precision(precision))
     return np.array([spectral_entropy(lam, t) for t in ts], dtype=np.float64)
 

@@ -1,8 +1,9 @@
 """Figs. 6-8 study: train one (dataset, model, method, seed) and measure every epoch.
 
 Tidy rows: ``dataset, model, arch (convnet|vit), method, seed, epoch, measure (val_acc |
-train_loss | DSE_Z | DSMI_ZY | DSMI_ZX), value, unit, train_seconds, metric_seconds`` (the two
-wall times of the epoch go to ``timings_out`` when set, keeping ``out`` byte-reproducible).
+train_loss | DSE_Z | DSMI_ZY | DSMI_ZX -- those of ``train.measures``), value, unit,
+train_seconds, metric_seconds`` (the two wall times of the epoch go to ``timings_out`` when
+set, keeping ``out`` byte-reproducible).
 Job slice: ``job.dataset=… job.model=… job.method=… job.seed=…``. The run checkpoints every
 epoch to ``checkpoint`` (default: next to ``out``) and resumes from it when restarted.
 """
