@@ -288,13 +288,22 @@ def dse(
     return spectral_entropy(diffusion_eigenvalues(X, sigma, precision=precision), t)
 
 
+#: Estimators of :func:`dse`, :func:`dse_curve` and :func:`~dse_repro.measures.dsmi`.
+METHODS = ("exact", "lanczos", "slq", "auto")
+
+
+def check_method(method: str) -> str:
+    """``method`` if it is one of :data:`METHODS`, else a ValueError naming the choices."""
+    if method not in METHODS:
+        raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
+    return method
+
+
 def _large_n(X: Any, sigma: float, ts: list[int], method: str, seed: int,
              caller: str) -> np.ndarray | None:
     """DSE at ``ts`` by the sparse large-n path when ``method`` asks for it (``auto``: above
     ``large_n.AUTO_EXACT_MAX_N`` points), logged; None when the exact path should run."""
-    if method not in ("exact", "lanczos", "slq", "auto"):
-        raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
-    if method == "exact":
+    if check_method(method) == "exact":
         return None
     from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
 

@@ -43,6 +43,7 @@ from .diffusion import (
     _check_precision,
     _eigvalsh_inplace,
     _kernel_from_sq_numpy,
+    check_method,
     check_ts,
     _sq_distances_numpy,
     spectral_entropy,
@@ -50,7 +51,6 @@ from .diffusion import (
 from .labels import class_partition, discretize
 
 __all__ = ["dsmi", "dsmi_curve", "conditional_subsets"]
-METHODS = ("exact", "lanczos", "slq", "auto")
 
 #: Above this many points the full distance matrix is not kept (8 n^2 bytes) and each
 #: class/subset kernel is built from its own points instead.
@@ -231,9 +231,7 @@ def dsmi_curve(
     Eigenvalues of every class and subset are computed once and powered for each ``t``.
     """
     Z = check_points(Z, "Z")
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    if method != "exact" and (precomputed or reference):
+    if check_method(method) != "exact" and (precomputed or reference):
         raise ValueError(f"method={method!r} needs the points: it cannot be combined with "
                          f"{'precomputed=True' if precomputed else 'reference=True'}")
     if precomputed:
