@@ -82,14 +82,14 @@ def sparse_diffusion_operator(X: Any, sigma: float = 10.0, *, tol: float | None 
     n = X.shape[0]
     sigma = check_positive_real(sigma, "sigma")
     tol = _tol(n, tol)
+    r = _radius(sigma, tol)
     mean_nb = neighbourhood_size(X, sigma, tol)
     if mean_nb > max_neighbors:
         raise ValueError(
             f"the kernel is effectively dense at sigma={sigma}: a point has ~{mean_nb:.0f} "
-            f"neighbours within the kernel's reach (radius {_radius(sigma, tol):.3g}) > "
+            f"neighbours within the kernel's reach (radius {r:.3g}) > "
             f"max_neighbors={max_neighbors}; use the exact dse (with max_n= to subsample) or a "
             "smaller sigma")
-    r = _radius(sigma, tol)
     graph = NearestNeighbors(radius=r, algorithm=algorithm).fit(X).radius_neighbors_graph(
         mode="distance", sort_results=False)
     graph = graph.tocsr()
