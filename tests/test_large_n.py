@@ -68,6 +68,10 @@ def test_dse_method_argument_and_auto(caplog):
     assert "exact" in caplog.text
     with pytest.raises(ValueError, match="method"):
         dse(X, SIGMA, 1, method="nystrom")
+    with pytest.raises(ValueError, match="reference=True"):  # not silently the reference
+        dse(X, SIGMA, 1, method="slq", reference=True)
+    with pytest.raises(ValueError, match="method"):
+        dse(X, SIGMA, 1, method="nystrom", reference=True)
 
 
 def test_slq_is_reproducible_with_a_seed():

@@ -274,6 +274,9 @@ def dse(
     _check_precision(precision)
     if max_n is not None:
         max_n = check_int(max_n, "max_n", minimum=2)
+    if check_method(method) != "exact" and reference:
+        raise ValueError(f"method={method!r} cannot be combined with reference=True (the "
+                         "reference is dse-dsmi's exact eigensolve)")
     if reference:
         from .reference import reference_dse
 
