@@ -6,19 +6,23 @@
 #   snakemake --report report.html               # figures + captions + claims table
 #
 # Jobs are Hydra entry points (python -m dse_repro.studies.<name>); their grids live in conf/
-# and are read here through Hydra's compose API (rules/common.smk), never copied.
+# and are read through Hydra's compose API. Studies are registered in dse_repro/studies/ (each
+# module's SPEC); every registered study has its rule file rules/<name>.smk.
 from snakemake.utils import min_version
+
+from dse_repro.workflow import all_targets, study_names
 
 min_version("8.0")
 
 
 include: "rules/common.smk"
-include: "rules/toys.smk"
-include: "rules/mi_compare.smk"
-include: "rules/mi_groundtruth.smk"
-include: "rules/training.smk"
-include: "rules/init_sweep.smk"
-include: "rules/model_zoo.smk"
+
+
+for _study in study_names():
+
+    include: f"rules/{_study}.smk"
+
+
 include: "rules/figures.smk"
 include: "rules/report.smk"
 

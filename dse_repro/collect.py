@@ -8,7 +8,7 @@ import argparse
 
 import pandas as pd
 
-from dse_repro.studies._runner import write_tidy
+from dse_repro.io import write_tidy
 
 
 def collect(inputs: list[str], out: str) -> pd.DataFrame:

@@ -39,6 +39,9 @@ def _compose(scale: str, overrides: tuple[str, ...]) -> DictConfig:
 
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    from dse_repro.studies.registry import register_configs
+
+    register_configs()
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):

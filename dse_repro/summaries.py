@@ -57,7 +57,7 @@ def zoo_correlations(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from dse_repro.studies._runner import write_tidy
+    from dse_repro.io import write_tidy
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("kind", choices=["groundtruth", "zoo"])

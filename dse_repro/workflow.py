@@ -1,96 +1,149 @@
-"""What the Snakefile expands, derived from the composed Hydra config (no grid copied here).
+"""What the Snakefile expands and how its job rules look, all derived from the study registry
+(:mod:`dse_repro.studies.registry`) and the composed Hydra config -- no grid, path format or
+resource number is written in ``rules/``.
+
+A job rule (``rules/<study>.smk``) is::
+
+    rule <study>_<kind>:
+        input: conf_inputs("<study>")
+        output: **job_outputs("<study>", "<kind>")
+        log: job_log("<study>", "<kind>")
+        benchmark: job_benchmark("<study>", "<kind>")
+        wildcard_constraints: **job_constraints("<study>", "<kind>")
+        threads: job_threads("<study>", "<kind>")
+        resources: **study_resources("<study>", "<kind>")
+        shell: job_command("<study>", "<kind>")
 
 Kept in the package (not in ``rules/*.smk``) so it is importable and unit-tested.
 """
 from __future__ import annotations
 
-from omegaconf import DictConfig
+from typing import Any, Callable
 
-#: Studies with a Snakemake rule, in DAG order.
-STUDIES = ("fig2", "fig3a", "fig3b", "mi_compare", "mi_groundtruth", "training", "sigma_init",
-           "model_zoo")
-#: Collected tables: each study's results, plus the wall-time tables of timed studies (kept
-#: apart because timings differ between runs while results are byte-identical).
-TIMED = ("mi_compare", "training")
-COLLECTED = STUDIES + tuple(f"{s}_timings" for s in TIMED)
-#: Figure -> the collected table it plots.
-FIGURE_STUDY = {"fig2": "fig2", "fig3a": "fig3a", "fig3b": "fig3b", "fig4": "mi_compare",
-                "fig5": "mi_compare_timings", "figS1": "mi_groundtruth", "fig6": "training",
-                "fig7": "training", "fig8": "training", "fig9": "sigma_init",
-                "fig10": "model_zoo"}
+from dse_repro.config import SCALES, compose_config
+from dse_repro.studies.registry import (figure_study, figures, job_resources, specs, study,
+                                        table_job_outputs, tables)
+
+__all__ = ["all_targets", "collected", "conf_inputs", "figure_table", "job_benchmark",
+           "figure_caption", "figure_study_name", "job_command", "job_constraints", "job_log", "job_outputs", "job_threads",
+           "study_job_outputs", "study_names", "study_resources"]
 
 
-def job_slices(cfg: DictConfig, study: str) -> list[str]:
-    """The job directory names of one study: one per slice of its grid."""
-    s = cfg.studies[study]
-    if study == "fig2":
-        return [f"dim{int(d)}" for d in s.dims]
-    if study == "fig3a":
-        return [str(p) for p in s.panels]
-    if study == "fig3b":
-        return [f"k{int(k)}" for k in s.branches]
-    if study == "mi_compare":
-        return [f"{sweep}/d{int(d)}/{est}" for sweep in s.sweeps for d in s.sweeps[sweep].dims
-                for est in s.estimators]
-    if study == "mi_groundtruth":
-        return [f"{fam}/{est}" for fam in s.families for est in s.estimators]
-    if study == "training":
-        return [f"{d}/{m}/{me}/s{int(sd)}" for d in study_datasets(cfg, study) for m in s.models
-                for me in s.methods for sd in s.seeds]
-    if study == "sigma_init":
-        return ([f"init/{m}/sigma{float(sg):g}/s{int(sd)}" for m in s.models for sg in s.sigmas
-                 for sd in s.seeds]
-                + [f"train/{d}/sigma{float(sg):g}/s{int(sd)}" for d in study_datasets(cfg, study)
-                   for sg in s.compare.sigmas for sd in s.compare.seeds])
-    if study == "model_zoo":
-        if s.source == "timm_pretrained":
-            from dse_repro.studies.model_zoo import zoo_model_names
-
-            return [f"timm/{m}" for m in zoo_model_names(s)]
-        z = s.self_trained
-        return [f"{a}/e{int(e)}/s{int(sd)}" for a in z.members for e in z.epochs
-                for sd in z.seeds]
-    raise KeyError(f"unknown study {study!r}; known: {STUDIES}")
+def study_names() -> list[str]:
+    """Every registered study (each has ``rules/<name>.smk``)."""
+    return list(specs())
 
 
-def study_job_outputs(cfg: DictConfig, scale: str, study: str) -> list[str]:
-    """``results/<scale>/<study>/<slice>/results.csv`` for every job of ``study``
-    (``timings.csv`` for ``<study>_timings``)."""
-    name = "results.csv"
-    if study.endswith("_timings"):
-        study, name = study[: -len("_timings")], "timings.csv"
-    return [f"results/{scale}/{study}/{s}/{name}" for s in job_slices(cfg, study)]
+def collected() -> list[str]:
+    """Every collected table ``results/<scale>/<table>.csv`` (studies, then timings)."""
+    return list(tables())
 
 
-def mi_job_resources(cfg: DictConfig, sweep: str, dim: int, estimator: str) -> dict[str, int]:
-    """Memory (MB), runtime (min) and threads one mi_compare job needs, from its size.
-
-    Memory: the data in float64 plus two working copies (NPEET/MINE/CSMI hold all of X; DSMI
-    streams it above its ``stream_above_dim`` and keeps only n x n matrices), plus n x n
-    matrices. Runtime: a generous bound scaled from timings on 2 CPU cores (n = 5000,
-    d = 20 000: DSMI ~1 min; NPEET ~30 min; MINE ~30 min per call).
-    """
-    s = cfg.studies.mi_compare
-    n = int(s.n_points)
-    fn = s.estimators[estimator].fn
-    streams = "stream_above_dim" in fn and dim > int(fn.stream_above_dim)
-    data_bytes = 0 if streams else 3 * 8 * n * dim
-    mem_mb = int((data_bytes + 6 * 8 * n * n) / 2**20) + 1000
-    calls = (1 if sweep == "runtime" else int(s.repeats) * len(s.noise_levels)) * (
-        int(s.sweeps.corruption.ratio_grid.num) if sweep == "corruption" else 1)
-    per_call_min = 2 + (n / 5000) ** 2 * (dim / 20_000) * (2 if estimator == "dsmi" else 40)
-    return {"mem_mb": mem_mb, "runtime": int(calls * per_call_min) + 5,
-            "threads": 2 if dim >= 10_000 else 1}
+def figure_table(fig: str) -> str:
+    """The collected table figure ``fig`` is drawn from."""
+    return figures()[fig]
 
 
-def study_datasets(cfg: DictConfig, study: str) -> list[str]:
-    """A study's data sets (``studies.<study>.datasets``), except ``optional_datasets`` that
-    are not on this machine (decided at DAG time, e.g. Fashion-MNIST at laptop scale).
-    Required data sets are checked when their job runs, with a clear error, so
-    ``snakemake -n`` works anywhere."""
-    from dse_repro.data import available
+def study_job_outputs(scale: str, table: str) -> list[str]:
+    """The per-job CSVs collected into ``results/<scale>/<table>.csv``."""
+    return table_job_outputs(compose_config(scale), scale, table)
 
-    s = cfg.studies[study]
-    optional = set(s.get("optional_datasets", []))
-    return [str(d) for d in s.datasets
-            if d not in optional or available(str(d), cfg.paths.data_root)]
+
+def all_targets(scale: str) -> list[str]:
+    """Every figure (PDF and PNG), the claims table and every study's summary tables."""
+    figs = [f"figures/{scale}/{f}.{ext}" for f in figures() for ext in ("pdf", "png")]
+    summaries = [f"results/{scale}/{t}.csv" for s in specs().values() for t in s.summaries]
+    return figs + [f"results/{scale}/claims.csv", f"results/{scale}/claims.md"] + summaries
+
+
+def conf_inputs(name: str) -> list[str]:
+    """The config files a study's jobs depend on (editing one reruns them): the root config,
+    paths, the measures registry, the study's own conf and those of the studies it ``uses``,
+    and the scale overlay (``{scale}`` is the rule's wildcard)."""
+    own = [name, *study(name).uses]
+    return ["conf/config.yaml", "conf/paths/default.yaml", "conf/measures/default.yaml",
+            *(f"conf/study/{s}.yaml" for s in own), "conf/scale/{scale}.yaml"]
+
+
+def _job_dir(name: str, kind: str) -> str:
+    return f"{{scale}}/{name}/{study(name).kinds[kind].pattern}"
+
+
+def job_outputs(name: str, kind: str) -> dict[str, str]:
+    """``results`` (and ``timings`` for kinds that time themselves) of one kind of job."""
+    base = f"results/{_job_dir(name, kind)}"
+    out = {"results": f"{base}/results.csv"}
+    if study(name).kinds[kind].timings:
+        out["timings"] = f"{base}/timings.csv"
+    return out
+
+
+def job_log(name: str, kind: str) -> str:
+    return f"logs/{_job_dir(name, kind)}.log"
+
+
+def job_benchmark(name: str, kind: str) -> str:
+    return f"logs/{_job_dir(name, kind)}.benchmark.tsv"
+
+
+def job_constraints(name: str, kind: str) -> dict[str, str]:
+    return dict(study(name).kinds[kind].constraints)
+
+
+def job_command(name: str, kind: str) -> str:
+    """The shell line of one kind of job: the study's Hydra entry point with the job's slice
+    keys from the wildcards, its outputs, its run directory (``.hydra/`` beside the results)
+    and its log. ``OMP_NUM_THREADS`` follows the rule's threads."""
+    k = study(name).kinds[kind]
+    sets = [f"studies.{name}.job.{key}={{wildcards.{key}}}" for key in k.fields]
+    sets += [f"studies.{name}.job.{key}={value}" for key, value in k.fixed.items()]
+    outs = "out={output.results}" + (" timings_out={output.timings}" if k.timings else "")
+    run_dir = "results/" + _job_dir(name, kind).format(
+        scale="{wildcards.scale}", **{f: f"{{wildcards.{f}}}" for f in k.fields})
+    return (f"OMP_NUM_THREADS={{threads}} python -m dse_repro.studies.{name} "
+            f"scale={{wildcards.scale}} {' '.join(sets)} {outs} hydra.run.dir={run_dir} "
+            "> {log} 2>&1")
+
+
+def _resources(name: str, kind: str) -> Callable[[Any], dict]:
+    def of(wildcards: Any) -> dict:
+        job = {f: wildcards[f] for f in study(name).kinds[kind].fields}
+        return job_resources(compose_config(wildcards.scale), name, kind, job)
+
+    return of
+
+
+def job_threads(name: str, kind: str) -> Callable[[Any], int]:
+    """Threads of one job, from conf at the job's scale."""
+    of = _resources(name, kind)
+    return lambda w: int(of(w)["threads"])
+
+
+def study_resources(name: str, kind: str) -> dict[str, Callable[[Any], Any]]:
+    """Every resource but threads (``mem_mb``, ``runtime``, ``gpu`` ...) of one kind of job,
+    each read from conf at the job's scale. The names are those conf gives at any scale."""
+    of = _resources(name, kind)
+    keys: set[str] = set()
+    s = study(name)
+    for scale in SCALES:
+        cfg = compose_config(scale)
+        for _, values in s.slices(cfg)[:1] if s.resources else [(kind, {})]:
+            keys |= set(job_resources(cfg, name, kind, values) if s.resources
+                        else job_resources(cfg, name, kind, {}))
+    keys.discard("threads")
+    return {key: (lambda w, key=key: of(w)[key]) for key in sorted(keys)}
+
+
+def figure_study_name(fig: str) -> str:
+    """The study figure ``fig`` belongs to (its conf file is ``conf/study/<study>.yaml``)."""
+    return figure_study(fig)
+
+
+def figure_caption(fig: str) -> str:
+    """The report caption of figure ``fig`` (reStructuredText, ``report/captions/<fig>.rst``)."""
+    from dse_repro.config import conf_dir
+
+    path = conf_dir().parent / "report" / "captions" / f"{fig}.rst"
+    if not path.is_file():
+        raise FileNotFoundError(f"figure {fig} has no caption: write {path}")
+    return path.read_text(encoding="utf-8")

@@ -1,6 +1,8 @@
-# Shared helpers: the scale, the study grids (from conf/ via Hydra compose), conf inputs.
-from dse_repro.config import SCALES, compose_config
-from dse_repro.workflow import COLLECTED, FIGURE_STUDY, mi_job_resources, study_job_outputs
+# Shared settings of the workflow: the scale and the wildcard constraints every rule obeys.
+# Everything a rule needs comes from dse_repro.workflow (derived from the study registry), which
+# each rule file imports itself.
+from dse_repro.config import SCALES
+from dse_repro.workflow import collected, figures
 
 SCALE = config.get("scale", "laptop")
 if SCALE not in SCALES:
@@ -9,28 +11,5 @@ if SCALE not in SCALES:
 
 wildcard_constraints:
     scale="|".join(SCALES),
-    study="|".join(COLLECTED),
-    fig="|".join(FIGURE_STUDY),
-
-
-def conf_inputs(study):
-    """The config files a study's jobs depend on (editing one reruns them)."""
-    return [
-        "conf/config.yaml",
-        "conf/paths/default.yaml",
-        f"conf/study/{study}.yaml",
-        "conf/scale/{scale}.yaml",
-    ]
-
-
-def study_resources(study):
-    """Per-job threads, memory (MB), runtime (min) and GPUs of a study's rule, read from conf
-    (studies.<study>.resources) at the job's scale."""
-    return lambda w: compose_config(w.scale).studies[study].resources
-
-
-def all_targets(scale):
-    figs = expand("figures/{scale}/{fig}.{ext}", scale=scale, fig=FIGURE_STUDY, ext=["pdf", "png"])
-    return figs + [f"results/{scale}/claims.csv", f"results/{scale}/claims.md",
-                   f"results/{scale}/mi_groundtruth_summary.csv",
-                   f"results/{scale}/model_zoo_correlations.csv"]
+    table="|".join(collected()),
+    fig="|".join(figures()),

@@ -1,37 +1,36 @@
-# Per-study collection of job results and one plot rule for every figure.
+# Per-table collection of job results and one plot rule for every figure (local: seconds each).
+from dse_repro.workflow import (figure_caption, figure_study_name, figure_table,
+                                 study_job_outputs)
 
 
 rule collect:
-    """Concatenate a study's per-job CSVs into results/<scale>/<study>.csv."""
+    """Concatenate a table's per-job CSVs into results/<scale>/<table>.csv."""
     input:
-        lambda w: study_job_outputs(compose_config(w.scale), w.scale, w.study),
+        lambda w: study_job_outputs(w.scale, w.table),
     output:
-        "results/{scale}/{study}.csv",
+        "results/{scale}/{table}.csv",
     log:
-        "logs/{scale}/collect/{study}.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+        "logs/{scale}/collect/{table}.log",
+    localrule: True
     shell:
         "python -m dse_repro.collect --out {output} {input} > {log} 2>&1"
 
 
 rule plot:
-    """Draw figure <fig> from its study's tidy results."""
+    """Draw figure <fig> from its table; its caption is report/captions/<fig>.rst."""
     input:
-        lambda w: f"results/{w.scale}/{FIGURE_STUDY[w.fig]}.csv",
+        lambda w: f"results/{w.scale}/{figure_table(w.fig)}.csv",
     output:
         pdf=report("figures/{scale}/{fig}.pdf", caption="../report/figure.rst", category="Figures",
                    labels={"figure": "{fig}", "format": "pdf"}),
         png=report("figures/{scale}/{fig}.png", caption="../report/figure.rst", category="Figures",
                    labels={"figure": "{fig}", "format": "png"}),
+    params:
+        study=lambda w: figure_study_name(w.fig),
+        caption=lambda w: figure_caption(w.fig),
     log:
         "logs/{scale}/plot/{fig}.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+    localrule: True
     shell:
         "python -m dse_repro.plots {wildcards.fig} --input {input} "
         "--pdf {output.pdf} --png {output.png} > {log} 2>&1"

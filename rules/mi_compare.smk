@@ -1,32 +1,21 @@
-# Figs. 4-5: one job per (sweep, d, estimator) so a cluster runs them in parallel; the grid
-# (sweeps, dims, estimators) comes from conf/study/mi_compare.yaml via Hydra compose.
-
-
-def _mi_resources(w, key):
-    return mi_job_resources(compose_config(w.scale), w.sweep, int(w.dim), w.estimator)[key]
+# Figs. 4-5: one job per (sweep, d, estimator), sized from the job (mi_compare.job_resources).
+from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
+                                 job_log, job_outputs, job_threads, study_resources)
 
 
 rule mi_compare_job:
     input:
         conf_inputs("mi_compare"),
     output:
-        results="results/{scale}/mi_compare/{sweep}/d{dim}/{estimator}/results.csv",
-        timings="results/{scale}/mi_compare/{sweep}/d{dim}/{estimator}/timings.csv",
+        **job_outputs("mi_compare", "job"),
     log:
-        "logs/{scale}/mi_compare/{sweep}/d{dim}/{estimator}.log",
+        job_log("mi_compare", "job"),
     benchmark:
-        "logs/{scale}/mi_compare/{sweep}/d{dim}/{estimator}.benchmark.tsv"
+        job_benchmark("mi_compare", "job")
     wildcard_constraints:
-        sweep="corruption|dimension|runtime",
-        dim=r"\d+",
-        estimator=r"[A-Za-z0-9_]+",
-    threads: lambda w: _mi_resources(w, "threads")
+        **job_constraints("mi_compare", "job"),
+    threads: job_threads("mi_compare", "job")
     resources:
-        mem_mb=lambda w: _mi_resources(w, "mem_mb"),
-        runtime=lambda w: _mi_resources(w, "runtime"),
+        **study_resources("mi_compare", "job"),
     shell:
-        "OMP_NUM_THREADS={threads} python -m dse_repro.studies.mi_compare "
-        "scale={wildcards.scale} job.sweep={wildcards.sweep} job.dim={wildcards.dim} "
-        "job.estimator={wildcards.estimator} out={output.results} timings_out={output.timings} "
-        "hydra.run.dir=results/{wildcards.scale}/mi_compare/{wildcards.sweep}/d{wildcards.dim}/{wildcards.estimator} "
-        "> {log} 2>&1"
+        job_command("mi_compare", "job")

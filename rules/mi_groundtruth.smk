@@ -1,30 +1,24 @@
-# Ground truth (beyond the paper): one job per (family, estimator); a summary table
-# (bias, spread, monotonicity) and a supplementary figure figS1.
+# Ground truth (beyond the paper): one job per (family, estimator); then the summary table.
+from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
+                                 job_log, job_outputs, job_threads, study_resources)
 
 
 rule mi_groundtruth_job:
     input:
         conf_inputs("mi_groundtruth"),
-        "conf/study/mi_compare.yaml",
     output:
-        "results/{scale}/mi_groundtruth/{family}/{estimator}/results.csv",
+        **job_outputs("mi_groundtruth", "job"),
     log:
-        "logs/{scale}/mi_groundtruth/{family}/{estimator}.log",
+        job_log("mi_groundtruth", "job"),
     benchmark:
-        "logs/{scale}/mi_groundtruth/{family}/{estimator}.benchmark.tsv"
+        job_benchmark("mi_groundtruth", "job")
     wildcard_constraints:
-        family="gaussian|mixture",
-        estimator=r"[A-Za-z0-9_]+",
-    threads: 1
+        **job_constraints("mi_groundtruth", "job"),
+    threads: job_threads("mi_groundtruth", "job")
     resources:
-        mem_mb=4000,
-        runtime=60,
+        **study_resources("mi_groundtruth", "job"),
     shell:
-        "OMP_NUM_THREADS={threads} python -m dse_repro.studies.mi_groundtruth "
-        "scale={wildcards.scale} job.family={wildcards.family} "
-        "job.estimator={wildcards.estimator} out={output} "
-        "hydra.run.dir=results/{wildcards.scale}/mi_groundtruth/{wildcards.family}/{wildcards.estimator} "
-        "> {log} 2>&1"
+        job_command("mi_groundtruth", "job")
 
 
 rule mi_groundtruth_summary:
@@ -35,9 +29,6 @@ rule mi_groundtruth_summary:
                category="Ground truth"),
     log:
         "logs/{scale}/mi_groundtruth_summary.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+    localrule: True
     shell:
         "python -m dse_repro.summaries groundtruth --input {input} --out {output} > {log} 2>&1"

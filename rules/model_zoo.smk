@@ -1,57 +1,46 @@
-# Fig. 10: model zoo. One job per model: a pretrained timm model (paper) or a self-trained zoo
-# member (laptop, smoke); then the correlation table of every measure with accuracy.
+# Fig. 10: one job per model -- a pretrained timm model (paper) or a self-trained zoo member
+# (laptop, smoke); then the correlation table of every measure with accuracy.
+from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
+                                 job_log, job_outputs, job_threads, study_resources)
 
-model_zoo_res = study_resources("model_zoo")
 
-
-rule zoo_timm_job:
+rule model_zoo_timm:
     input:
         conf_inputs("model_zoo"),
     output:
-        "results/{scale}/model_zoo/timm/{model}/results.csv",
+        **job_outputs("model_zoo", "timm"),
     log:
-        "logs/{scale}/model_zoo/timm/{model}.log",
-    wildcard_constraints:
-        model=r"[A-Za-z0-9_.\-]+",
-    threads: lambda w: model_zoo_res(w)["threads"]
-    resources:
-        mem_mb=lambda w: model_zoo_res(w)["mem_mb"],
-        runtime=lambda w: model_zoo_res(w)["runtime"],
-        gpu=lambda w: model_zoo_res(w)["gpu"],
-    shell:
-        "OMP_NUM_THREADS={threads} python -m dse_repro.studies.model_zoo scale={wildcards.scale} "
-        "job.model={wildcards.model} out={output} "
-        "hydra.run.dir=results/{wildcards.scale}/model_zoo/timm/{wildcards.model} > {log} 2>&1"
-
-
-rule zoo_trained_job:
-    input:
-        conf_inputs("model_zoo"),
-        "conf/study/training.yaml",
-    output:
-        "results/{scale}/model_zoo/{arch}/e{epochs}/s{seed}/results.csv",
-    log:
-        "logs/{scale}/model_zoo/{arch}/e{epochs}/s{seed}.log",
+        job_log("model_zoo", "timm"),
     benchmark:
-        "logs/{scale}/model_zoo/{arch}/e{epochs}/s{seed}.benchmark.tsv"
+        job_benchmark("model_zoo", "timm")
     wildcard_constraints:
-        arch=r"(?!timm$)[A-Za-z0-9_]+",
-        epochs=r"\d+",
-        seed=r"\d+",
-    threads: lambda w: model_zoo_res(w)["threads"]
+        **job_constraints("model_zoo", "timm"),
+    threads: job_threads("model_zoo", "timm")
     resources:
-        mem_mb=lambda w: model_zoo_res(w)["mem_mb"],
-        runtime=lambda w: model_zoo_res(w)["runtime"],
-        gpu=lambda w: model_zoo_res(w)["gpu"],
+        **study_resources("model_zoo", "timm"),
     shell:
-        "OMP_NUM_THREADS={threads} python -m dse_repro.studies.model_zoo scale={wildcards.scale} "
-        "job.model={wildcards.arch} job.epochs={wildcards.epochs} job.seed={wildcards.seed} "
-        "out={output} "
-        "hydra.run.dir=results/{wildcards.scale}/model_zoo/{wildcards.arch}/e{wildcards.epochs}/s{wildcards.seed} "
-        "> {log} 2>&1"
+        job_command("model_zoo", "timm")
 
 
-rule zoo_correlations:
+rule model_zoo_trained:
+    input:
+        conf_inputs("model_zoo"),
+    output:
+        **job_outputs("model_zoo", "trained"),
+    log:
+        job_log("model_zoo", "trained"),
+    benchmark:
+        job_benchmark("model_zoo", "trained")
+    wildcard_constraints:
+        **job_constraints("model_zoo", "trained"),
+    threads: job_threads("model_zoo", "trained")
+    resources:
+        **study_resources("model_zoo", "trained"),
+    shell:
+        job_command("model_zoo", "trained")
+
+
+rule model_zoo_correlations:
     input:
         "results/{scale}/model_zoo.csv",
     output:
@@ -59,9 +48,6 @@ rule zoo_correlations:
                category="Model zoo"),
     log:
         "logs/{scale}/model_zoo_correlations.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+    localrule: True
     shell:
         "python -m dse_repro.summaries zoo --input {input} --out {output} > {log} 2>&1"

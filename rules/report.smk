@@ -1,20 +1,18 @@
 # Claims table: every claim of the paper checked against the results of this scale.
+from dse_repro.workflow import collected
 
 
 rule claims:
     input:
-        results=lambda w: expand("results/{scale}/{study}.csv", scale=w.scale, study=COLLECTED),
-        conf=conf_inputs("sigma_init"),  # thresholds that live in conf (claims.SETTINGS)
+        results=lambda w: expand("results/{scale}/{table}.csv", scale=w.scale, table=collected()),
+        conf=["conf/config.yaml", "conf/study/sigma_init.yaml", "conf/scale/{scale}.yaml"],
     output:
         csv=report("results/{scale}/claims.csv", caption="../report/claims.rst",
                    category="Claims"),
         md="results/{scale}/claims.md",
     log:
         "logs/{scale}/claims.log",
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
+    localrule: True
     shell:
         "python -m dse_repro.claims --scale {wildcards.scale} --results {input.results} "
         "--csv {output.csv} --md {output.md} > {log} 2>&1"

@@ -1,34 +1,23 @@
 # Figs. 6-8: one training job per (data set, model, method, seed). The job keeps a resumable
 # checkpoint.pt beside its results (deliberately not a declared output: Snakemake deletes the
 # outputs of a failed job, and the checkpoint must survive a crash to be resumed from).
-
-training_res = study_resources("training")
+from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
+                                 job_log, job_outputs, job_threads, study_resources)
 
 
 rule training_job:
     input:
         conf_inputs("training"),
     output:
-        results="results/{scale}/training/{dataset}/{model}/{method}/s{seed}/results.csv",
-        timings="results/{scale}/training/{dataset}/{model}/{method}/s{seed}/timings.csv",
+        **job_outputs("training", "job"),
     log:
-        "logs/{scale}/training/{dataset}/{model}/{method}/s{seed}.log",
+        job_log("training", "job"),
     benchmark:
-        "logs/{scale}/training/{dataset}/{model}/{method}/s{seed}.benchmark.tsv"
+        job_benchmark("training", "job")
     wildcard_constraints:
-        dataset=r"[a-z0-9_]+",
-        model=r"[A-Za-z0-9_.]+",
-        method="supervised|simclr|random_labels",
-        seed=r"\d+",
-    threads: lambda w: training_res(w)["threads"]
+        **job_constraints("training", "job"),
+    threads: job_threads("training", "job")
     resources:
-        mem_mb=lambda w: training_res(w)["mem_mb"],
-        runtime=lambda w: training_res(w)["runtime"],
-        gpu=lambda w: training_res(w)["gpu"],
+        **study_resources("training", "job"),
     shell:
-        "OMP_NUM_THREADS={threads} python -m dse_repro.studies.training scale={wildcards.scale} "
-        "job.dataset={wildcards.dataset} job.model={wildcards.model} "
-        "job.method={wildcards.method} job.seed={wildcards.seed} "
-        "out={output.results} timings_out={output.timings} "
-        "hydra.run.dir=results/{wildcards.scale}/training/{wildcards.dataset}/{wildcards.model}/{wildcards.method}/s{wildcards.seed} "
-        "> {log} 2>&1"
+        job_command("training", "job")

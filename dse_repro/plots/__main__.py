@@ -6,13 +6,14 @@ import importlib
 
 import pandas as pd
 
-from . import FIGURES
+from dse_repro.studies.registry import figures
+
 from ._style import save
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m dse_repro.plots", description=__doc__)
-    ap.add_argument("figure", choices=FIGURES)
+    ap.add_argument("figure", choices=list(figures()))
     ap.add_argument("--input", nargs="+", required=True, help="tidy results CSV(s)")
     ap.add_argument("--pdf")
     ap.add_argument("--png")

@@ -1,9 +1,6 @@
 """Shared figure style and atomic, reproducible saving."""
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -12,6 +9,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from dse_repro.io import atomic_write  # noqa: E402
 
 COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 #: One colour per estimator across Figs. 4, 5 and S1.
@@ -56,20 +55,11 @@ def log_x(ax: Any) -> None:
 
 def save(fig: Any, pdf: str | None, png: str | None) -> None:
     """Write the figure atomically; PDFs carry no creation date so reruns are byte-identical."""
-    for path, kwargs in ((pdf, {"metadata": {"CreationDate": None}}), (png, {})):
-        if not path:
-            continue
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        try:
-            fig.savefig(tmp, bbox_inches="tight", **kwargs)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    for path, fmt, kwargs in ((pdf, "pdf", {"metadata": {"CreationDate": None}}),
+                              (png, "png", {})):
+        if path:
+            atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, bbox_inches="tight",
+                                                       **kwargs))
     plt.close(fig)
 
 

@@ -1,47 +1,41 @@
-"""Shared plumbing of the study entry points: Hydra main, seeding, tidy atomic output."""
+"""Shared plumbing of the study entry points: Hydra main, job slices, tidy atomic output."""
 from __future__ import annotations
 
 import gc
 import logging
-import os
-import tempfile
 import time
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.config import conf_dir
+from dse_repro.io import write_tidy
 from dse_repro.seeding import rng_for  # noqa: F401  (re-exported)
 
 log = logging.getLogger("dse_repro")
 
 
-def job_values(cfg: DictConfig, key: str, default: Iterable) -> list:
-    """The slice of a grid this job computes: ``[cfg.job[key]]`` if set, else the whole grid."""
-    if key in cfg.job and cfg.job[key] is not None:
-        return [cfg.job[key]]
+def job_values(s: DictConfig, key: str, default: Iterable) -> list:
+    """The slice of a grid this job computes: ``[s.job[key]]`` if set, else the whole grid.
+    ``s`` is the study's config (``cfg.studies.<name>``)."""
+    job = s.get("job") or {}
+    if key in job and job[key] is not None:
+        return [job[key]]
     return list(default)
 
 
-def write_tidy(df: pd.DataFrame, out: str | os.PathLike) -> Path:
-    """Write ``df`` as CSV to ``out`` atomically (temp file in the same directory + rename), so a
-    killed job never leaves a half-written result. Floats are written with 12 significant
-    digits, so reruns are byte-identical."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as f:
-            df.to_csv(f, index=False, float_format="%.12g")
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return out
+def study_datasets(cfg: DictConfig, study: str) -> list[str]:
+    """A study's data sets (``studies.<study>.datasets``), except ``optional_datasets`` that
+    are not on this machine (decided at DAG time, e.g. Fashion-MNIST at laptop scale).
+    Required data sets are checked when their job runs, with a clear error, so
+    ``snakemake -n`` works anywhere."""
+    from dse_repro.data import available
+
+    s = cfg.studies[study]
+    optional = set(s.get("optional_datasets", []))
+    return [str(d) for d in s.datasets
+            if d not in optional or available(str(d), cfg.paths.data_root)]
 
 
 def progress(iterable: Iterable, cfg: DictConfig, **kwargs: Any) -> Iterable:
@@ -56,9 +50,10 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
     import hydra
 
     @hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
-    def main(cfg: DictConfig) -> None:
+    def hydra_main(cfg: DictConfig) -> None:
         t0 = time.perf_counter()
-        log.info("study %s, scale %s, job %s -> %s", study, cfg.scale, dict(cfg.job), cfg.out)
+        log.info("study %s, scale %s, job %s -> %s", study, cfg.scale,
+                 dict(cfg.studies[study].job), cfg.out)
         df = run(cfg)
         df.insert(0, "study", study)
         df.insert(1, "scale", cfg.scale)
@@ -72,5 +67,11 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
         # job here (measured: `import timm` exits in 8.5 s, 6.5 s frozen). Our results are
         # written, so move everything to the permanent generation and let the process end.
         gc.freeze()
+
+    def main() -> None:
+        from dse_repro.studies.registry import register_configs
+
+        register_configs()  # mounts every registered study's conf (conf/config.yaml defaults)
+        hydra_main()
 
     return main

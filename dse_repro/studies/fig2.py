@@ -1,7 +1,7 @@
 """Fig. 2 study: DSE and DSMI against diffusion time t, 3 Gaussian blobs vs 1 blob.
 
 Tidy rows: ``dim, dataset, labels, t, measure (DSE|DSMI), value, unit (bits)``.
-Job slice: ``+job.dim=<d>``.
+Job slice: ``studies.fig2.job.dim=<d>``.
 """
 from __future__ import annotations
 
@@ -12,6 +12,17 @@ from dse_repro.config import grid
 from dse_repro.measures import dse_curve, dsmi_curve
 from dse_repro.simulate import gaussian_blobs
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies.spec import JobKind, Slices, StudySpec
+
+
+SPEC = StudySpec(
+    name="fig2",
+    job_keys=("dim",),
+    kinds={"job": JobKind("dim{dim}", {"dim": r"\d+"})},
+    slices=lambda cfg: [("job", {"dim": str(int(d))}) for d in cfg.studies.fig2.dims],
+    figures=("fig2",),
+    columns=("dim", "dataset", "labels", "t", "n_points", "measure", "value", "unit"),
+)
 
 
 def run(cfg: DictConfig) -> pd.DataFrame:
@@ -19,7 +30,7 @@ def run(cfg: DictConfig) -> pd.DataFrame:
     ts = grid(s.t_grid)
     rows = []
     datasets = [("3 blobs", s.n_centers, "blob"), ("1 blob", 1, "random")]
-    for dim in progress(job_values(cfg, "dim", s.dims), cfg, desc="fig2 dims"):
+    for dim in progress(job_values(s, "dim", s.dims), cfg, desc="fig2 dims"):
         for dataset, k, label_kind in datasets:
             rng = rng_for(cfg.seed, "fig2", dim, dataset)
             X, y = gaussian_blobs(s.n_points, k, int(dim), rng, cluster_std=s.cluster_std,

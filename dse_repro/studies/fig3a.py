@@ -6,7 +6,7 @@ with uniform noise; DSE (sigma, t) and CSE (``cse_bins`` per dimension) against 
 
 Tidy rows: ``panel, size, alpha, intrinsic_dim, noise, repeat, n_points, measure (DSE|CSE),
 value, unit (bits)`` (columns a panel does not use are empty).
-Job slice: ``+job.panel=<spd|uniform|gaussian>``.
+Job slice: ``studies.fig3a.job.panel=<spd|uniform|gaussian>``.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from dse_repro.config import grid
 from dse_repro.measures import cse, dse, dse_from_matrix
 from dse_repro.simulate import add_uniform_noise, embedded_manifold, random_spd
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 
 def run_spd(cfg: DictConfig) -> list[dict]:
@@ -53,18 +54,27 @@ def run_manifold(cfg: DictConfig, distribution: str) -> list[dict]:
     return rows
 
 
+SPEC = StudySpec(
+    name="fig3a",
+    job_keys=("panel",),
+    kinds={"job": JobKind("{panel}", {"panel": "spd|uniform|gaussian"})},
+    slices=lambda cfg: [("job", {"panel": str(p)}) for p in cfg.studies.fig3a.panels],
+    figures=("fig3a",),
+    columns=("panel", "size", "alpha", "intrinsic_dim", "noise", "repeat", "n_points",
+             "measure", "value", "unit"),
+)
+
+
 def run(cfg: DictConfig) -> pd.DataFrame:
     rows = []
-    for panel in job_values(cfg, "panel", cfg.studies.fig3a.panels):
+    for panel in job_values(cfg.studies.fig3a, "panel", cfg.studies.fig3a.panels):
         if panel == "spd":
             rows += run_spd(cfg)
         elif panel in ("uniform", "gaussian"):
             rows += run_manifold(cfg, panel)
         else:
-            raise ValueError(f"job.panel must be spd, uniform or gaussian, got {panel!r}")
-    columns = ["panel", "size", "alpha", "intrinsic_dim", "noise", "repeat", "n_points",
-               "measure", "value", "unit"]
-    return pd.DataFrame(rows, columns=columns)
+            raise ValueError(f"studies.fig3a.job.panel must be spd, uniform or gaussian, got {panel!r}")
+    return pd.DataFrame(rows, columns=list(SPEC.columns))
 
 
 main = hydra_entry("fig3a", run)

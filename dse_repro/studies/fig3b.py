@@ -1,7 +1,7 @@
 """Fig. 3B study: DSMI tracks label corruption on random trees; CSMI does not.
 
 Tidy rows: ``branches, noise, corruption, repeat, n_points, measure (DSMI|CSMI), value,
-unit (bits)``. Job slice: ``+job.branches=<k>``.
+unit (bits)``. Job slice: ``studies.fig3b.job.branches=<k>``.
 """
 from __future__ import annotations
 
@@ -12,13 +12,25 @@ from dse_repro.config import grid
 from dse_repro.measures import csmi, dsmi
 from dse_repro.simulate import add_uniform_noise, corrupt_labels, random_tree
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies.spec import JobKind, Slices, StudySpec
+
+
+SPEC = StudySpec(
+    name="fig3b",
+    job_keys=("branches",),
+    kinds={"job": JobKind("k{branches}", {"branches": r"\d+"})},
+    slices=lambda cfg: [("job", {"branches": str(int(k))}) for k in cfg.studies.fig3b.branches],
+    figures=("fig3b",),
+    columns=("branches", "noise", "corruption", "repeat", "n_points", "unit", "measure",
+             "value"),
+)
 
 
 def run(cfg: DictConfig) -> pd.DataFrame:
     s = cfg.studies.fig3b
     ratios = grid(s.corruption_grid)
     rows = []
-    for k in job_values(cfg, "branches", s.branches):
+    for k in job_values(s, "branches", s.branches):
         for rep in progress(range(s.repeats), cfg, desc=f"fig3b k={k} repeats"):
             rng = rng_for(cfg.seed, "fig3b", k, rep)
             clean, labels = random_tree(int(k), s.branch_length, s.dim, rng)

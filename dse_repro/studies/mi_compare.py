@@ -3,12 +3,13 @@ every estimator in ``conf/study/mi_compare.yaml``, with the wall time of each ca
 
 Tidy rows: ``sweep (corruption|dimension|runtime), estimator, label, dim, noise, corruption,
 repeat, n_points, measure (MI), value, unit (bits), seconds`` -- ``seconds`` is the estimator's
-wall time without data generation. Job slice: ``job.sweep=… job.dim=… job.estimator=…``.
+wall time without data generation. Job slice: ``studies.mi_compare.job.{sweep,dim,estimator}=…``.
 """
 from __future__ import annotations
 
 import logging
 import time
+from typing import Any, Mapping
 
 import pandas as pd
 from hydra.utils import instantiate
@@ -17,6 +18,7 @@ from omegaconf import DictConfig
 from dse_repro.config import grid
 from dse_repro.simulate import WideBlobs, corrupt_labels
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 
@@ -52,16 +54,62 @@ def run_cell(cfg: DictConfig, sweep: str, dim: int, estimator: str) -> list[dict
     return rows
 
 
+def slices(cfg: DictConfig) -> Slices:
+    s = cfg.studies.mi_compare
+    return [("job", dict(sweep=str(sweep), dim=str(int(d)), estimator=str(est)))
+            for sweep in s.sweeps for d in s.sweeps[sweep].dims for est in s.estimators]
+
+
+def job_resources(cfg: DictConfig, kind: str, job: Mapping[str, Any]) -> dict[str, int]:
+    """Memory (MB), runtime (min) and threads one job needs, from its size.
+
+    Memory: the data in float64 plus two working copies (NPEET/MINE/CSMI hold all of X; DSMI
+    streams it above its ``stream_above_dim`` and keeps only n x n matrices), plus n x n
+    matrices. Runtime: a generous bound scaled from timings on 2 CPU cores (n = 5000,
+    d = 20 000: DSMI ~1 min; NPEET ~30 min; MINE ~30 min per call).
+    """
+    s = cfg.studies.mi_compare
+    sweep, dim, estimator = str(job["sweep"]), int(job["dim"]), str(job["estimator"])
+    n = int(s.n_points)
+    fn = s.estimators[estimator].fn
+    streams = "stream_above_dim" in fn and dim > int(fn.stream_above_dim)
+    data_bytes = 0 if streams else 3 * 8 * n * dim
+    mem_mb = int((data_bytes + 6 * 8 * n * n) / 2**20) + 1000
+    calls = (1 if sweep == "runtime" else int(s.repeats) * len(s.noise_levels)) * (
+        int(s.sweeps.corruption.ratio_grid.num) if sweep == "corruption" else 1)
+    per_call_min = 2 + (n / 5000) ** 2 * (dim / 20_000) * (2 if estimator == "dsmi" else 40)
+    return {"mem_mb": mem_mb, "runtime": int(calls * per_call_min) + 5,
+            "threads": 2 if dim >= 10_000 else 1}
+
+
+COLUMNS = ("sweep", "estimator", "label", "dim", "noise", "corruption", "repeat", "n_points",
+           "measure", "value", "unit")
+SPEC = StudySpec(
+    name="mi_compare",
+    job_keys=("sweep", "dim", "estimator"),
+    kinds={"job": JobKind("{sweep}/d{dim}/{estimator}",
+                          dict(sweep="corruption|dimension|runtime", dim=r"\d+",
+                               estimator=r"[A-Za-z0-9_]+"), timings=True)},
+    slices=slices,
+    figures=("fig4",),
+    columns=COLUMNS,
+    timed=True,
+    timing_figures=("fig5",),
+    timing_columns=(*COLUMNS, "seconds"),
+    resources=job_resources,
+)
+
+
 def run(cfg: DictConfig) -> pd.DataFrame:
     s = cfg.studies.mi_compare
     rows = []
-    for sweep in job_values(cfg, "sweep", s.sweeps.keys()):
+    for sweep in job_values(s, "sweep", s.sweeps.keys()):
         if sweep not in s.sweeps:
-            raise ValueError(f"job.sweep must be one of {list(s.sweeps)}, got {sweep!r}")
-        for dim in job_values(cfg, "dim", s.sweeps[sweep].dims):
-            for estimator in job_values(cfg, "estimator", s.estimators.keys()):
+            raise ValueError(f"studies.mi_compare.job.sweep must be one of {list(s.sweeps)}, got {sweep!r}")
+        for dim in job_values(s, "dim", s.sweeps[sweep].dims):
+            for estimator in job_values(s, "estimator", s.estimators.keys()):
                 if estimator not in s.estimators:
-                    raise ValueError(f"job.estimator must be one of {list(s.estimators)}, "
+                    raise ValueError(f"studies.mi_compare.job.estimator must be one of {list(s.estimators)}, "
                                      f"got {estimator!r}")
                 rows += run_cell(cfg, sweep, int(dim), estimator)
     return pd.DataFrame(rows)

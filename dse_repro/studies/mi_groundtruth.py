@@ -2,7 +2,7 @@
 
 Tidy rows: ``family (gaussian|mixture), dim, param (rho | separation), true_mi, estimator,
 label, repeat, n_points, measure (MI), value, unit (bits)``. Job slice:
-``job.family=… job.estimator=…``. Estimator settings are the ``mi_compare`` registry entries.
+``studies.mi_groundtruth.job.{family,estimator}=…``. Estimator settings are the ``mi_compare`` registry entries.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from dse_repro.simulate.known_mi import (
     simplex_centers,
 )
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 
 def _cases(cfg: DictConfig, family: str):
@@ -43,14 +44,30 @@ def _cases(cfg: DictConfig, family: str):
                     yield int(dim), float(param), rep, X, labels, None, truth
 
 
+SPEC = StudySpec(
+    name="mi_groundtruth",
+    job_keys=("family", "estimator"),
+    kinds={"job": JobKind("{family}/{estimator}",
+                          {"family": "gaussian|mixture", "estimator": r"[A-Za-z0-9_]+"})},
+    slices=lambda cfg: [("job", {"family": str(f), "estimator": str(e)})
+                        for f in cfg.studies.mi_groundtruth.families
+                        for e in cfg.studies.mi_groundtruth.estimators],
+    figures=("figS1",),
+    columns=("family", "dim", "param", "true_mi", "estimator", "label", "repeat", "n_points",
+             "measure", "value", "unit"),
+    summaries=("mi_groundtruth_summary",),
+    uses=("mi_compare",),
+)
+
+
 def run(cfg: DictConfig) -> pd.DataFrame:
     s = cfg.studies.mi_groundtruth
     registry = cfg.studies.mi_compare.estimators
     rows = []
-    for family in job_values(cfg, "family", s.families.keys()):
+    for family in job_values(s, "family", s.families.keys()):
         if family not in s.families:
-            raise ValueError(f"job.family must be one of {list(s.families)}, got {family!r}")
-        for est in job_values(cfg, "estimator", s.estimators):
+            raise ValueError(f"studies.mi_groundtruth.job.family must be one of {list(s.families)}, got {family!r}")
+        for est in job_values(s, "estimator", s.estimators):
             if est not in registry:
                 raise ValueError(f"estimator {est!r} is not in studies.mi_compare.estimators")
             fn = instantiate(registry[est].fn)

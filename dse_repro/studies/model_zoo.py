@@ -8,15 +8,15 @@ Two sources (``studies.model_zoo.source``):
   access off (a model without local weights is *skipped* -- its rows say why -- never a crash);
   data: the ImageNet validation images of the 20 Imagenette + Imagewoof classes, each through
   ``crops`` random-resized crops cut at the model's own input size and normalised with its own
-  data config; accuracy = the table's top-1.
+  data config; accuracy = the table's top-1. Job: ``studies.model_zoo.job.model=<name.tag>``.
 * ``self_trained`` (laptop, smoke; offline): one job per (architecture, epochs, seed)
-  (``job.model=<arch> job.epochs=… job.seed=…``), trained supervised with the training study's
+  (``studies.model_zoo.job.{model,epochs,seed}=…``, model = an architecture), trained supervised with the training study's
   trainer on Fashion-MNIST when installed, else digits; accuracy = held-out accuracy on the whole
   validation split.
 
-Measures on the embedding Z of the measurement images (all in :mod:`dse_repro.measures`):
-DSE_Z, DSMI_ZX, DSMI_ZY (bits; X = the inputs spectrally clustered), rankme, alpha_req
-(unitless), knn_acc (fraction). Tidy rows: ``source, dataset, model, family, arch,
+Measures on the embedding Z of the measurement images: those named in ``measures`` (from the
+config's measures registry, ``conf/measures/``; by default DSE_Z, DSMI_ZX, DSMI_ZY in bits, X =
+the inputs spectrally clustered; rankme, alpha_req unitless; knn_acc a fraction). Tidy rows: ``source, dataset, model, family, arch,
 param_count (millions), epochs, seed, accuracy (fraction), measure, value, unit, status``
 (``ok`` or ``skipped: <reason>``).
 """
@@ -27,38 +27,55 @@ import os
 
 import numpy as np
 import pandas as pd
-import torch
 from omegaconf import DictConfig, OmegaConf
 
-from dse_repro.measures import alpha_req, dse, dsmi, knn_accuracy, rankme, spectral_clusters
-from dse_repro.models import create_model, embed, is_vit
 from dse_repro.studies._runner import hydra_entry, job_values
-from dse_repro.studies.training import device
+from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 SOURCES = ("timm_pretrained", "self_trained")
-UNITS = {"DSE_Z": "bits", "DSMI_ZX": "bits", "DSMI_ZY": "bits", "rankme": "unitless",
-         "alpha_req": "unitless", "knn_acc": "fraction"}
 
 
-def embedding_measures(z: torch.Tensor, y: np.ndarray, x_clusters: np.ndarray,
-                       s: DictConfig) -> dict[str, float]:
-    """Every measure of the study on embeddings ``z`` ``(n, d)`` with labels ``y`` and input
-    cluster labels ``x_clusters`` (both ``(n,)``); see :data:`UNITS`."""
-    sigma, t, c = float(s.sigma), int(s.t), s.competitors
-    y_t = torch.as_tensor(y).to(z.device)
-    return {"DSE_Z": dse(z, sigma, t),
-            "DSMI_ZX": dsmi(z, torch.as_tensor(x_clusters).to(z.device), sigma, t,
-                            y_discrete=True),
-            "DSMI_ZY": dsmi(z, y_t, sigma, t, y_discrete=True),
-            "rankme": rankme(z),
-            "alpha_req": alpha_req(z, fraction=float(c.alpha_fraction)),
-            "knn_acc": knn_accuracy(z, y, k=int(c.knn_k), folds=int(c.knn_folds), seed=0)}
+def slices(cfg: DictConfig) -> Slices:
+    s = cfg.studies.model_zoo
+    if s.source == "timm_pretrained":
+        return [("timm", {"model": m}) for m in zoo_model_names(s)]
+    z = s.self_trained
+    return [("trained", dict(model=str(a), epochs=str(int(e)), seed=str(int(sd))))
+            for a in z.members for e in z.epochs for sd in z.seeds]
 
 
-def _rows(base: dict, measures: dict[str, float] | None, status: str = "ok") -> list[dict]:
-    return [dict(**base, measure=m, value=(measures or {}).get(m, float("nan")), unit=u,
-                 status=status) for m, u in UNITS.items()]
+SPEC = StudySpec(
+    name="model_zoo",
+    job_keys=("model", "epochs", "seed"),
+    kinds={"timm": JobKind("timm/{model}", {"model": r"[A-Za-z0-9_.\-]+"}),
+           "trained": JobKind("{model}/e{epochs}/s{seed}",
+                              dict(model=r"(?!timm$)[A-Za-z0-9_]+", epochs=r"\d+",
+                                   seed=r"\d+"))},
+    slices=slices,
+    figures=("fig10",),
+    columns=("source", "dataset", "model", "family", "arch", "param_count", "epochs", "seed",
+             "accuracy", "measure", "value", "unit", "status"),
+    summaries=("model_zoo_correlations",),
+    uses=("training",),
+)
+
+
+def embedding_measures(cfg: DictConfig, z, y: np.ndarray,
+                       x_clusters: np.ndarray) -> dict[str, float]:
+    """The study's ``measures`` of embeddings ``z`` ``(n, d)`` with labels ``y`` and input
+    cluster labels ``x_clusters`` (both ``(n,)``)."""
+    from dse_repro.train.measures import build_measures
+
+    measures = build_measures(cfg.measures, cfg.studies.model_zoo.measures)
+    return {k: m(z, y, x_clusters) for k, m in measures.items()}
+
+
+def _rows(cfg: DictConfig, base: dict, measures: dict[str, float] | None,
+          status: str = "ok") -> list[dict]:
+    return [dict(**base, measure=m, value=(measures or {}).get(m, float("nan")),
+                 unit=cfg.measures[m].unit, status=status)
+            for m in cfg.studies.model_zoo.measures]
 
 
 # --- paper: pretrained timm models on ImageNet -------------------------------------------
@@ -95,6 +112,8 @@ def missing_weights(name: str) -> str | None:
                 return None
         looked.append(f"Hugging Face cache {constants.HF_HUB_CACHE} (repo {repo})")
     if cfg.url:
+        import torch
+
         path = Path(torch.hub.get_dir()) / "checkpoints" / cfg.url.rsplit("/", 1)[-1]
         if path.is_file():
             return None
@@ -117,6 +136,9 @@ def _hub_offline() -> None:
 def _arch_of(name: str) -> str:
     """convnet | vit from the model's modules, built on the meta device (no memory, no weights)."""
     import timm
+    import torch
+
+    from dse_repro.models import is_vit
 
     with torch.device("meta"):
         model = timm.create_model(name.split(".")[0], pretrained=False)
@@ -126,10 +148,14 @@ def _arch_of(name: str) -> str:
 def timm_rows(cfg: DictConfig, name: str) -> list[dict]:
     """One pretrained model measured on the ImageNet subset (or skipped with its reason)."""
     import timm
+    import torch
     from timm.data import resolve_model_data_config
 
     from dse_repro.data.imagenet_subset import (imagenet_class_folders, load_views,
                                                 sample_crops, timm_results)
+    from dse_repro.measures import spectral_clusters
+    from dse_repro.models import embed
+    from dse_repro.train.setup import device
 
     s = cfg.studies.model_zoo
     im = s.imagenet
@@ -154,21 +180,25 @@ def timm_rows(cfg: DictConfig, name: str) -> list[dict]:
             reason = f"weights failed to load ({type(err).__name__}: {str(err)[:200]})"
     if reason is not None:
         log.warning("%s skipped: %s", name, reason)
-        return _rows(base, None, f"skipped: {reason}")
+        return _rows(cfg, base, None, f"skipped: {reason}")
     dc = resolve_model_data_config(model)
     x = load_views(crops, int(dc["input_size"][-1]), dc["mean"], dc["std"],
                    dc.get("interpolation", "bilinear"))
     model.to(device(s.device))
     z = embed(model, x, batch_size=int(s.batch_size))
-    return _rows(base, embedding_measures(z, crops.labels, clusters, s))
+    return _rows(cfg, base, embedding_measures(cfg, z, crops.labels, clusters))
 
 
 # --- laptop / smoke: a self-trained zoo ---------------------------------------------------
 def self_trained_rows(cfg: DictConfig, arch: str, epochs: int, seed: int) -> list[dict]:
     """Train zoo member ``arch`` for ``epochs`` (supervised, seeded) and measure it."""
+    import torch
+
     from dse_repro.data import available, load_dataset
     from dse_repro.data.transforms import input_clusters, resize_normalize
+    from dse_repro.models import create_model, embed, is_vit
     from dse_repro.train import TrainSettings, accuracy, train
+    from dse_repro.train.setup import device
 
     s = cfg.studies.model_zoo
     z_cfg = s.self_trained
@@ -193,7 +223,7 @@ def self_trained_rows(cfg: DictConfig, arch: str, epochs: int, seed: int) -> lis
                 param_count=sum(p.numel() for p in model.parameters()) / 1e6,
                 epochs=float(epochs), seed=int(seed), accuracy=held_out)
     log.info("%s: held-out accuracy %.4f on %d images", base["model"], held_out, len(full.y_val))
-    return _rows(base, embedding_measures(z, data.y_val.numpy(), clusters, s))
+    return _rows(cfg, base, embedding_measures(cfg, z, data.y_val.numpy(), clusters))
 
 
 def run(cfg: DictConfig) -> pd.DataFrame:
@@ -202,15 +232,15 @@ def run(cfg: DictConfig) -> pd.DataFrame:
         raise ValueError(f"studies.model_zoo.source must be one of {SOURCES}, got {s.source!r}")
     rows: list[dict] = []
     if s.source == "timm_pretrained":
-        for name in job_values(cfg, "model", zoo_model_names(s)):
+        for name in job_values(s, "model", zoo_model_names(s)):
             rows += timm_rows(cfg, str(name))
     else:
         z = s.self_trained
-        for arch in job_values(cfg, "model", list(z.members)):
+        for arch in job_values(s, "model", list(z.members)):
             if arch not in z.architectures:
-                raise ValueError(f"job.model must be one of {list(z.architectures)}, got {arch!r}")
-            for epochs in job_values(cfg, "epochs", z.epochs):
-                for seed in job_values(cfg, "seed", z.seeds):
+                raise ValueError(f"studies.model_zoo.job.model must be one of {list(z.architectures)}, got {arch!r}")
+            for epochs in job_values(s, "epochs", z.epochs):
+                for seed in job_values(s, "seed", z.seeds):
                     rows += self_trained_rows(cfg, str(arch), int(epochs), int(seed))
     return pd.DataFrame(rows)
 

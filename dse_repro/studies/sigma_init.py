@@ -1,9 +1,10 @@
 """Fig. 9 study: initializing every convolution weight from N(0, sigma).
 
-Two kinds of job (``job.part``):
+Two kinds of job (``studies.sigma_init.job.part``):
 
-* ``init`` -- ``job.model=… job.init_sigma=… job.seed=…``: S_D(Z) of the untrained model on
-  the validation set of every data set of the study (epoch 0).
+* ``init`` -- ``job.model=… job.init_sigma=… job.seed=…``: the measures of ``init_measures``
+  (default DSE(Z)) of the untrained model on the validation set of every data set of the
+  study (epoch 0).
 * ``train`` -- ``job.dataset=… job.init_sigma=… job.seed=…``: the comparison model trained
   with the training study's trainer and settings (``studies.training``; overrides in
   ``compare.train``), one row per epoch and measure, as in Figs. 6-8.
@@ -19,51 +20,89 @@ from pathlib import Path
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from dse_repro.measures import dse
-from dse_repro.models import embed, is_vit
-from dse_repro.studies._runner import hydra_entry, job_values, progress
-from dse_repro.studies.training import build_model, device, prepared_data, run_one
-from dse_repro.workflow import study_datasets
+from dse_repro.studies._runner import hydra_entry, job_values, progress, study_datasets
+from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 PARTS = ("init", "train")
+COLUMNS = ("part", "dataset", "model", "arch", "method", "init_sigma", "seed", "epoch",
+           "measure", "value", "unit")
+
+
+def slices(cfg: DictConfig) -> Slices:
+    s = cfg.studies.sigma_init
+    init = [("init", dict(model=str(m), init_sigma=f"{float(sg):g}", seed=str(int(sd))))
+            for m in s.models for sg in s.sigmas for sd in s.seeds]
+    train = [("train", dict(dataset=d, init_sigma=f"{float(sg):g}", seed=str(int(sd))))
+             for d in study_datasets(cfg, "sigma_init") for sg in s.compare.sigmas
+             for sd in s.compare.seeds]
+    return init + train
+
+
+SIGMA = r"[0-9.e+-]+"
+SPEC = StudySpec(
+    name="sigma_init",
+    job_keys=("part", "model", "dataset", "init_sigma", "seed"),
+    kinds={"init": JobKind("init/{model}/sigma{init_sigma}/s{seed}",
+                           dict(model=r"[A-Za-z0-9_.]+", init_sigma=SIGMA, seed=r"\d+"),
+                           fixed={"part": "init"}),
+           "train": JobKind("train/{dataset}/sigma{init_sigma}/s{seed}",
+                            dict(dataset=r"[a-z0-9_]+", init_sigma=SIGMA, seed=r"\d+"),
+                            fixed={"part": "train"}, timings=True)},
+    slices=slices,
+    figures=("fig9",),
+    columns=COLUMNS,
+    uses=("training",),
+)
 
 
 def init_rows(cfg: DictConfig, model_name: str, sigma: float, seed: int) -> list[dict]:
-    """DSE(Z) at initialization of ``model_name`` drawn with conv std ``sigma`` (seeded), on the
-    validation set of each data set."""
+    """The ``init_measures`` of ``model_name`` drawn with conv std ``sigma`` (seeded), at
+    initialization, on the validation set of each data set."""
+    from dse_repro.models import embed, is_vit
+    from dse_repro.train.measures import build_measures, needs_clusters
+    from dse_repro.train.setup import build_model, device, prepared_data, x_clusters
+
     t = cfg.studies.training
+    measures = build_measures(cfg.measures, cfg.studies.sigma_init.init_measures)
     rows = []
     for dataset in progress(study_datasets(cfg, "sigma_init"), cfg, desc="data sets"):
         data = prepared_data(cfg, dataset)
         model = build_model(cfg, model_name, data, seed, init_sigma=sigma).to(device(t.device))
         z = embed(model, data.x_val)
-        value = dse(z, float(t.train.sigma), int(t.train.t))
-        log.info("%s %s sigma %g seed %d: DSE(Z) at init %.4f bits (|Z| median %.3g)", dataset,
-                 model_name, sigma, seed, value, float(z.norm(dim=1).median()))
-        rows.append(dict(part="init", dataset=dataset, model=model_name,
-                         arch="vit" if is_vit(model) else "convnet", method="untrained",
-                         init_sigma=float(sigma), seed=int(seed), epoch=0, measure="DSE_Z",
-                         value=value, unit="bits"))
+        clusters = x_clusters(cfg, data) if needs_clusters(measures) else None
+        for name, measure in measures.items():
+            value = measure(z, data.y_val.numpy(), clusters)
+            log.info("%s %s sigma %g seed %d: %s at init %.4g %s (|Z| median %.3g)", dataset,
+                     model_name, sigma, seed, name, value, measure.unit,
+                     float(z.norm(dim=1).median()))
+            rows.append(dict(part="init", dataset=dataset, model=model_name,
+                             arch="vit" if is_vit(model) else "convnet", method="untrained",
+                             init_sigma=float(sigma), seed=int(seed), epoch=0, measure=name,
+                             value=value, unit=measure.unit))
     return rows
 
 
 def run(cfg: DictConfig) -> pd.DataFrame:
+    from dse_repro.train.setup import run_one
+
     s = cfg.studies.sigma_init
     rows: list[dict] = []
-    parts = job_values(cfg, "part", PARTS)
+    parts = job_values(s, "part", PARTS)
     if any(p not in PARTS for p in parts):
-        raise ValueError(f"job.part must be one of {PARTS}, got {cfg.job.part!r}")
+        raise ValueError(f"studies.sigma_init.job.part must be one of {PARTS}, "
+                         f"got {s.job.part!r}")
     if "init" in parts:
-        for m in job_values(cfg, "model", s.models):
-            for sigma in job_values(cfg, "init_sigma", s.sigmas):
-                for seed in job_values(cfg, "seed", s.seeds):
+        for m in job_values(s, "model", s.models):
+            for sigma in job_values(s, "init_sigma", s.sigmas):
+                for seed in job_values(s, "seed", s.seeds):
                     rows += init_rows(cfg, str(m), float(sigma), int(seed))
     if "train" in parts:
         c = s.compare
-        combos = [(d, float(sg), int(sd)) for d in job_values(cfg, "dataset", study_datasets(cfg, "sigma_init"))
-                  for sg in job_values(cfg, "init_sigma", c.sigmas)
-                  for sd in job_values(cfg, "seed", c.seeds)]
+        combos = [(d, float(sg), int(sd))
+                  for d in job_values(s, "dataset", study_datasets(cfg, "sigma_init"))
+                  for sg in job_values(s, "init_sigma", c.sigmas)
+                  for sd in job_values(s, "seed", c.seeds)]
         overrides = OmegaConf.to_container(c.train, resolve=True)
         for d, sigma, seed in combos:
             ckpt = cfg.checkpoint or (Path(cfg.out).parent / "checkpoint.pt"
@@ -73,7 +112,7 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                              train_overrides=overrides):
                 rows.append(dict(part="train", init_sigma=sigma, **r))
     df = pd.DataFrame(rows)
-    first = ["part", "dataset", "model", "arch", "method", "init_sigma", "seed", "epoch"]
+    first = list(COLUMNS[:8])
     return df[first + [c for c in df.columns if c not in first]]
 
 

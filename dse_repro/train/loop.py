@@ -4,10 +4,10 @@ Methods: ``supervised`` (cross-entropy), ``random_labels`` (cross-entropy on a f
 permutation of the training labels), ``simclr`` (NT-Xent on two augmented views; temperature
 configurable, default 0.5 -- the original code used 1). AdamW with linear warm-up then cosine
 decay, stepped per batch. After every epoch, on the full validation set: accuracy (SimCLR: a
-logistic-regression probe on the embeddings every ``probe_every`` epochs) and the
-representation measures named in ``settings.measures`` (default all three: DSE(Z), DSMI(Z; Y)
-and DSMI(Z; X) with X given as precomputed cluster labels of the inputs; all in bits; a
-measure left out is NaN and costs nothing).
+logistic-regression probe on the embeddings every ``probe_every`` epochs) and the embedding
+measures passed to :func:`train` (by name, from the config's ``measures`` registry --
+:mod:`dse_repro.train.measures`; e.g. DSE(Z), DSMI(Z; Y), and DSMI(Z; X) with X given as
+precomputed cluster labels of the inputs).
 
 A checkpoint (model, optimizer, scheduler, RNG states, metrics so far) is written atomically
 after every epoch; a run started again resumes from it and ends with the same metrics as an
@@ -16,22 +16,21 @@ uninterrupted run.
 from __future__ import annotations
 
 import math
-import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from dse_repro.data import ImageData, random_labels
-from dse_repro.measures import dse, dsmi
+from dse_repro.io import atomic_write
 from dse_repro.models import embed
+from dse_repro.train.measures import EmbeddingMeasure
 
 METHODS = ("supervised", "simclr", "random_labels")
-MEASURES = ("dse_z", "dsmi_zy", "dsmi_zx")  # per-epoch representation measures (bits)
 
 
 class CheckpointError(RuntimeError):
@@ -48,22 +47,19 @@ class TrainSettings:
     warmup_epochs: int = 1
     temperature: float = 0.5
     probe_every: int = 1
-    sigma: float = 10.0
-    t: int = 1
     seed: int = 0
-    measures: tuple[str, ...] = MEASURES  # which of MEASURES to compute every epoch
+    #: names of the embedding measures computed every epoch (the ``measures`` given to
+    #: :func:`train` must hold them)
+    measures: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if isinstance(self.measures, str):
-            raise TypeError(f"measures must be a list of names from {MEASURES}, "
-                            f"got the string {self.measures!r}")
+            raise TypeError(f"measures must be a list of measure names, got the string "
+                            f"{self.measures!r}")
         self.measures = tuple(self.measures)
-        unknown = [m for m in self.measures if m not in MEASURES]
-        if unknown:
-            raise ValueError(f"measures must be names from {MEASURES}, got {unknown}")
-        for name in ("lr", "weight_decay", "temperature", "sigma"):
+        for name in ("lr", "weight_decay", "temperature"):
             value = getattr(self, name)
             if isinstance(value, str) or not math.isfinite(float(value)) or float(value) < 0:
                 raise TypeError(f"{name} must be a non-negative number, got {value!r} "
@@ -75,9 +71,7 @@ class EpochMetrics:
     epoch: int
     train_loss: float
     val_acc: float  # fraction; NaN for SimCLR epochs without a probe
-    dse_z: float    # bits; NaN when not in TrainSettings.measures (same for the two below)
-    dsmi_zy: float
-    dsmi_zx: float
+    measures: dict[str, float]  # name -> value (unit: the measure's), TrainSettings.measures
     train_seconds: float
     metric_seconds: float
 
@@ -140,18 +134,12 @@ def _probe_accuracy(model: torch.nn.Module, data: ImageData) -> float:
     return float(clf.score((zva - mu) / sd, data.y_val.numpy()))
 
 
-def _save_atomic(state: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-
-
 def _load_checkpoint(path: Path) -> dict:
     try:
         state = torch.load(path, map_location="cpu", weights_only=False)
         if not {"model", "optimizer", "scheduler", "epoch", "metrics", "rng"} <= set(state):
             raise KeyError("missing entries")
+        state["metrics"] = [EpochMetrics(**m) for m in state["metrics"]]
         return state
     except Exception as err:  # noqa: BLE001 - any failure to read means the file is unusable
         raise CheckpointError(
@@ -160,24 +148,34 @@ def _load_checkpoint(path: Path) -> dict:
 
 
 def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
-          x_clusters: np.ndarray, checkpoint: str | Path | None = None,
+          x_clusters: np.ndarray | None, checkpoint: str | Path | None = None,
           device: str | torch.device = "cpu",
-          on_epoch: Callable[[EpochMetrics], None] | None = None) -> list[EpochMetrics]:
+          on_epoch: Callable[[EpochMetrics], None] | None = None,
+          measures: Mapping[str, EmbeddingMeasure] | None = None) -> list[EpochMetrics]:
     """Train ``model`` on ``data`` and measure it after every epoch.
 
     Args:
         model: a timm model with ``num_classes`` outputs.
         data: inputs already at the model's size, normalised.
         settings: see :class:`TrainSettings`.
-        x_clusters: cluster labels of ``data.x_val`` (shape ``(n_val,)``) for DSMI(Z; X).
+        x_clusters: cluster labels of ``data.x_val`` (shape ``(n_val,)``) for measures
+            against the inputs, e.g. DSMI(Z; X) (None when no measure needs them).
         checkpoint: file to resume from / write after every epoch (None: no checkpointing).
         device: where the model, the batches and the measures run.
         on_epoch: called with each epoch's metrics (e.g. for logging).
+        measures: name -> measure (:func:`dse_repro.train.measures.build_measures`); must
+            hold every name of ``settings.measures``, computed in that order on the
+            validation embeddings after every epoch.
 
     Returns:
         One :class:`EpochMetrics` per epoch (including those restored from the checkpoint).
     """
     s = settings
+    measures = dict(measures or {})
+    missing = [m for m in s.measures if m not in measures]
+    if missing:
+        raise ValueError(f"settings.measures names {missing}, which the measures given to "
+                         f"train() do not hold ({list(measures)})")
     device = torch.device(device)
     torch.manual_seed(s.seed)
     model.to(device)
@@ -198,7 +196,7 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
         sched.load_state_dict(state["scheduler"])
         gen.set_state(state["rng"]["generator"])
         torch.set_rng_state(state["rng"]["torch"])
-        metrics = [EpochMetrics(**m) for m in state["metrics"]]
+        metrics = state["metrics"]
         start = state["epoch"]
 
     for epoch in range(start, s.epochs):
@@ -221,15 +219,11 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
             sched.step()
             losses.append(float(loss))
         t1 = time.perf_counter()
-        measures = dict.fromkeys(MEASURES, float("nan"))
+        values: dict[str, float] = {}
         if s.measures:
             z = embed(model, data.x_val)
-            wanted = dict(
-                dse_z=lambda: dse(z, s.sigma, s.t),
-                dsmi_zy=lambda: dsmi(z, data.y_val.to(z.device), s.sigma, s.t, y_discrete=True),
-                dsmi_zx=lambda: dsmi(z, torch.as_tensor(x_clusters), s.sigma, s.t,
-                                     y_discrete=True))
-            measures.update({k: wanted[k]() for k in s.measures})
+            labels = data.y_val.numpy()
+            values = {k: measures[k](z, labels, x_clusters) for k in s.measures}
         t2 = time.perf_counter()  # embedding + the measures: the metrics' share of the epoch
         if s.method == "simclr":
             probe = (epoch + 1) % s.probe_every == 0 or epoch + 1 == s.epochs
@@ -237,15 +231,19 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
         else:
             acc = accuracy(model, data.x_val, data.y_val)
         row = EpochMetrics(
-            epoch=epoch + 1, train_loss=float(np.mean(losses)), val_acc=acc, **measures,
+            epoch=epoch + 1, train_loss=float(np.mean(losses)), val_acc=acc, measures=values,
             train_seconds=t1 - t0, metric_seconds=t2 - t1)
         metrics.append(row)
         if on_epoch:
             on_epoch(row)
         if ckpt is not None:
-            _save_atomic({"model": model.state_dict(), "optimizer": opt.state_dict(),
+            _save({"model": model.state_dict(), "optimizer": opt.state_dict(),
                           "scheduler": sched.state_dict(), "epoch": epoch + 1,
                           "metrics": [asdict(m) for m in metrics],
                           "rng": {"generator": gen.get_state(), "torch": torch.get_rng_state()}},
                          ckpt)
     return metrics
+
+
+def _save(state: dict, path: Path) -> None:
+    atomic_write(path, lambda tmp: torch.save(state, tmp))

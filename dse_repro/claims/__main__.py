@@ -1,0 +1,29 @@
+"""``python -m dse_repro.claims --scale S --results <table>.csv ... --csv C --md M``."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from dse_repro.claims import evaluate, to_markdown
+from dse_repro.io import write_text, write_tidy
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m dse_repro.claims", description=__doc__)
+    ap.add_argument("--scale", required=True)
+    ap.add_argument("--results", nargs="*", default=[],
+                    help="collected tables named <table>.csv")
+    ap.add_argument("--csv", required=True)
+    ap.add_argument("--md", required=True)
+    args = ap.parse_args(argv)
+    results = {Path(p).stem: pd.read_csv(p) for p in args.results}
+    table = evaluate(results, args.scale)
+    write_tidy(table, args.csv)
+    write_text(args.md, f"# Claims at scale `{args.scale}`\n\n" + to_markdown(table))
+    print(to_markdown(table))
+
+
+if __name__ == "__main__":
+    main()

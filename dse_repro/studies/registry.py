@@ -1,0 +1,127 @@
+"""The study registry: every module of :mod:`dse_repro.studies` that defines ``SPEC`` (a
+:class:`~dse_repro.studies.spec.StudySpec`), and what is derived from them -- the figure list,
+the collected tables, the job paths, per-job resources and the Hydra config entries.
+
+Nothing here is written by hand per study: adding a study means adding its module (with its
+``SPEC``), its conf file, its rule file, a plot per figure and a caption per figure.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from functools import lru_cache
+from typing import Any, Mapping
+
+from omegaconf import DictConfig, OmegaConf
+
+from dse_repro.studies.spec import StudySpec
+
+#: Modules of dse_repro.studies that are not studies (helpers of one).
+NOT_STUDIES = frozenset({"spec", "registry"})
+#: The ConfigStore entry that mounts every registered study (conf/config.yaml names it).
+STUDIES_NODE = "registered_studies"
+
+
+def figure_key(fig: str) -> tuple:
+    """Natural order of figure names: fig2 < fig3a < fig3b < ... < fig10 < figS1."""
+    m = re.fullmatch(r"fig(S?)(\d+)(\w*)", fig)
+    if not m:
+        raise ValueError(f"figure names look like fig<N>[suffix] or figS<N>, got {fig!r}")
+    return (m.group(1) == "S", int(m.group(2)), m.group(3))
+
+
+@lru_cache(maxsize=None)
+def _specs() -> tuple[StudySpec, ...]:
+    import dse_repro.studies as pkg
+
+    found = []
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if info.name.startswith("_") or info.name in NOT_STUDIES:
+            continue
+        module = importlib.import_module(f"dse_repro.studies.{info.name}")
+        spec = getattr(module, "SPEC", None)
+        if spec is None:
+            continue
+        if not isinstance(spec, StudySpec) or spec.name != info.name:
+            raise TypeError(f"dse_repro.studies.{info.name}.SPEC must be a StudySpec named "
+                            f"{info.name!r}")
+        found.append(spec)
+    return tuple(sorted(found, key=lambda s: figure_key(min(s.figures, key=figure_key))))
+
+
+def specs() -> dict[str, StudySpec]:
+    """Every registered study, in the order of its first figure."""
+    return {s.name: s for s in _specs()}
+
+
+def study(name: str) -> StudySpec:
+    """One study's spec; a KeyError naming the registered studies otherwise."""
+    try:
+        return specs()[name]
+    except KeyError:
+        raise KeyError(f"unknown study {name!r}; registered: {list(specs())}") from None
+
+
+def tables() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Collected table -> (study, its columns): ``<study>`` and, for timed studies,
+    ``<study>_timings``."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for s in specs().values():
+        out[s.name] = (s.name, s.columns)
+        if s.timed:
+            out[f"{s.name}_timings"] = (s.name, s.timing_columns)
+    return out
+
+
+def figures() -> dict[str, str]:
+    """Figure -> the collected table it is drawn from, in natural figure order."""
+    out = {}
+    for s in specs().values():
+        out.update({f: s.name for f in s.figures})
+        out.update({f: f"{s.name}_timings" for f in s.timing_figures})
+    return dict(sorted(out.items(), key=lambda kv: figure_key(kv[0])))
+
+
+def figure_study(fig: str) -> str:
+    """The study a figure belongs to."""
+    return tables()[figures()[fig]][0]
+
+
+def job_dirs(cfg: DictConfig, name: str) -> list[str]:
+    """Every job directory of study ``name`` under ``results/<scale>/<name>/``."""
+    s = study(name)
+    return [s.job_dir(kind, values) for kind, values in s.slices(cfg)]
+
+
+def table_job_outputs(cfg: DictConfig, scale: str, table: str) -> list[str]:
+    """The per-job CSVs a collected table concatenates: ``results/<scale>/<study>/<job>/
+    results.csv`` (``timings.csv`` for ``<study>_timings``)."""
+    name, _ = tables()[table]
+    file = "timings.csv" if table.endswith("_timings") else "results.csv"
+    return [f"results/{scale}/{name}/{d}/{file}" for d in job_dirs(cfg, name)]
+
+
+def job_resources(cfg: DictConfig, name: str, kind: str, job: Mapping[str, Any]) -> dict:
+    """Threads, memory (MB), runtime (min) and the like for one job of study ``name``: the
+    spec's own function, or ``studies.<name>.resources`` (its ``<kind>`` entry when present)
+    over the root ``resources`` defaults."""
+    s = study(name)
+    if s.resources is not None:
+        return dict(s.resources(cfg, kind, job))
+    own = cfg.studies[name].get("resources") or {}
+    if kind in own:
+        own = own[kind]
+    return {**OmegaConf.to_container(cfg.resources, resolve=True),
+            **OmegaConf.to_container(own, resolve=True)}
+
+
+def register_configs() -> None:
+    """Store the node that mounts every registered study's conf at ``studies.<name>`` with its
+    ``job`` slice keys (all null = the whole grid) in Hydra's ConfigStore."""
+    from hydra.core.config_store import ConfigStore
+
+    names = list(specs())
+    node = {"defaults": ["_self_", *({f"study@studies.{n}": n} for n in names)],
+            "studies": {n: {"job": dict.fromkeys(study(n).job_keys)} for n in names}}
+    ConfigStore.instance().store(name=STUDIES_NODE, node=node)

@@ -1,0 +1,103 @@
+"""What a study declares once: :class:`StudySpec` (and the :class:`JobKind` of its jobs).
+
+Each study module ``dse_repro/studies/<name>.py`` defines ``SPEC = StudySpec(...)``; the
+registry (:mod:`dse_repro.studies.registry`) finds them, and the workflow (job paths, rules'
+commands and resources, collected tables, figures, ``all`` targets), the Hydra config (the
+study's conf file and its ``job`` slice keys), the report captions and the claims' figure list
+are derived from it.
+
+Keep study modules light at import time (no torch/timm at module level): the Snakefile and
+every job import all of them through the registry.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from omegaconf import DictConfig
+
+#: ``(kind, {job key: value as written in the job's path})`` for every job of a study.
+Slices = list[tuple[str, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of job of a study.
+
+    Attributes:
+        pattern: the job's directory under ``results/<scale>/<study>/``, with the job keys as
+            fields, e.g. ``"k{branches}"`` or ``"init/{model}/sigma{init_sigma}/s{seed}"``.
+            The fields are the Snakemake wildcards and the ``studies.<study>.job.<key>``
+            overrides of the job.
+        constraints: a regular expression per field (Snakemake wildcard constraints).
+        fixed: job keys this kind sets to a constant (e.g. ``{"part": "init"}``).
+        timings: the job also writes ``timings.csv`` (wall times kept apart from results).
+    """
+
+    pattern: str
+    constraints: Mapping[str, str]
+    fixed: Mapping[str, str] = field(default_factory=dict)
+    timings: bool = False
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The job keys named in :attr:`pattern`, in order."""
+        return tuple(f for _, f, _, _ in string.Formatter().parse(self.pattern) if f)
+
+
+@dataclass(frozen=True)
+class StudySpec:
+    """A study's declaration.
+
+    Attributes:
+        name: the module name, the conf file ``conf/study/<name>.yaml`` (mounted at
+            ``studies.<name>``), the rule file ``rules/<name>.smk`` and the results folder.
+        job_keys: the slice keys a job sets (``studies.<name>.job.<key>``; null = whole grid).
+        kinds: kind name -> :class:`JobKind`; each kind has the rule ``<name>_<kind>``.
+        slices: ``slices(cfg) -> [(kind, {key: value})]``: every job of the study at the
+            composed config ``cfg``.
+        figures: figures drawn from the collected results ``results/<scale>/<name>.csv``.
+        columns: the columns of the study's tidy results (after ``study, scale``).
+        timed: the jobs' ``timings.csv`` are collected into ``<name>_timings.csv``.
+        timing_figures: figures drawn from that timings table.
+        timing_columns: its columns.
+        summaries: derived tables ``results/<scale>/<summary>.csv`` (built by the study's rule
+            file, listed in the ``all`` target).
+        uses: other studies whose conf files the jobs read (their edits rerun the jobs).
+        resources: ``resources(cfg, kind, job) -> {threads, mem_mb, runtime, ...}`` for one
+            job; None = read ``studies.<name>.resources`` (per kind when it has the kind's
+            name as a key) over the root ``resources`` defaults.
+    """
+
+    name: str
+    job_keys: tuple[str, ...]
+    kinds: Mapping[str, JobKind]
+    slices: Callable[[DictConfig], Slices]
+    figures: tuple[str, ...]
+    columns: tuple[str, ...]
+    timed: bool = False
+    timing_figures: tuple[str, ...] = ()
+    timing_columns: tuple[str, ...] = ()
+    summaries: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
+    resources: Callable[[DictConfig, str, Mapping[str, Any]], dict] | None = None
+
+    def __post_init__(self) -> None:
+        for kind, k in self.kinds.items():
+            unknown = set(k.fields) | set(k.fixed)
+            unknown -= set(self.job_keys)
+            if unknown:
+                raise ValueError(f"study {self.name!r}, kind {kind!r}: pattern/fixed keys "
+                                 f"{sorted(unknown)} are not in job_keys {self.job_keys}")
+            if set(k.fields) != set(k.constraints):
+                raise ValueError(f"study {self.name!r}, kind {kind!r}: constraints must name "
+                                 f"exactly the pattern's fields {k.fields}")
+
+    def rule(self, kind: str) -> str:
+        """The Snakemake rule of one kind of job."""
+        return f"{self.name}_{kind}"
+
+    def job_dir(self, kind: str, values: Mapping[str, str]) -> str:
+        """The job's directory under ``results/<scale>/<name>/``."""
+        return self.kinds[kind].pattern.format(**values)

@@ -1,0 +1,69 @@
+"""Embedding measures by name, built from the ``measures`` registry of the config
+(``conf/measures/default.yaml``): ``name -> {fn, against, unit}``.
+
+The training study computes them after every epoch, the sigma-init study at initialization,
+the model zoo once per model; the name is the ``measure`` column of their tidy results.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+#: What the second argument of a measure is: none, the class labels, or cluster labels of X.
+AGAINST = (None, "labels", "input_clusters")
+
+
+@dataclass(frozen=True)
+class EmbeddingMeasure:
+    """One measure: ``fn(Z)`` or ``fn(Z, labels)`` or ``fn(Z, input clusters)`` -> a number
+    in ``unit``."""
+
+    name: str
+    fn: Callable[..., float]
+    against: str | None
+    unit: str
+
+    def __call__(self, z: Any, labels: np.ndarray | None = None,
+                 clusters: np.ndarray | None = None) -> float:
+        """The measure of embeddings ``z`` ``(n, D)``; ``labels`` / ``clusters`` ``(n,)``
+        are used when :attr:`against` asks for them."""
+        if self.against is None:
+            return float(self.fn(z))
+        other = labels if self.against == "labels" else clusters
+        if other is None:
+            raise ValueError(f"measure {self.name!r} needs {self.against}, none given")
+        return float(self.fn(z, np.asarray(other)))
+
+
+def build_measures(registry: Mapping, names: Sequence[str]) -> dict[str, EmbeddingMeasure]:
+    """The measures ``names`` (in that order) from ``registry`` (the config's ``measures``).
+
+    Raises:
+        TypeError: ``names`` is a single string.
+        ValueError: a name not in the registry, or an entry with a bad ``against``.
+    """
+    from hydra.utils import instantiate
+
+    if isinstance(names, str):
+        raise TypeError(f"measures must be a list of names from {list(registry)}, got the "
+                        f"string {names!r}")
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        raise ValueError(f"measures {unknown} are not in the measures registry "
+                         f"(conf/measures/): {list(registry)}")
+    out = {}
+    for name in names:
+        entry = registry[name]
+        against = entry.get("against")
+        if against not in AGAINST:
+            raise ValueError(f"measures.{name}.against must be one of {AGAINST}, got {against!r}")
+        out[str(name)] = EmbeddingMeasure(str(name), instantiate(entry.fn), against,
+                                          str(entry.unit))
+    return out
+
+
+def needs_clusters(measures: Mapping[str, EmbeddingMeasure]) -> bool:
+    """Whether any of ``measures`` reads cluster labels of the inputs."""
+    return any(m.against == "input_clusters" for m in measures.values())
