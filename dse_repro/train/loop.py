@@ -217,7 +217,7 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
             loss.backward()
             opt.step()
             sched.step()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
         t1 = time.perf_counter()
         values: dict[str, float] = {}
         if s.measures:

@@ -9,7 +9,7 @@ import torch
 
 from dse_repro.config import compose_config
 from dse_repro.measures import alpha_req, knn_accuracy, rankme
-from dse_repro.workflow import job_slices
+from dse_repro.studies.registry import job_dirs
 
 
 # --- predictors ---------------------------------------------------------------------------
@@ -64,7 +64,7 @@ def test_predictors_bad_inputs(call, err, match):
 def test_paper_zoo_is_every_known_pretrained_model_of_the_table():
     from dse_repro.data.imagenet_subset import timm_results
 
-    slices = job_slices(compose_config("paper"), "model_zoo")
+    slices = job_dirs(compose_config("paper"), "model_zoo")
     table = timm_results()
     assert 900 < len(slices) <= len(table)
     assert slices[0] == f"timm/{table['model'].iloc[0]}"  # best top-1 first
@@ -73,7 +73,7 @@ def test_paper_zoo_is_every_known_pretrained_model_of_the_table():
 
 def test_laptop_zoo_has_at_least_24_models_of_both_families():
     cfg = compose_config("laptop")
-    slices = job_slices(cfg, "model_zoo")
+    slices = job_dirs(cfg, "model_zoo")
     assert len(slices) >= 24
     z = cfg.studies.model_zoo.self_trained
     models = {z.architectures[a].model for a in z.members}
@@ -106,13 +106,13 @@ def _paper_cfg(tmp_path, *extra):
 
 def test_pretrained_path_on_generated_imagenet(tmp_path):
     """The real code path end to end, with random weights standing in for the cache."""
-    from dse_repro.studies.model_zoo import UNITS, run
+    from dse_repro.studies.model_zoo import run
 
     _fake_imagenet(tmp_path)
     cfg = _paper_cfg(tmp_path, "studies.model_zoo.pretrained=false",
-                     "job.model=resnet10t.c3_in1k")
+                     "studies.model_zoo.job.model=resnet10t.c3_in1k")
     df = run(cfg)
-    assert list(df["measure"]) == list(UNITS) and (df["status"] == "ok").all()
+    assert list(df["measure"]) == list(cfg.studies.model_zoo.measures) and (df["status"] == "ok").all()
     assert df["value"].notna().all() and (df["arch"] == "convnet").all()
     from dse_repro.data.imagenet_subset import timm_results
 
@@ -140,7 +140,7 @@ def test_missing_weights_skip_the_model_not_the_study(tmp_path, monkeypatch):
 
     monkeypatch.setattr(hc, "HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
     _fake_imagenet(tmp_path)
-    df = run(_paper_cfg(tmp_path, "job.model=resnet10t.c3_in1k"))
+    df = run(_paper_cfg(tmp_path, "studies.model_zoo.job.model=resnet10t.c3_in1k"))
     assert df["status"].str.startswith("skipped: weights not in the local cache").all()
     assert df["value"].isna().all() and str(tmp_path / "torch") in df["status"].iloc[0]
 
@@ -150,14 +150,14 @@ def test_missing_imagenet_is_a_clear_error(tmp_path):
     from dse_repro.studies.model_zoo import run
 
     with pytest.raises(DatasetNotFoundError, match=str(tmp_path / "imagenet" / "val")):
-        run(_paper_cfg(tmp_path, "job.model=resnet10t.c3_in1k"))
+        run(_paper_cfg(tmp_path, "studies.model_zoo.job.model=resnet10t.c3_in1k"))
 
 
 def test_unknown_zoo_member_is_a_clear_error():
     from dse_repro.studies.model_zoo import run
 
-    with pytest.raises(ValueError, match="job.model"):
-        run(compose_config("smoke", ["out=unused.csv", "job.model=nope"]))
+    with pytest.raises(ValueError, match="studies.model_zoo.job.model"):
+        run(compose_config("smoke", ["out=unused.csv", "studies.model_zoo.job.model=nope"]))
 
 
 def test_correlation_table_ranks_and_counts_skips():

@@ -8,7 +8,7 @@ import torch
 from dse_repro import claims
 from dse_repro.config import compose_config
 from dse_repro.models import conv_normal_, create_model
-from dse_repro.workflow import job_slices
+from dse_repro.studies.registry import job_dirs
 
 
 def test_conv_normal_redraws_convs_only():
@@ -69,17 +69,17 @@ def test_dse_at_init_grows_with_sigma_smoke():
 def test_bad_part_is_a_clear_error():
     from dse_repro.studies.sigma_init import run
 
-    cfg = compose_config("smoke", ["out=unused.csv", "job.part=warmup"])
-    with pytest.raises(ValueError, match="job.part"):
+    cfg = compose_config("smoke", ["out=unused.csv", "studies.sigma_init.job.part=warmup"])
+    with pytest.raises(ValueError, match="studies.sigma_init.job.part"):
         run(cfg)
 
 
 def test_slices_paper_and_smoke():
-    paper = job_slices(compose_config("paper"), "sigma_init")
+    paper = job_dirs(compose_config("paper"), "sigma_init")
     assert sum(s.startswith("init/") for s in paper) == 6 * 8 * 3
     assert sum(s.startswith("train/") for s in paper) == 2 * 2 * 3  # CIFAR-10, STL-10
     assert "init/resnet50/sigma0.001/s0" in paper and "train/stl10/sigma0.1/s2" in paper
-    smoke = job_slices(compose_config("smoke"), "sigma_init")
+    smoke = job_dirs(compose_config("smoke"), "sigma_init")
     assert smoke == ["init/resnet10t/sigma0.01/s0", "init/resnet10t/sigma0.05/s0",
                      "init/resnet10t/sigma0.1/s0", "train/digits/sigma0.01/s0",
                      "train/digits/sigma0.1/s0"]

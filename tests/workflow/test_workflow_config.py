@@ -1,4 +1,4 @@
-"""Config composition, grids, job expansion and the toy-data generators."""
+"""Config composition, grids, the atomic writer and the toy-data generators."""
 from __future__ import annotations
 
 import numpy as np
@@ -14,17 +14,9 @@ from dse_repro.simulate import (
     random_spd,
     random_tree,
 )
-from dse_repro.studies._runner import rng_for, write_tidy
-from dse_repro.workflow import STUDIES, job_slices, study_job_outputs
-
-
-@pytest.mark.parametrize("scale", ["smoke", "laptop", "paper"])
-def test_every_scale_composes_and_expands(scale):
-    cfg = compose_config(scale)
-    assert cfg.scale == scale
-    for study in STUDIES:
-        outs = study_job_outputs(cfg, scale, study)
-        assert outs and all(o.startswith(f"results/{scale}/{study}/") for o in outs)
+from dse_repro.io import write_tidy
+from dse_repro.studies._runner import rng_for
+from dse_repro.studies.registry import job_dirs
 
 
 def test_paper_scale_has_paper_settings():
@@ -48,7 +40,7 @@ def test_smoke_is_smaller_than_laptop():
 
 def test_overrides_reach_the_config():
     cfg = compose_config("smoke", ["studies.fig2.dims=[2]"])
-    assert job_slices(cfg, "fig2") == ["dim2"]
+    assert job_dirs(cfg, "fig2") == ["dim2"]
 
 
 def test_grid_forms():
@@ -117,3 +109,17 @@ def test_write_tidy_is_atomic_and_leaves_no_temp(tmp_path):
     write_tidy(pd.DataFrame({"x": [1.0 / 3]}), out)
     assert out.read_text() == "x\n0.333333333333\n"
     assert [p.name for p in out.parent.iterdir()] == ["r.csv"]
+
+
+def test_write_tidy_failure_keeps_the_old_file_and_no_temp(tmp_path):
+    out = tmp_path / "r.csv"
+    write_tidy(pd.DataFrame({"x": [1]}), out)
+
+    class Boom(pd.DataFrame):
+        def to_csv(self, *a, **k):
+            super().to_csv(*a, **k)
+            raise KeyboardInterrupt  # killed midway
+
+    with pytest.raises(KeyboardInterrupt):
+        write_tidy(Boom({"x": [2]}), out)
+    assert out.read_text() == "x\n1\n" and [p.name for p in tmp_path.iterdir()] == ["r.csv"]

@@ -15,26 +15,11 @@ import pandas as pd
 import pytest
 from _repo import copy_repository, result_hashes
 
-FIGS = ["fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig8", "fig9", "fig10"]
-COLUMNS = {
-    "fig2": {"study", "scale", "dim", "dataset", "labels", "t", "n_points", "measure", "value",
-             "unit"},
-    "fig3a": {"study", "scale", "panel", "size", "alpha", "intrinsic_dim", "noise", "repeat",
-              "n_points", "measure", "value", "unit"},
-    "fig3b": {"study", "scale", "branches", "noise", "corruption", "repeat", "n_points",
-              "measure", "value", "unit"},
-    "mi_compare": {"study", "scale", "sweep", "estimator", "label", "dim", "noise", "corruption",
-                   "repeat", "n_points", "measure", "value", "unit"},
-    "training": {"study", "scale", "dataset", "model", "arch", "method", "seed", "epoch",
-                 "measure", "value", "unit"},
-    "sigma_init": {"study", "scale", "part", "dataset", "model", "arch", "method", "init_sigma",
-                   "seed", "epoch", "measure", "value", "unit"},
-    "model_zoo": {"study", "scale", "source", "dataset", "model", "family", "arch", "param_count",
-                  "epochs", "seed", "accuracy", "measure", "value", "unit", "status"},
-    "mi_compare_timings": {"study", "scale", "sweep", "estimator", "label", "dim", "noise",
-                           "corruption", "repeat", "n_points", "measure", "value", "unit",
-                           "seconds"},
-}
+from dse_repro.studies.registry import figures, tables
+
+FIGS = list(figures())
+#: Every collected table's columns: study, scale and those its spec declares.
+COLUMNS = {t: {"study", "scale", *cols} for t, (_, cols) in tables().items()}
 TOY_CLAIMS = ["fig2.dse_three_blobs", "fig2.dse_one_blob", "fig2.dsmi_clustered",
               "fig2.dsmi_random", "fig3a.spd_rises", "fig3a.spd_identity",
               "fig3a.dse_rises_with_d", "fig3a.cse_saturates", "fig3b.dsmi_falls",
@@ -73,12 +58,13 @@ def test_figures_are_valid_files(workdir):
 
 
 def test_results_have_documented_columns(workdir):
-    for study, cols in COLUMNS.items():
-        df = pd.read_csv(workdir / "results" / "smoke" / f"{study}.csv")
-        assert set(df.columns) == cols, study
+    for table, cols in COLUMNS.items():
+        df = pd.read_csv(workdir / "results" / "smoke" / f"{table}.csv")
+        assert list(df.columns)[:2] == ["study", "scale"] and set(df.columns) == cols, table
         assert len(df) > 0 and df["value"].notna().all()
         assert (df["scale"] == "smoke").all()
-        assert (df["unit"] == "bits").all() or study in ("training", "sigma_init", "model_zoo")
+        assert (df["unit"] == "bits").all() or table.startswith(
+            ("training", "sigma_init", "model_zoo"))
     timings = pd.read_csv(workdir / "results" / "smoke" / "mi_compare_timings.csv")
     assert (timings["seconds"] > 0).all()
     mi = pd.read_csv(workdir / "results" / "smoke" / "mi_compare.csv")
@@ -129,8 +115,13 @@ def test_report(workdir):
     # Every figure with its own caption (rendered per figure), and the claims table.
     for caption in ("Fig. 2 -- intuition", "Fig. 3A -- DSE tracks", "Fig. 3B -- DSMI tracks",
                     "Fig. 4 -- mutual information", "Fig. 5 -- runtime", "Fig. 9 -- sigma",
-                    "Claims table"):
+                    "Fig. 10 -- the model zoo", "Claims table"):
         assert caption in html, caption
+    from dse_repro.workflow import figure_caption
+
+    for fig in FIGS:  # every figure's own caption file made it into the report
+        first = figure_caption(fig).split("\n")[0].strip("*").split("--")[0].strip()
+        assert first in html, fig
     assert "{% if" not in html
 
 

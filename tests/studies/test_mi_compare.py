@@ -7,7 +7,8 @@ from hydra.utils import instantiate
 
 from dse_repro.config import compose_config, grid
 from dse_repro.simulate import WideBlobs
-from dse_repro.workflow import job_slices, mi_job_resources
+from dse_repro.studies.mi_compare import job_resources
+from dse_repro.studies.registry import job_dirs
 
 
 def test_wide_blobs_streamed_equals_materialised():
@@ -33,17 +34,20 @@ def test_noise_levels_share_the_clean_data():
     assert np.abs(low - clean).max() <= 0.01 * 10 + 1e-5
 
 
-@pytest.mark.parametrize("scale", ["smoke", "laptop", "paper"])
-def test_every_estimator_entry_instantiates_and_runs(scale):
-    cfg = compose_config(scale).studies.mi_compare
+ESTIMATORS = [(scale, name) for scale in ("smoke", "laptop", "paper")
+              for name in compose_config(scale).studies.mi_compare.estimators]
+
+
+@pytest.mark.parametrize("scale,name", ESTIMATORS, ids=[f"{s}-{n}" for s, n in ESTIMATORS])
+def test_every_estimator_entry_instantiates_and_runs(scale, name):
+    """Each entry of the Figs. 4-5 estimator registry (a new entry is tested here too)."""
+    spec = compose_config(scale).studies.mi_compare.estimators[name]
     data = WideBlobs(60, 5, 3, noise=0.01, seed=0)
-    for name, spec in cfg.estimators.items():
-        fn = instantiate(spec.fn)
-        if name == "mine":
-            fn = instantiate(spec.fn, epochs=2)
-        value = fn(data, data.labels)
-        assert isinstance(value, float) and np.isfinite(value), name
-        assert isinstance(spec.label, str)
+    fn = instantiate(spec.fn, epochs=2) if "epochs" in spec.fn else instantiate(spec.fn)
+    value = fn(data, data.labels)
+    assert isinstance(value, float) and np.isfinite(value), name
+    assert fn(data, data.labels) == value  # seeded
+    assert isinstance(spec.label, str) and spec.label
 
 
 def test_yaml_floats_are_floats():
@@ -70,7 +74,7 @@ def test_laptop_meets_issue_minimums():
 def test_one_job_per_sweep_dim_estimator():
     cfg = compose_config("smoke")
     s = cfg.studies.mi_compare
-    slices = job_slices(cfg, "mi_compare")
+    slices = job_dirs(cfg, "mi_compare")
     n = sum(len(s.sweeps[w].dims) for w in s.sweeps) * len(s.estimators)
     assert len(slices) == len(set(slices)) == n
     assert "dimension/d500/dsmi" in slices
@@ -78,9 +82,10 @@ def test_one_job_per_sweep_dim_estimator():
 
 def test_resources_scale_with_size():
     cfg = compose_config("paper")
-    small = mi_job_resources(cfg, "dimension", 20, "npeet_mi")
-    big = mi_job_resources(cfg, "runtime", 500_000, "npeet_mi")
+    small = job_resources(cfg, "job", dict(sweep="dimension", dim="20", estimator="npeet_mi"))
+    big = job_resources(cfg, "job", dict(sweep="runtime", dim="500000", estimator="npeet_mi"))
     assert big["mem_mb"] > 20 * 2**10 > small["mem_mb"]
     assert big["runtime"] > small["runtime"]
     # DSMI streams the data above its threshold: memory stays O(n^2).
-    assert mi_job_resources(cfg, "runtime", 500_000, "dsmi")["mem_mb"] < 4 * 2**10
+    assert job_resources(cfg, "job", dict(sweep="runtime", dim="500000",
+                                          estimator="dsmi"))["mem_mb"] < 4 * 2**10

@@ -8,11 +8,15 @@ import numpy as np
 import pytest
 import torch
 
+from dse_repro.config import compose_config
 from dse_repro.data import load_dataset
 from dse_repro.data.transforms import input_clusters, resize_normalize
 from dse_repro.models import create_model
-from dse_repro.train import CheckpointError, TrainSettings, accuracy, train
+from dse_repro.train import CheckpointError, TrainSettings, accuracy, build_measures, train
 from dse_repro.train.loop import nt_xent
+
+NAMES = ["DSE_Z", "DSMI_ZY", "DSMI_ZX"]
+MEASURES = build_measures(compose_config("smoke").measures, NAMES)
 
 
 @pytest.fixture(scope="module")
@@ -30,31 +34,39 @@ def _model():
 def test_methods_run_and_measure(tiny, method):
     data, clusters = tiny
     out = train(_model(), data, TrainSettings(method=method, epochs=2, batch_size=64, lr=1e-3,
-                                              sigma=10.0), clusters)
+                                              measures=NAMES), clusters, measures=MEASURES)
     assert [m.epoch for m in out] == [1, 2]
     for m in out:
-        assert np.isfinite([m.train_loss, m.dse_z, m.dsmi_zy, m.dsmi_zx]).all()
+        assert list(m.measures) == NAMES
+        assert np.isfinite([m.train_loss, *m.measures.values()]).all()
         assert 0 <= m.val_acc <= 1 and m.metric_seconds > 0
 
 
 def test_measures_switch_computes_only_what_is_asked(tiny):
-    """A left-out measure is NaN, the rest (and the training itself) is unchanged."""
+    """A left-out measure is not computed, the rest (and the training itself) is unchanged."""
     data, clusters = tiny
     kw = dict(epochs=2, batch_size=64, lr=1e-3)
-    full = train(_model(), data, TrainSettings(**kw), clusters)
-    only_dse = train(_model(), data, TrainSettings(measures=["dse_z"], **kw), clusters)
-    none = train(_model(), data, TrainSettings(measures=(), **kw), clusters)
+    full = train(_model(), data, TrainSettings(measures=NAMES, **kw), clusters, measures=MEASURES)
+    only_dse = train(_model(), data, TrainSettings(measures=["DSE_Z"], **kw), clusters,
+                     measures=MEASURES)
+    none = train(_model(), data, TrainSettings(measures=(), **kw), None)
     for a, b, c in zip(full, only_dse, none):
         assert a.train_loss == b.train_loss == c.train_loss and a.val_acc == b.val_acc == c.val_acc
-        assert b.dse_z == a.dse_z and math.isnan(b.dsmi_zy) and math.isnan(b.dsmi_zx)
-        assert all(math.isnan(v) for v in (c.dse_z, c.dsmi_zy, c.dsmi_zx))
+        assert b.measures == {"DSE_Z": a.measures["DSE_Z"]} and c.measures == {}
 
 
-def test_measures_switch_rejects_bad_names():
-    with pytest.raises(ValueError, match="measures"):
-        TrainSettings(measures=["dse_z", "rankme"])
+def test_measures_switch_rejects_bad_names(tiny):
+    registry = compose_config("smoke").measures
+    with pytest.raises(ValueError, match="nope.*not in the measures registry"):
+        build_measures(registry, ["DSE_Z", "nope"])
     with pytest.raises(TypeError, match="measures"):
-        TrainSettings(measures="dse_z")
+        build_measures(registry, "DSE_Z")
+    with pytest.raises(TypeError, match="measures"):
+        TrainSettings(measures="DSE_Z")
+    data, clusters = tiny
+    with pytest.raises(ValueError, match="DSMI_ZX"):  # named in the settings, not given
+        train(_model(), data, TrainSettings(epochs=1, measures=["DSMI_ZX"]), clusters,
+              measures={"DSE_Z": MEASURES["DSE_Z"]})
 
 
 def test_accuracy_counts_correct_predictions():
@@ -78,8 +90,9 @@ def test_supervised_learns(tiny):
 
 def test_kill_and_resume_gives_identical_metrics(tiny, tmp_path):
     data, clusters = tiny
-    settings = TrainSettings(method="simclr", epochs=3, batch_size=64, lr=1e-3)
-    full = train(_model(), data, settings, clusters, checkpoint=tmp_path / "a.pt")
+    settings = TrainSettings(method="simclr", epochs=3, batch_size=64, lr=1e-3, measures=NAMES)
+    full = train(_model(), data, settings, clusters, checkpoint=tmp_path / "a.pt",
+                 measures=MEASURES)
 
     class Killed(Exception):
         pass
@@ -90,12 +103,14 @@ def test_kill_and_resume_gives_identical_metrics(tiny, tmp_path):
 
     with pytest.raises(Killed):
         train(_model(), data, settings, clusters, checkpoint=tmp_path / "b.pt",
-              on_epoch=kill_after_first)
+              on_epoch=kill_after_first, measures=MEASURES)
     assert torch.load(tmp_path / "b.pt", weights_only=False)["epoch"] == 1
-    resumed = train(_model(), data, settings, clusters, checkpoint=tmp_path / "b.pt")
+    resumed = train(_model(), data, settings, clusters, checkpoint=tmp_path / "b.pt",
+                    measures=MEASURES)
     for a, b in zip(full, resumed):
-        for key in ("train_loss", "val_acc", "dse_z", "dsmi_zy", "dsmi_zx"):
-            va, vb = getattr(a, key), getattr(b, key)
+        for key in ("train_loss", "val_acc", *NAMES):
+            va = a.measures[key] if key in NAMES else getattr(a, key)
+            vb = b.measures[key] if key in NAMES else getattr(b, key)
             assert (math.isnan(va) and math.isnan(vb)) or va == vb, (a.epoch, key, va, vb)
 
 
@@ -120,10 +135,10 @@ def test_nt_xent_prefers_matching_views():
 
 
 def test_training_study_entry_writes_tidy_epochs(tmp_path):
-    from dse_repro.config import compose_config
     from dse_repro.studies.training import run
 
-    cfg = compose_config("smoke", ["job.method=random_labels", f"out={tmp_path}/r.csv"])
+    cfg = compose_config("smoke", ["studies.training.job.method=random_labels",
+                                   f"out={tmp_path}/r.csv"])
     df = run(cfg)
     assert set(df["measure"]) == {"val_acc", "train_loss", "DSE_Z", "DSMI_ZY", "DSMI_ZX"}
     assert (df["train_seconds"] > 0).all() and (df["metric_seconds"] > 0).all()
@@ -133,8 +148,6 @@ def test_training_study_entry_writes_tidy_epochs(tmp_path):
 
 
 def test_paper_training_grid_is_162_jobs():
-    from dse_repro.config import compose_config
-
     s = compose_config("paper").studies.training
     assert len(s.datasets) * len(s.models) * len(s.methods) * len(s.seeds) == 162
     assert s.train.lr == 1e-4 and s.lr_by_dataset.mnist == 1e-5 and s.train.epochs == 200

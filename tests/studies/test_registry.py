@@ -1,0 +1,124 @@
+"""The study registry: every registered study has its conf file, rule file, a plot and a caption
+per figure; nothing exists that is not registered; each spec is consistent with its config at
+every scale. Parametrized over the registry, so a new study is tested without a new test."""
+from __future__ import annotations
+
+import importlib
+import re
+
+import pytest
+
+from dse_repro.config import SCALES, compose_config
+from dse_repro.studies.registry import (figure_key, figures, job_dirs, job_resources, specs,
+                                        study, tables)
+from dse_repro.studies.spec import JobKind, StudySpec
+from dse_repro.workflow import job_command
+
+from dse_repro.config import conf_dir
+
+ROOT = conf_dir().parent
+STUDIES = list(specs())
+FIGURES = list(figures())
+#: Rule files that belong to no study.
+SHARED_RULE_FILES = {"common", "figures", "report"}
+
+
+def _rules_in(path) -> list[str]:
+    return re.findall(r"^rule (\w+):", path.read_text(), flags=re.M)
+
+
+def test_registry_finds_the_studies():
+    assert STUDIES == ["fig2", "fig3a", "fig3b", "mi_compare", "training", "sigma_init",
+                       "model_zoo", "mi_groundtruth"]
+
+
+@pytest.mark.parametrize("name", STUDIES)
+def test_study_has_conf_rules_plots_and_captions(name):
+    s = study(name)
+    assert (ROOT / "conf" / "study" / f"{name}.yaml").is_file()
+    rule_file = ROOT / "rules" / f"{name}.smk"
+    text = rule_file.read_text()
+    assert sorted(_rules_in(rule_file)) == sorted([s.rule(k) for k in s.kinds] +
+                                                  list(s.summaries))
+    for kind in s.kinds:  # each kind's rule is built from the spec, not written by hand
+        assert f'job_outputs("{name}", "{kind}")' in text and \
+            f'job_command("{name}", "{kind}")' in text
+    module = importlib.import_module(f"dse_repro.studies.{name}")
+    assert callable(module.main) and callable(module.run)
+    for fig in (*s.figures, *s.timing_figures):
+        plot = importlib.import_module(f"dse_repro.plots.{fig}")
+        assert callable(plot.plot), fig
+        caption = ROOT / "report" / "captions" / f"{fig}.rst"
+        assert caption.is_file() and caption.read_text().strip(), fig
+
+
+def test_nothing_unregistered_exists():
+    assert {p.stem for p in (ROOT / "conf" / "study").glob("*.yaml")} == set(STUDIES)
+    assert {p.stem for p in (ROOT / "rules").glob("*.smk")} == set(STUDIES) | SHARED_RULE_FILES
+    plots = {p.stem for p in (ROOT / "dse_repro" / "plots").glob("fig*.py")}
+    assert plots == set(FIGURES)
+    assert {p.stem for p in (ROOT / "report" / "captions").glob("*.rst")} == set(FIGURES)
+    # The shared rule files hold no study's job rules.
+    for f in SHARED_RULE_FILES:
+        assert set(_rules_in(ROOT / "rules" / f"{f}.smk")) <= {"collect", "plot", "claims"}
+    # Every claim is about a registered figure (its results table comes from the registry).
+    from dse_repro.claims import CLAIMS
+
+    assert {c.figure for c in CLAIMS} <= set(FIGURES)
+    assert {c.table for c in CLAIMS} <= set(tables())
+
+
+def test_figures_in_natural_order():
+    assert FIGURES == ["fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig8",
+                       "fig9", "fig10", "figS1"]
+    assert sorted(["figS1", "fig10", "fig2"], key=figure_key) == ["fig2", "fig10", "figS1"]
+
+
+CASES = [(n, sc) for n in STUDIES for sc in SCALES]
+
+
+@pytest.mark.parametrize("name,scale", CASES, ids=[f"{n}-{sc}" for n, sc in CASES])
+def test_slices_match_the_spec_and_the_config(name, scale):
+    s = study(name)
+    cfg = compose_config(scale)
+    # The job's slice keys are mounted next to the study's settings, all null (= whole grid).
+    assert dict(cfg.studies[name].job) == dict.fromkeys(s.job_keys)
+    slices = s.slices(cfg)
+    dirs = job_dirs(cfg, name)
+    assert slices and len(set(dirs)) == len(dirs)
+    for kind, values in slices:
+        k = s.kinds[kind]
+        assert set(values) == set(k.fields)
+        for field, value in values.items():
+            assert re.fullmatch(k.constraints[field], value), (kind, field, value)
+    kind, values = slices[0]
+    res = job_resources(cfg, name, kind, values)
+    assert res["threads"] >= 1 and res["mem_mb"] > 0 and res["runtime"] > 0
+
+
+@pytest.mark.parametrize("name", STUDIES)
+def test_job_command_sets_every_slice_key(name):
+    s = study(name)
+    for kind, k in s.kinds.items():
+        cmd = job_command(name, kind)
+        assert f"python -m dse_repro.studies.{name} " in cmd
+        for field in k.fields:
+            assert f"studies.{name}.job.{field}={{wildcards.{field}}}" in cmd
+        for key, value in k.fixed.items():
+            assert f"studies.{name}.job.{key}={value}" in cmd
+        assert ("timings_out={output.timings}" in cmd) == k.timings
+        assert "hydra.run.dir=results/{wildcards.scale}/" + name in cmd
+
+
+def test_spec_rejects_inconsistent_declarations():
+    kw = dict(name="x", slices=lambda cfg: [], figures=("figX1",), columns=("value",))
+    with pytest.raises(ValueError, match="not in job_keys"):
+        StudySpec(job_keys=("a",), kinds={"job": JobKind("{b}", {"b": ".*"})}, **kw)
+    with pytest.raises(ValueError, match="constraints"):
+        StudySpec(job_keys=("a",), kinds={"job": JobKind("{a}", {})}, **kw)
+
+
+def test_tables_and_columns():
+    t = tables()
+    assert set(t) == set(STUDIES) | {"mi_compare_timings", "training_timings"}
+    assert t["mi_compare_timings"][1][-1] == "seconds"
