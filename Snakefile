@@ -10,9 +10,14 @@
 # module's SPEC); every registered study has its rule file rules/<name>.smk.
 from snakemake.utils import min_version
 
+from dse_repro.config import SCALES
 from dse_repro.workflow import all_targets, study_names
 
 min_version("8.0")
+
+SCALE = config.get("scale", "laptop")
+if SCALE not in SCALES:
+    raise ValueError(f"--config scale must be one of {SCALES}, got {SCALE!r}")
 
 
 include: "rules/common.smk"

@@ -58,11 +58,22 @@ def all_targets(scale: str) -> list[str]:
 
 def conf_inputs(name: str) -> list[str]:
     """The config files a study's jobs depend on (editing one reruns them): the root config,
-    paths, the measures registry, the study's own conf and those of the studies it ``uses``,
-    and the scale overlay (``{scale}`` is the rule's wildcard)."""
-    own = [name, *study(name).uses]
-    return ["conf/config.yaml", "conf/paths/default.yaml", "conf/measures/default.yaml",
-            *(f"conf/study/{s}.yaml" for s in own), "conf/scale/{scale}.yaml"]
+    paths, the measures registry (for studies that read it), the study's own conf and those of
+    the studies it ``uses``, and the scale overlay (``{scale}`` is the rule's wildcard)."""
+    s = study(name)
+    measures = ["conf/measures/default.yaml"] if s.reads_measures else []
+    return ["conf/config.yaml", "conf/paths/default.yaml", *measures,
+            *(f"conf/study/{n}.yaml" for n in (name, *s.uses)), "conf/scale/{scale}.yaml"]
+
+
+def claims_conf_inputs() -> list[str]:
+    """The config files holding the claims' thresholds (``dse_repro.claims.core.SETTINGS``)."""
+    from dse_repro.claims.core import SETTINGS
+
+    studies = sorted({key.split(".")[1] for key in SETTINGS.values()
+                      if key.startswith("studies.")})
+    return ["conf/config.yaml", *(f"conf/study/{s}.yaml" for s in studies),
+            "conf/scale/{scale}.yaml"]
 
 
 def _job_dir(name: str, kind: str) -> str:

@@ -1,11 +1,11 @@
 # Claims table: every claim of the paper checked against the results of this scale.
-from dse_repro.workflow import collected
+from dse_repro.workflow import claims_conf_inputs, collected
 
 
 rule claims:
     input:
         results=lambda w: expand("results/{scale}/{table}.csv", scale=w.scale, table=collected()),
-        conf=["conf/config.yaml", "conf/study/sigma_init.yaml", "conf/scale/{scale}.yaml"],
+        conf=claims_conf_inputs(),  # the claims' thresholds that live in conf
     output:
         csv=report("results/{scale}/claims.csv", caption="../report/claims.rst",
                    category="Claims"),

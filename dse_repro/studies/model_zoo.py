@@ -58,6 +58,7 @@ SPEC = StudySpec(
              "accuracy", "measure", "value", "unit", "status"),
     summaries=("model_zoo_correlations",),
     uses=("training",),
+    reads_measures=True,
 )
 
 

@@ -53,6 +53,7 @@ SPEC = StudySpec(
     figures=("fig9",),
     columns=COLUMNS,
     uses=("training",),
+    reads_measures=True,
 )
 
 

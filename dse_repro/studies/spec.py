@@ -65,6 +65,7 @@ class StudySpec:
         summaries: derived tables ``results/<scale>/<summary>.csv`` (built by the study's rule
             file, listed in the ``all`` target).
         uses: other studies whose conf files the jobs read (their edits rerun the jobs).
+        reads_measures: the jobs read the embedding-measures registry (``conf/measures/``).
         resources: ``resources(cfg, kind, job) -> {threads, mem_mb, runtime, ...}`` for one
             job; None = read ``studies.<name>.resources`` (per kind when it has the kind's
             name as a key) over the root ``resources`` defaults.
@@ -81,6 +82,7 @@ class StudySpec:
     timing_columns: tuple[str, ...] = ()
     summaries: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
+    reads_measures: bool = False
     resources: Callable[[DictConfig, str, Mapping[str, Any]], dict] | None = None
 
     def __post_init__(self) -> None:

@@ -36,6 +36,7 @@ SPEC = StudySpec(
     figures=("fig6", "fig7", "fig8"),
     columns=("dataset", "model", "arch", "method", "seed", "epoch", "measure", "value", "unit"),
     timed=True,
+    reads_measures=True,
     timing_columns=("dataset", "model", "arch", "method", "seed", "epoch", "measure", "value",
                     "unit", "train_seconds", "metric_seconds"),
 )

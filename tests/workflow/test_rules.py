@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 RULE_FILES = sorted((ROOT / "rules").glob("*.smk"))
 HELPERS = re.compile(r"\b(conf_inputs|job_\w+|study_resources|study_job_outputs|collected|"
-                     r"figures|figure_\w+|all_targets|study_names)\(")
+                     r"figures|figure_\w+|all_targets|study_names|claims_conf_inputs)\(")
 CONDA_LINT = "Specify a conda environment or container for each rule."
 
 

@@ -15,7 +15,7 @@ from dse_repro.simulate import (
     random_tree,
 )
 from dse_repro.io import write_tidy
-from dse_repro.studies._runner import rng_for
+from dse_repro.seeding import rng_for
 from dse_repro.studies.registry import job_dirs
 
 
