@@ -1,6 +1,7 @@
 """The one way this project writes files: atomically (temp file in the target's directory with a
 unique name, then ``os.replace``), so a killed job never leaves a half-written output, and the
-temp file is removed on any exception.
+temp file is removed on any exception. A write first removes the temp files a killed earlier
+write of the same path left behind (a path is written by one job at a time).
 
 Used by the study jobs (tidy CSVs), ``collect``, the summaries, the claims, the plots and the
 training checkpoints.
@@ -14,7 +15,38 @@ from typing import Callable
 
 import pandas as pd
 
-__all__ = ["atomic_write", "write_text", "write_tidy"]
+__all__ = ["atomic_write", "check_writable", "remove_stale_temps", "write_text", "write_tidy"]
+
+
+def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
+    """Remove the temp files that interrupted writes of ``path`` left beside it (this module's
+    ``.<name>.*.tmp`` and the older ``.<name>.tmp-<pid>`` / ``<name>.tmp`` forms); returns
+    them."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        return []
+    stale = [p for pattern in (f".{path.name}.*.tmp", f".{path.name}.tmp-*", f"{path.name}.tmp")
+             for p in path.parent.glob(pattern) if p.is_file()]
+    for p in stale:
+        p.unlink(missing_ok=True)
+    return stale
+
+
+def check_writable(path: str | os.PathLike, name: str = "out") -> Path:
+    """Raise a ValueError naming ``name`` now, before any compute, when ``path`` cannot be
+    written (its folder cannot be made or takes no new file)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise ValueError(f"{name}={path} cannot be written: {err.strerror or err} "
+                         f"({type(err).__name__})") from None
+    if path.is_dir():
+        raise ValueError(f"{name}={path} is a directory, not a file path")
+    return path
 
 
 def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
@@ -23,6 +55,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> Path
     and the exception re-raised; ``path`` keeps its old content."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp = Path(name)

@@ -58,14 +58,16 @@ def zoo_correlations(df: pd.DataFrame) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> None:
     from dse_repro.io import write_tidy
+    from dse_repro.results import read_results
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("kind", choices=["groundtruth", "zoo"])
     ap.add_argument("--input", required=True)
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
-    summary = {"groundtruth": groundtruth_summary, "zoo": zoo_correlations}[args.kind]
-    write_tidy(summary(pd.read_csv(args.input)), args.out)
+    summary, table = {"groundtruth": (groundtruth_summary, "mi_groundtruth"),
+                      "zoo": (zoo_correlations, "model_zoo")}[args.kind]
+    write_tidy(summary(read_results(args.input, table)), args.out)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ rule collect:
         "logs/{scale}/collect/{table}.log",
     localrule: True
     shell:
-        "python -m dse_repro.collect --out {output} {input} > {log} 2>&1"
+        "python -m dse_repro.collect --table {wildcards.table} --out {output} {input} "
+        "> {log} 2>&1"
 
 
 rule plot:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
 from dse_repro.claims import evaluate, to_markdown
 from dse_repro.io import write_text, write_tidy
+from dse_repro.results import read_results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,7 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--csv", required=True)
     ap.add_argument("--md", required=True)
     args = ap.parse_args(argv)
-    results = {Path(p).stem: pd.read_csv(p) for p in args.results}
+    results = {Path(p).stem: read_results(p) for p in args.results}
     table = evaluate(results, args.scale)
     write_tidy(table, args.csv)
     write_text(args.md, f"# Claims at scale `{args.scale}`\n\n" + to_markdown(table))

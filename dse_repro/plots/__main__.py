@@ -6,6 +6,7 @@ import importlib
 
 import pandas as pd
 
+from dse_repro.results import read_results
 from dse_repro.studies.registry import figures
 
 from ._style import save
@@ -20,7 +21,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if not (args.pdf or args.png):
         ap.error("give --pdf and/or --png")
-    df = pd.concat([pd.read_csv(p) for p in args.input], ignore_index=True)
+    table = figures()[args.figure]
+    df = pd.concat([read_results(p, table) for p in args.input], ignore_index=True)
     fig = importlib.import_module(f"dse_repro.plots.{args.figure}").plot(df)
     save(fig, args.pdf, args.png)
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.config import conf_dir
-from dse_repro.io import write_tidy
+from dse_repro.io import check_writable, remove_stale_temps, write_tidy
+from dse_repro.results import validate
+from dse_repro.studies.registry import tables
 from dse_repro.seeding import rng_for  # noqa: F401  (re-exported)
 
 log = logging.getLogger("dse_repro")
@@ -52,13 +55,28 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
     @hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
     def hydra_main(cfg: DictConfig) -> None:
         t0 = time.perf_counter()
+        # Fail now, not after the compute, if an output cannot be written; and clear what a
+        # killed earlier run of this job left half-written.
+        for key in ("out", "timings_out", "checkpoint"):
+            if cfg.get(key):
+                check_writable(cfg[key], key)
+                for stale in remove_stale_temps(cfg[key]):
+                    log.info("removed %s, left by an interrupted earlier run", stale)
+        if cfg.get("checkpoint") is None:  # the training studies' default checkpoint path
+            for stale in remove_stale_temps(Path(cfg.out).parent / "checkpoint.pt"):
+                log.info("removed %s, left by an interrupted earlier run", stale)
         log.info("study %s, scale %s, job %s -> %s", study, cfg.scale,
                  dict(cfg.studies[study].job), cfg.out)
         df = run(cfg)
         df.insert(0, "study", study)
         df.insert(1, "scale", cfg.scale)
+        # Wall times go to timings_out when set (kept out of the byte-reproducible results);
+        # a standalone run without it keeps them in `out`, after the declared columns.
         timing = [c for c in df.columns if str(c).endswith("seconds")]
+        validate(df.drop(columns=timing), study, f"study {study} (out={cfg.out})")
         if cfg.get("timings_out") and timing:
+            if f"{study}_timings" in tables():
+                validate(df, f"{study}_timings", f"study {study} (timings_out)")
             write_tidy(df, cfg.timings_out)
             df = df.drop(columns=timing)
         write_tidy(df, cfg.out)

@@ -21,7 +21,8 @@ SPEC = StudySpec(
     kinds={"job": JobKind("dim{dim}", {"dim": r"\d+"})},
     slices=lambda cfg: [("job", {"dim": str(int(d))}) for d in cfg.studies.fig2.dims],
     figures=("fig2",),
-    columns=("dim", "dataset", "labels", "t", "n_points", "measure", "value", "unit"),
+    columns=dict(dim="int", dataset="str", labels="str", t="int", n_points="int",
+                 measure="str", value="float", unit="str"),
 )
 
 

@@ -60,8 +60,9 @@ SPEC = StudySpec(
     kinds={"job": JobKind("{panel}", {"panel": "spd|uniform|gaussian"})},
     slices=lambda cfg: [("job", {"panel": str(p)}) for p in cfg.studies.fig3a.panels],
     figures=("fig3a",),
-    columns=("panel", "size", "alpha", "intrinsic_dim", "noise", "repeat", "n_points",
-             "measure", "value", "unit"),
+    columns=dict(panel="str", size="int?", alpha="float?", intrinsic_dim="int?",
+                 noise="float?", repeat="int", n_points="int", measure="str", value="float",
+                 unit="str"),  # a panel leaves the columns it does not use empty
 )
 
 

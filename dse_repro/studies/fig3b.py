@@ -21,8 +21,8 @@ SPEC = StudySpec(
     kinds={"job": JobKind("k{branches}", {"branches": r"\d+"})},
     slices=lambda cfg: [("job", {"branches": str(int(k))}) for k in cfg.studies.fig3b.branches],
     figures=("fig3b",),
-    columns=("branches", "noise", "corruption", "repeat", "n_points", "unit", "measure",
-             "value"),
+    columns=dict(branches="int", noise="float", corruption="float", repeat="int",
+                 n_points="int", unit="str", measure="str", value="float"),
 )
 
 

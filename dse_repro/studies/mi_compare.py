@@ -82,8 +82,9 @@ def job_resources(cfg: DictConfig, kind: str, job: Mapping[str, Any]) -> dict[st
             "threads": 2 if dim >= 10_000 else 1}
 
 
-COLUMNS = ("sweep", "estimator", "label", "dim", "noise", "corruption", "repeat", "n_points",
-           "measure", "value", "unit")
+COLUMNS = dict(sweep="str", estimator="str", label="str", dim="int", noise="float",
+               corruption="float", repeat="int", n_points="int", measure="str", value="float",
+               unit="str")
 SPEC = StudySpec(
     name="mi_compare",
     job_keys=("sweep", "dim", "estimator"),
@@ -95,7 +96,7 @@ SPEC = StudySpec(
     columns=COLUMNS,
     timed=True,
     timing_figures=("fig5",),
-    timing_columns=(*COLUMNS, "seconds"),
+    timing_columns={**COLUMNS, "seconds": "float"},
     resources=job_resources,
 )
 

@@ -53,8 +53,9 @@ SPEC = StudySpec(
                         for f in cfg.studies.mi_groundtruth.families
                         for e in cfg.studies.mi_groundtruth.estimators],
     figures=("figS1",),
-    columns=("family", "dim", "param", "true_mi", "estimator", "label", "repeat", "n_points",
-             "measure", "value", "unit"),
+    columns=dict(family="str", dim="int", param="float", true_mi="float", estimator="str",
+                 label="str", repeat="int", n_points="int", measure="str", value="float",
+                 unit="str"),
     summaries=("mi_groundtruth_summary",),
     uses=("mi_compare",),
 )

@@ -54,8 +54,10 @@ SPEC = StudySpec(
                                    seed=r"\d+"))},
     slices=slices,
     figures=("fig10",),
-    columns=("source", "dataset", "model", "family", "arch", "param_count", "epochs", "seed",
-             "accuracy", "measure", "value", "unit", "status"),
+    # epochs: empty for pretrained models; value: empty for a skipped model
+    columns=dict(source="str", dataset="str", model="str", family="str", arch="str",
+                 param_count="float", epochs="float?", seed="int", accuracy="float",
+                 measure="str", value="float?", unit="str", status="str"),
     summaries=("model_zoo_correlations",),
     uses=("training",),
     reads_measures=True,

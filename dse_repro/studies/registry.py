@@ -63,10 +63,10 @@ def study(name: str) -> StudySpec:
         raise KeyError(f"unknown study {name!r}; registered: {list(specs())}") from None
 
 
-def tables() -> dict[str, tuple[str, tuple[str, ...]]]:
-    """Collected table -> (study, its columns): ``<study>`` and, for timed studies,
-    ``<study>_timings``."""
-    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+def tables() -> dict[str, tuple[str, Mapping[str, str]]]:
+    """Collected table -> (study, its columns with their kinds): ``<study>`` and, for timed
+    studies, ``<study>_timings``."""
+    out: dict[str, tuple[str, Mapping[str, str]]] = {}
     for s in specs().values():
         out[s.name] = (s.name, s.columns)
         if s.timed:

@@ -25,8 +25,10 @@ from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 PARTS = ("init", "train")
-COLUMNS = ("part", "dataset", "model", "arch", "method", "init_sigma", "seed", "epoch",
-           "measure", "value", "unit")
+#: value: empty for SimCLR epochs without a probe (never in this study's supervised runs)
+COLUMNS = dict(part="str", dataset="str", model="str", arch="str", method="str",
+               init_sigma="float", seed="int", epoch="int", measure="str", value="float?",
+               unit="str")
 
 
 def slices(cfg: DictConfig) -> Slices:
@@ -113,7 +115,7 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                              train_overrides=overrides):
                 rows.append(dict(part="train", init_sigma=sigma, **r))
     df = pd.DataFrame(rows)
-    first = list(COLUMNS[:8])
+    first = list(COLUMNS)[:8]
     return df[first + [c for c in df.columns if c not in first]]
 
 

@@ -17,6 +17,8 @@ from typing import Any, Callable, Mapping
 
 from omegaconf import DictConfig
 
+#: Kinds of tidy-result columns (``?``: may be empty).
+COLUMN_KINDS = ("str", "int", "float", "str?", "int?", "float?")
 #: ``(kind, {job key: value as written in the job's path})`` for every job of a study.
 Slices = list[tuple[str, dict[str, str]]]
 
@@ -58,10 +60,12 @@ class StudySpec:
         slices: ``slices(cfg) -> [(kind, {key: value})]``: every job of the study at the
             composed config ``cfg``.
         figures: figures drawn from the collected results ``results/<scale>/<name>.csv``.
-        columns: the columns of the study's tidy results (after ``study, scale``).
+        columns: the columns of the study's tidy results (after ``study, scale``), in order,
+            each with its kind: ``str``, ``int`` or ``float``, with ``?`` where a value may be
+            empty (:mod:`dse_repro.results` validates every file against them).
         timed: the jobs' ``timings.csv`` are collected into ``<name>_timings.csv``.
         timing_figures: figures drawn from that timings table.
-        timing_columns: its columns.
+        timing_columns: its columns (kinds as ``columns``).
         summaries: derived tables ``results/<scale>/<summary>.csv`` (built by the study's rule
             file, listed in the ``all`` target).
         uses: other studies whose conf files the jobs read (their edits rerun the jobs).
@@ -76,16 +80,20 @@ class StudySpec:
     kinds: Mapping[str, JobKind]
     slices: Callable[[DictConfig], Slices]
     figures: tuple[str, ...]
-    columns: tuple[str, ...]
+    columns: Mapping[str, str]
     timed: bool = False
     timing_figures: tuple[str, ...] = ()
-    timing_columns: tuple[str, ...] = ()
+    timing_columns: Mapping[str, str] = field(default_factory=dict)
     summaries: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
     reads_measures: bool = False
     resources: Callable[[DictConfig, str, Mapping[str, Any]], dict] | None = None
 
     def __post_init__(self) -> None:
+        for col, kind in {**self.columns, **self.timing_columns}.items():
+            if kind not in COLUMN_KINDS:
+                raise ValueError(f"study {self.name!r}: column {col!r} has kind {kind!r}; "
+                                 f"kinds are {COLUMN_KINDS}")
         for kind, k in self.kinds.items():
             unknown = set(k.fields) | set(k.fixed)
             unknown -= set(self.job_keys)

@@ -25,6 +25,9 @@ def slices(cfg: DictConfig) -> Slices:
             for sd in s.seeds]
 
 
+#: value: empty for SimCLR epochs without a linear probe (val_acc)
+COLUMNS = dict(dataset="str", model="str", arch="str", method="str", seed="int", epoch="int",
+               measure="str", value="float?", unit="str")
 SPEC = StudySpec(
     name="training",
     job_keys=("dataset", "model", "method", "seed"),
@@ -34,11 +37,10 @@ SPEC = StudySpec(
                           timings=True)},
     slices=slices,
     figures=("fig6", "fig7", "fig8"),
-    columns=("dataset", "model", "arch", "method", "seed", "epoch", "measure", "value", "unit"),
+    columns=COLUMNS,
     timed=True,
     reads_measures=True,
-    timing_columns=("dataset", "model", "arch", "method", "seed", "epoch", "measure", "value",
-                    "unit", "train_seconds", "metric_seconds"),
+    timing_columns={**COLUMNS, "train_seconds": "float", "metric_seconds": "float"},
 )
 
 

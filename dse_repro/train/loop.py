@@ -9,12 +9,18 @@ measures passed to :func:`train` (by name, from the config's ``measures`` regist
 :mod:`dse_repro.train.measures`; e.g. DSE(Z), DSMI(Z; Y), and DSMI(Z; X) with X given as
 precomputed cluster labels of the inputs).
 
-A checkpoint (model, optimizer, scheduler, RNG states, metrics so far) is written atomically
-after every epoch; a run started again resumes from it and ends with the same metrics as an
-uninterrupted run.
+A checkpoint (model, optimizer, scheduler, RNG states, metrics so far, and the fingerprint of
+the run that made it) is written atomically after every epoch; a run started again with the
+same fingerprint resumes from it and ends with the same metrics as an uninterrupted run. A
+checkpoint made by a run with another fingerprint (settings, data, initial weights, measures,
+the caller's description, the package version) is not used: the run starts over, and the log
+says which parts differ.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
 import time
 from dataclasses import asdict, dataclass
@@ -31,6 +37,7 @@ from dse_repro.models import embed
 from dse_repro.train.measures import EmbeddingMeasure
 
 METHODS = ("supervised", "simclr", "random_labels")
+log = logging.getLogger("dse_repro")
 
 
 class CheckpointError(RuntimeError):
@@ -134,6 +141,54 @@ def _probe_accuracy(model: torch.nn.Module, data: ImageData) -> float:
     return float(clf.score((zva - mu) / sd, data.y_val.numpy()))
 
 
+def _digest(*arrays: object) -> str:
+    """sha256 of tensors / arrays (bytes, shape and dtype) -- a short name for their content."""
+    h = hashlib.sha256()
+    for a in arrays:
+        if a is None:
+            h.update(b"none")
+            continue
+        t = a.detach().cpu() if isinstance(a, torch.Tensor) else torch.as_tensor(np.asarray(a))
+        h.update(f"{tuple(t.shape)}{t.dtype}".encode())
+        h.update(t.contiguous().reshape(-1).view(torch.uint8).numpy().tobytes()
+                 if t.numel() else b"")
+    return h.hexdigest()[:16]
+
+
+def run_fingerprint(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
+                    x_clusters: np.ndarray | None, measures: Mapping[str, EmbeddingMeasure],
+                    describe: Mapping | None = None) -> dict:
+    """Everything that determines a run, as a JSON-able dict: the settings, the model's initial
+    weights (which carry its architecture, init and seed), the labels and the first 64 images
+    of each split with the split sizes, the input clusters, the measures computed, the caller's
+    own description (``describe``: e.g. data set, image size, config entries) and the package
+    version."""
+    from dse_repro import __version__
+
+    fp = {"settings": asdict(settings),
+          "model_init": _digest(*model.state_dict().values()),
+          "data": {"n_train": len(data.y_train), "n_val": len(data.y_val),
+                   "digest": _digest(data.x_train[:64], data.y_train, data.x_val[:64],
+                                     data.y_val)},
+          "x_clusters": _digest(x_clusters),
+          "measures": {k: m.describe() for k, m in measures.items() if k in settings.measures},
+          "describe": dict(describe or {}),
+          "dse_repro": __version__}
+    return json.loads(json.dumps(fp, sort_keys=True, default=str))
+
+
+def _differences(old: Mapping, new: Mapping, prefix: str = "") -> list[str]:
+    """The keys (dotted) whose values differ between two fingerprints."""
+    out = []
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, Mapping) and isinstance(b, Mapping):
+            out += _differences(a, b, f"{prefix}{key}.")
+        elif a != b:
+            out.append(f"{prefix}{key}")
+    return out
+
+
 def _load_checkpoint(path: Path) -> dict:
     try:
         state = torch.load(path, map_location="cpu", weights_only=False)
@@ -151,7 +206,8 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
           x_clusters: np.ndarray | None, checkpoint: str | Path | None = None,
           device: str | torch.device = "cpu",
           on_epoch: Callable[[EpochMetrics], None] | None = None,
-          measures: Mapping[str, EmbeddingMeasure] | None = None) -> list[EpochMetrics]:
+          measures: Mapping[str, EmbeddingMeasure] | None = None,
+          describe: Mapping | None = None) -> list[EpochMetrics]:
     """Train ``model`` on ``data`` and measure it after every epoch.
 
     Args:
@@ -166,6 +222,8 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
         measures: name -> measure (:func:`dse_repro.train.measures.build_measures`); must
             hold every name of ``settings.measures``, computed in that order on the
             validation embeddings after every epoch.
+        describe: what else determines the run, in the caller's words (JSON-able), part of
+            the checkpoint's fingerprint (see :func:`run_fingerprint`).
 
     Returns:
         One :class:`EpochMetrics` per epoch (including those restored from the checkpoint).
@@ -177,6 +235,7 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
         raise ValueError(f"settings.measures names {missing}, which the measures given to "
                          f"train() do not hold ({list(measures)})")
     device = torch.device(device)
+    fingerprint = run_fingerprint(model, data, s, x_clusters, measures, describe)
     torch.manual_seed(s.seed)
     model.to(device)
     y_train = random_labels(data.y_train, s.seed) if s.method == "random_labels" else data.y_train
@@ -189,8 +248,14 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
     metrics: list[EpochMetrics] = []
     start = 0
     ckpt = Path(checkpoint) if checkpoint else None
-    if ckpt is not None and ckpt.exists():
-        state = _load_checkpoint(ckpt)
+    state = _load_checkpoint(ckpt) if ckpt is not None and ckpt.exists() else None
+    if state is not None and state.get("fingerprint") != fingerprint:
+        changed = _differences(state.get("fingerprint") or {}, fingerprint)
+        log.warning("checkpoint %s was made by a run with other settings (differs in: %s); "
+                    "starting this run from scratch", ckpt, ", ".join(changed) or "all")
+        state = None
+    if state is not None:
+        log.info("resuming from %s after epoch %d", ckpt, state["epoch"])
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
@@ -240,7 +305,8 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
             _save({"model": model.state_dict(), "optimizer": opt.state_dict(),
                           "scheduler": sched.state_dict(), "epoch": epoch + 1,
                           "metrics": [asdict(m) for m in metrics],
-                          "rng": {"generator": gen.get_state(), "torch": torch.get_rng_state()}},
+                          "rng": {"generator": gen.get_state(), "torch": torch.get_rng_state()},
+                          "fingerprint": fingerprint},
                          ckpt)
     return metrics
 

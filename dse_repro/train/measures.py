@@ -6,6 +6,7 @@ the model zoo once per model; the name is the ``measure`` column of their tidy r
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -35,6 +36,15 @@ class EmbeddingMeasure:
         if other is None:
             raise ValueError(f"measure {self.name!r} needs {self.against}, none given")
         return float(self.fn(z, np.asarray(other)))
+
+    def describe(self) -> dict:
+        """A stable, JSON-able description (function path and its bound settings)."""
+        fn, args, kwargs = self.fn, (), {}
+        if isinstance(fn, functools.partial):
+            fn, args, kwargs = fn.func, fn.args, fn.keywords
+        return {"fn": f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', fn)}",
+                "args": [repr(a) for a in args], "kwargs": {k: repr(v) for k, v in kwargs.items()},
+                "against": self.against, "unit": self.unit}
 
 
 def build_measures(registry: Mapping, names: Sequence[str]) -> dict[str, EmbeddingMeasure]:

@@ -78,8 +78,14 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
     arch = "vit" if is_vit(model) else "convnet"
     log.info("%s %s (%s) %s seed %d: %d train / %d val images at %d px", dataset, model_name,
              arch, method, seed, len(data.y_train), len(data.y_val), s.img_size)
+    describe = {"dataset": dataset, "model": model_name, "method": method, "seed": int(seed),
+                "init_sigma": init_sigma, "data_root": str(cfg.paths.data_root),
+                # the study's settings, less what does not change the run (its job slice, the
+                # resources a scheduler gives it)
+                "training": {k: v for k, v in OmegaConf.to_container(s, resolve=True).items()
+                             if k not in ("job", "resources")}}
     epochs = train(model, data, settings, clusters, checkpoint=checkpoint,
-                   device=device(s.device), measures=measures,
+                   device=device(s.device), measures=measures, describe=describe,
                    on_epoch=lambda m: log.info("epoch %d: %s", m.epoch, m))
     units = {**BASE_UNITS, **{k: m.unit for k, m in measures.items()}}
     return [dict(dataset=dataset, model=model_name, arch=arch, method=method, seed=int(seed),

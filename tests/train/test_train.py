@@ -151,3 +151,48 @@ def test_paper_training_grid_is_162_jobs():
     s = compose_config("paper").studies.training
     assert len(s.datasets) * len(s.models) * len(s.methods) * len(s.seeds) == 162
     assert s.train.lr == 1e-4 and s.lr_by_dataset.mnist == 1e-5 and s.train.epochs == 200
+
+
+def test_finished_checkpoint_is_reused_only_for_the_same_run(tiny, tmp_path, caplog):
+    """Same settings: the finished run is restored without training; another setting (or
+    another initial model) starts over and gives its own numbers, and the log says why."""
+    data, clusters = tiny
+    ckpt = tmp_path / "ckpt.pt"
+    base = dict(epochs=2, batch_size=64, lr=1e-3, measures=["DSE_Z"])
+    first = train(_model(), data, TrainSettings(**base), clusters, checkpoint=ckpt,
+                  measures=MEASURES, describe={"dataset": "digits"})
+    calls = []
+    again = train(_model(), data, TrainSettings(**base), clusters, checkpoint=ckpt,
+                  measures=MEASURES, describe={"dataset": "digits"}, on_epoch=calls.append)
+    assert calls == [] and [m.measures for m in again] == [m.measures for m in first]
+    with caplog.at_level("WARNING", logger="dse_repro"):
+        changed = train(_model(), data, TrainSettings(**{**base, "lr": 0.5}), clusters,
+                        checkpoint=ckpt, measures=MEASURES, describe={"dataset": "digits"})
+    assert "settings.lr" in caplog.text and "starting this run from scratch" in caplog.text
+    fresh = train(_model(), data, TrainSettings(**{**base, "lr": 0.5}), clusters,
+                  measures=MEASURES)
+    assert [m.train_loss for m in changed] == [m.train_loss for m in fresh]
+    assert changed[-1].train_loss != first[-1].train_loss
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="dse_repro"):
+        torch.manual_seed(1)  # another initial model, same settings
+        other = create_model("resnet10t", num_classes=10, in_chans=1)
+        train(other, data, TrainSettings(**{**base, "lr": 0.5}), clusters, checkpoint=ckpt,
+              measures=MEASURES, describe={"dataset": "digits"})
+    assert "model_init" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="dse_repro"):  # the caller's description counts
+        train(_model(), data, TrainSettings(**{**base, "lr": 0.5}), clusters, checkpoint=ckpt,
+              measures=MEASURES, describe={"dataset": "fashion_mnist"})
+    assert "describe.dataset" in caplog.text
+
+
+def test_old_format_checkpoint_is_a_clear_error(tiny, tmp_path):
+    data, clusters = tiny
+    old = tmp_path / "old.pt"
+    torch.save({"model": {}, "optimizer": {}, "scheduler": {}, "epoch": 1, "rng": {},
+                "metrics": [{"epoch": 1, "train_loss": 1.0, "val_acc": 0.1, "dse_z": 0.0,
+                             "dsmi_zy": 0.0, "dsmi_zx": 0.0, "train_seconds": 1.0,
+                             "metric_seconds": 1.0}]}, old)
+    with pytest.raises(CheckpointError, match="old.pt is corrupt or incompatible"):
+        train(_model(), data, TrainSettings(epochs=1), clusters, checkpoint=old)
