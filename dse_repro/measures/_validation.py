@@ -32,6 +32,11 @@ def check_numeric_array(x: Any, name: str, *, allow_bool: bool = True) -> Any:
     if x is None:
         raise TypeError(f"{name} must be an array or tensor, got None")
     if is_torch(x):
+        if x.device.type == "meta" or x.layout != _torch_strided():
+            raise TypeError(f"{name} must hold data (a dense tensor on a CPU or GPU), got a "
+                            f"{x.layout} tensor on the {x.device.type!r} device")
+        # A tensor from inside a training loop: measure its values, never its graph.
+        x = x.detach()
         if x.is_complex() or not (x.is_floating_point() or _torch_is_intlike(x)):
             raise TypeError(f"{name} must have a real numeric dtype, got {x.dtype}")
         if x.numel() == 0:
@@ -50,6 +55,12 @@ def check_numeric_array(x: Any, name: str, *, allow_bool: bool = True) -> Any:
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape})")
     return arr
+
+
+def _torch_strided() -> Any:
+    import torch
+
+    return torch.strided
 
 
 def _torch_is_intlike(x: Any) -> bool:
@@ -124,6 +135,26 @@ def check_int(value: Any, name: str, *, minimum: int, maximum: int | None = None
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be <= {maximum}, got {value}")
     return value
+
+
+def unit_scale(x: np.ndarray, limit_exp: int = 200) -> np.ndarray:
+    """``x`` times the power of two that brings its largest |value| near 1, when that value
+    lies outside ``[2**-limit_exp, 2**limit_exp]`` (else ``x`` itself). Exact, so estimators
+    that do not depend on the scale of their input give the same value at any scale, while
+    data of ordinary scale are not touched."""
+    m = float(np.abs(x).max()) if x.size else 0.0
+    if m == 0.0 or 2.0 ** -limit_exp <= m <= 2.0 ** limit_exp:
+        return x
+    return np.ldexp(x, -round(np.log2(m)))
+
+
+def standardise(x: np.ndarray) -> np.ndarray:
+    """Every column centred and scaled to unit variance (a constant column centred only),
+    computed after :func:`unit_scale` so that no scale overflows."""
+    x = unit_scale(np.asarray(x, dtype=np.float64), limit_exp=0)
+    x = x - x.mean(axis=0, keepdims=True)
+    sd = x.std(axis=0, keepdims=True)
+    return x / np.where(sd > 0, sd, 1.0)
 
 
 def to_numpy(x: Any) -> np.ndarray:

@@ -28,6 +28,7 @@ products, symmetry check, ``eps``, subsampling with Python's ``random`` seeded w
 from __future__ import annotations
 
 import logging
+import math
 import random
 from typing import Any, Literal
 
@@ -60,6 +61,36 @@ _LN2 = np.log(2.0)
 REFERENCE_MAX_N = 10_000
 #: From this size on, CPU eigensolves go through torch (MKL); below it through numpy.
 _TORCH_EIGVALSH_MIN_N = 3000
+
+
+#: Points whose largest |coordinate| lies outside [2**-SAFE_EXP, 2**SAFE_EXP] are rescaled,
+#: together with sigma, by a power of two before any square is taken. That is exact (the kernel
+#: depends on d / sigma only, and a power of two changes no mantissa), so ``c * X`` with
+#: ``c * sigma`` gives the value of ``X`` with ``sigma`` at any scale; data of ordinary scale
+#: are not touched at all.
+SAFE_EXP = 200
+#: A kernel width (after that rescaling) below this makes every weight between distinct points
+#: underflow -- the kernel is the identity on distinct points; above ``1 / TINY_SIGMA`` every
+#: weight is 1. Both limits are taken exactly instead of through an under/overflowing 1/sigma^2.
+TINY_SIGMA = 1e-150
+
+
+def rescale(X: Any, sigma: float, *, squared: bool = False) -> tuple[Any, float]:
+    """``(X * 2**k, sigma * 2**k)`` with ``2**k`` bringing ``X``'s largest |value| near 1 when
+    it lies outside ``[2**-SAFE_EXP, 2**SAFE_EXP]``; else ``X`` and ``sigma`` unchanged.
+    ``squared=True``: ``X`` holds squared distances (scaled by ``4**k``)."""
+    m = float(abs(X).max())
+    if m == 0.0 or 2.0 ** -SAFE_EXP <= m <= 2.0 ** SAFE_EXP:
+        return X, sigma
+    k = -round(math.log2(m) / (2 if squared else 1))
+    factor_exp = 2 * k if squared else k
+    if is_torch(X):
+        import torch
+
+        X = torch.ldexp(X, torch.tensor(factor_exp, device=X.device))
+    else:
+        X = np.ldexp(X, factor_exp)
+    return X, math.ldexp(sigma, k)
 
 
 def _check_precision(precision: str) -> str:
@@ -122,8 +153,13 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
 
 def _kernel_from_sq_numpy(S: np.ndarray, sigma: float) -> np.ndarray:
     """Turn squared distances ``S`` (n, n) into ``K = D^-1/2 G D^-1/2`` in place."""
-    S *= -1.0 / (2.0 * sigma * sigma)
-    np.exp(S, out=S)
+    if sigma < TINY_SIGMA:  # exp(-d^2 / 2 sigma^2) is 0 for every d > 0
+        np.equal(S, 0.0, out=S, casting="unsafe")
+    elif sigma > 1.0 / TINY_SIGMA:  # ... and 1 for every d
+        S.fill(1.0)
+    else:
+        S *= -1.0 / (2.0 * sigma * sigma)
+        np.exp(S, out=S)
     inv_sqrt_deg = 1.0 / np.sqrt(S.sum(axis=1))
     S *= inv_sqrt_deg[:, None]
     S *= inv_sqrt_deg[None, :]
@@ -138,7 +174,12 @@ def _kernel_torch(X: "Any", sigma: float, dtype: "Any") -> "Any":
     S = Xc @ Xc.T
     S.mul_(-2.0).add_(sq[:, None]).add_(sq[None, :]).clamp_(min=0.0)
     S.fill_diagonal_(0.0)
-    S.mul_(-1.0 / (2.0 * sigma * sigma)).exp_()
+    if sigma < TINY_SIGMA:
+        S = (S == 0).to(dtype)
+    elif sigma > 1.0 / TINY_SIGMA:
+        S.fill_(1.0)
+    else:
+        S.mul_(-1.0 / (2.0 * sigma * sigma)).exp_()
     inv_sqrt_deg = torch.rsqrt(S.sum(dim=1))
     S.mul_(inv_sqrt_deg[:, None]).mul_(inv_sqrt_deg[None, :])
     return S
@@ -157,7 +198,7 @@ def diffusion_matrix(X: Any, sigma: float = 10.0, *, precision: Precision = "flo
         of the random-walk matrix ``P = D^-1 G`` and lie in ``(-1, 1]``.
     """
     X = check_points(X, "X")
-    sigma = check_positive_real(sigma, "sigma")
+    X, sigma = rescale(X, check_positive_real(sigma, "sigma"))
     _check_precision(precision)
     if is_torch(X):
         import torch
@@ -277,11 +318,12 @@ def dse(
     if check_method(method) != "exact" and reference:
         raise ValueError(f"method={method!r} cannot be combined with reference=True (the "
                          "reference is dse-dsmi's exact eigensolve)")
+    X, sigma = rescale(X, sigma)
     if reference:
         from .reference import reference_dse
 
         return reference_dse(
-            to_numpy(X), sigma=sigma, t=t, max_n=REFERENCE_MAX_N if max_n is None else max_n,
+            to_numpy(X), sigma=check_reference_sigma(sigma), t=t, max_n=REFERENCE_MAX_N if max_n is None else max_n,
             seed=seed,
         )
     X = _subsample(X, max_n, seed)
@@ -293,6 +335,16 @@ def dse(
 
 #: Estimators of :func:`dse`, :func:`dse_curve` and :func:`~dse_repro.measures.dsmi`.
 METHODS = ("exact", "lanczos", "slq", "auto")
+
+
+def check_reference_sigma(sigma: float) -> float:
+    """``sigma`` (after :func:`rescale`) if the reference mode can represent its kernel
+    (``1 / (sigma sqrt(2 pi)) exp(-d^2 / 2 sigma^2)``); else a ValueError."""
+    if not TINY_SIGMA <= sigma <= 1.0 / TINY_SIGMA:
+        raise ValueError("sigma is more than 1e150 times smaller or larger than the data's "
+                         "scale: reference=True (dse-dsmi's kernel) cannot represent that kernel; "
+                         "the default mode can")
+    return sigma
 
 
 def check_method(method: str) -> str:
@@ -338,7 +390,7 @@ def dse_curve(
         DSE in bits, shape ``(len(ts),)``.
     """
     X = check_points(X, "X")
-    sigma = check_positive_real(sigma, "sigma")
+    X, sigma = rescale(X, check_positive_real(sigma, "sigma"))
     ts = check_ts(ts)
     approx = _large_n(X, sigma, ts, method, seed, "dse_curve")
     if approx is not None:

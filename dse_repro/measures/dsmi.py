@@ -43,6 +43,8 @@ from .diffusion import (
     _check_precision,
     _eigvalsh_inplace,
     _kernel_from_sq_numpy,
+    check_reference_sigma,
+    rescale,
     check_method,
     check_ts,
     _sq_distances_numpy,
@@ -240,7 +242,7 @@ def dsmi_curve(
                              f"distances, got shape {tuple(Z.shape)}")
         if reference:
             raise ValueError("reference=True needs the points, not precomputed distances")
-    sigma = check_positive_real(sigma, "sigma")
+    Z, sigma = rescale(Z, check_positive_real(sigma, "sigma"), squared=precomputed)
     ts = check_ts(ts)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     _check_precision(precision)
@@ -256,6 +258,7 @@ def dsmi_curve(
         from .reference import reference_dse
 
         Zn = to_numpy(Z)
+        check_reference_sigma(sigma)
         out = []
         for t in ts:
             parts = []

@@ -13,6 +13,7 @@ We call NPEET rather than re-implementing it, and guard it:
 from __future__ import annotations
 
 import contextlib
+import warnings
 from typing import Any, Iterator
 
 import numpy as np
@@ -47,11 +48,20 @@ def ksg_mi(X: Any, Y: Any, k: int = 3, y_discrete: bool = False, *, seed: int = 
             ``X``, discrete ``Y``: ``H(X) - sum_y p(y) H(X | y)`` with Kozachenko-Leonenko
             entropies), which recovers ``H(Y)`` on well-separated labelled blobs.
         seed: seed for NPEET's 1e-10 jitter.
+
+    Duplicate points: NPEET breaks distance ties with a 1e-10 jitter, so on data with repeated
+    rows the k-NN distances come from the jitter, not the data, and the estimate depends on
+    ``seed`` (up to ~1 bit seen with ``y_discrete=True``); a ``UserWarning`` says so.
     """
     import npeet_plus
 
     X = to_numpy(check_points(X, "X"))
     n = X.shape[0]
+    n_unique = len(np.unique(X, axis=0))
+    if n_unique < n:
+        warnings.warn(f"X has {n - n_unique} duplicate points: NPEET's k-NN distances between "
+                      "them come from its 1e-10 jitter, so the estimate depends on seed",
+                      UserWarning, stacklevel=2)
     k = check_int(k, "k", minimum=1, maximum=n - 1)
     if y_discrete:
         labels = discretize(to_numpy(Y), y_discrete=True)

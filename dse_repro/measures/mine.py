@@ -21,7 +21,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._validation import check_int, check_points, check_positive_real, check_same_length, to_numpy
+from ._validation import (check_int, check_points, check_positive_real, check_same_length,
+                          standardise, to_numpy)
 
 __all__ = ["mine_mi", "statistics_network"]
 
@@ -86,6 +87,9 @@ def mine_mi(
     X = to_numpy(check_points(X, "X"))
     Y = to_numpy(check_points(Y, "Y"))
     check_same_length(X, "X", Y, "Y")
+    # Standardised inputs: MI does not depend on the scale of X or Y, and MINE's network
+    # (float32, fixed learning rate) only behaves at unit scale.
+    X, Y = standardise(X), standardise(Y)
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=2)
     hidden = check_int(hidden, "hidden", minimum=1)

@@ -19,18 +19,20 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, check_points, check_same_length, to_numpy
+from ._validation import check_int, check_points, check_same_length, to_numpy, unit_scale
 
 
 def _singular_values(z: Any) -> np.ndarray:
-    z = to_numpy(check_points(z, "z"))
+    z = unit_scale(to_numpy(check_points(z, "z")))  # scale-free measures: no overflow
     return np.linalg.svd(z - z.mean(0), compute_uv=False)
 
 
 def rankme(z: Any, eps: float = 1e-7) -> float:
     """RankMe effective rank of ``z`` ``(n, d)`` (centred): ``exp(-sum p log p)`` with ``p``
-    the singular values normalised to sum 1 (plus ``eps``, as the paper). 1 for a rank-one
-    embedding, ``min(n, d)`` for a white one."""
+    the singular values normalised to sum 1 (plus ``eps`` >= 0, as the paper). 1 for a
+    rank-one embedding, ``min(n, d)`` for a white one."""
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 <= eps < 1:
+        raise ValueError(f"eps must be a number in [0, 1), got {eps!r}")
     s = _singular_values(z)
     if s.sum() == 0:
         raise ValueError("z is constant: RankMe is undefined")
@@ -59,11 +61,16 @@ def alpha_req(z: Any, fraction: float = 0.5, min_eigs: int = 3) -> float:
 def knn_accuracy(z: Any, y: Any, k: int = 20, folds: int = 5, seed: int = 0) -> float:
     """Cross-validated accuracy of a ``k``-NN classifier (cosine distance, distance-weighted
     votes) predicting labels ``y`` ``(n,)`` from ``z`` ``(n, d)``; stratified ``folds``-fold,
-    shuffled with ``seed``. A fraction in [0, 1]."""
+    shuffled with ``seed``. A fraction in [0, 1]. ``k`` must be smaller than a training fold
+    (``n - ceil(n / folds)`` points); cosine distance ignores the scale of ``z``."""
     from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.neighbors import KNeighborsClassifier
 
-    z = to_numpy(check_points(z, "z"))
+    # Rows to unit length here (after a power-of-two rescale so no norm overflows): cosine
+    # distance ignores scale, but scikit-learn treats norms below ~1e-15 as zero.
+    z = unit_scale(to_numpy(check_points(z, "z")))
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    z = z / np.where(norms > 0, norms, 1.0)
     y = to_numpy(y).reshape(-1)
     check_same_length(z, "z", y, "y")
     k = check_int(k, "k", minimum=1)
@@ -72,7 +79,11 @@ def knn_accuracy(z: Any, y: Any, k: int = 20, folds: int = 5, seed: int = 0) -> 
     if counts.min() < folds:
         raise ValueError(f"every class of y needs >= folds={folds} points, smallest has "
                          f"{counts.min()}")
-    clf = KNeighborsClassifier(n_neighbors=min(k, len(y) - len(y) // folds - 1),
+    train_size = len(y) - len(y) // folds - 1
+    if k > train_size:
+        raise ValueError(f"k={k} is larger than a training fold allows ({train_size} points "
+                         f"with folds={folds})")
+    clf = KNeighborsClassifier(n_neighbors=k,
                                metric="cosine", weights="distance")
     cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
     return float(cross_val_score(clf, z, y, cv=cv).mean())
