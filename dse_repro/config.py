@@ -28,8 +28,111 @@ def conf_dir() -> Path:
 
 
 def compose_config(scale: str = "laptop", overrides: Sequence[str] = ()) -> DictConfig:
-    """The resolved root config at ``scale`` with extra Hydra ``overrides``."""
-    return _compose(scale, tuple(overrides))
+    """The resolved root config at ``scale`` with extra Hydra ``overrides``, type-checked
+    (:func:`check_config`)."""
+    cfg = _compose(scale, tuple(overrides))
+    check_config(cfg)
+    return cfg
+
+
+class ConfigError(ValueError):
+    """An unknown key in the config; the message names it."""
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict:
+    """The config as written (paper scale, no overrides): the types every scale and override
+    must keep."""
+    return OmegaConf.to_container(_compose("paper", ()), resolve=True)
+
+
+#: Config nodes that override another node: they take that node's keys and types.
+OVERRIDE_OF = {"studies.sigma_init.compare.train": "studies.training.train",
+               "studies.model_zoo.self_trained.train": "studies.training.train"}
+
+
+def _node(tree: dict, path: str) -> Any:
+    for part in path.split("."):
+        tree = tree[part]
+    return tree
+
+
+def _source(path: str) -> str:
+    parts = path.split(".")
+    if parts[0] == "studies" and len(parts) > 1:
+        return f"conf/study/{parts[1]}.yaml"
+    if parts[0] == "measures":
+        return "conf/measures/default.yaml"
+    return "conf/config.yaml"
+
+
+def _kind(value: Any) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}.get(
+        type(value), type(value).__name__)
+
+
+def _fits(schema: Any, value: Any) -> bool:
+    if schema is None or value is None:
+        return True
+    if isinstance(schema, bool) or isinstance(value, bool):
+        return isinstance(schema, bool) and isinstance(value, bool)
+    if isinstance(schema, float):
+        return isinstance(value, (int, float))
+    if isinstance(schema, int):
+        return isinstance(value, int)
+    if isinstance(schema, str):
+        return isinstance(value, str)
+    return True
+
+
+def _check(schema: Any, value: Any, path: str) -> None:
+    if schema is None or value is None:
+        return
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            raise TypeError(f"{path} must be a mapping (as in {_source(path)}), got "
+                            f"{value!r} ({_kind(value)})")
+        # A mapping whose entries are all mappings is a registry (estimators, measures,
+        # architectures ...): new entries are welcome, their insides are theirs. An empty
+        # mapping (model_kwargs: {}) is free-form.
+        open_ = not schema or all(isinstance(v, dict) for v in schema.values())
+        for key, v in value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if sub in OVERRIDE_OF:
+                _check(_node(_schema(), OVERRIDE_OF[sub]), v, sub)
+            elif key in schema:
+                _check(schema[key], v, sub)
+            elif not open_:
+                raise ConfigError(f"unknown config key {sub} (not in {_source(sub)}; known "
+                                  f"keys there: {', '.join(map(str, schema))})")
+        return
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            raise TypeError(f"{path} must be a list (as in {_source(path)}), got {value!r} "
+                            f"({_kind(value)})")
+        kinds = {type(v) for v in schema}
+        if schema and len(kinds) == 1 and not isinstance(schema[0], (dict, list)):
+            for i, v in enumerate(value):
+                if not _fits(schema[0], v):
+                    raise TypeError(f"{path}[{i}] must be {_kind(schema[0])} (as in "
+                                    f"{_source(path)}), got {v!r} ({_kind(v)})")
+        return
+    if not _fits(schema, value):
+        hint = (" (YAML 1.1 reads 1e-4 as a string: write 1.0e-4)"
+                if isinstance(value, str) and isinstance(schema, float) else "")
+        raise TypeError(f"{path} must be {_kind(schema)} (as in {_source(path)}), got "
+                        f"{value!r} ({_kind(value)}){hint}")
+
+
+def check_config(cfg: DictConfig) -> None:
+    """Check a composed config against the config as written: every key known (registries
+    and empty mappings are open), every value of the written type (an integer where a number
+    is written is fine; null accepts anything). Raises :class:`ConfigError` for an unknown key
+    and ``TypeError`` for a wrong type, naming the key and the file it belongs in. Runs before
+    any compute in every job and when the Snakefile composes the config (``snakemake -n``)."""
+    value = OmegaConf.to_container(cfg, resolve=True)
+    value.pop("hydra", None)
+    _check(_schema(), value, "")
 
 
 @lru_cache(maxsize=None)

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 from omegaconf import DictConfig
 
-from dse_repro.config import conf_dir
+from dse_repro.config import check_config, conf_dir
 from dse_repro.io import check_writable, remove_stale_temps, write_tidy
 from dse_repro.results import validate
 from dse_repro.studies.registry import tables
@@ -55,6 +55,7 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
     @hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
     def hydra_main(cfg: DictConfig) -> None:
         t0 = time.perf_counter()
+        check_config(cfg)  # a wrong type or an unknown key fails here, naming the key
         # Fail now, not after the compute, if an output cannot be written; and clear what a
         # killed earlier run of this job left half-written.
         for key in ("out", "timings_out", "checkpoint"):

@@ -111,7 +111,7 @@ def test_job_command_sets_every_slice_key(name):
 
 
 def test_spec_rejects_inconsistent_declarations():
-    kw = dict(name="x", slices=lambda cfg: [], figures=("figX1",), columns=("value",))
+    kw = dict(name="x", slices=lambda cfg: [], figures=("figX1",), columns={"value": "float"})
     with pytest.raises(ValueError, match="not in job_keys"):
         StudySpec(job_keys=("a",), kinds={"job": JobKind("{b}", {"b": ".*"})}, **kw)
     with pytest.raises(ValueError, match="constraints"):
@@ -121,4 +121,7 @@ def test_spec_rejects_inconsistent_declarations():
 def test_tables_and_columns():
     t = tables()
     assert set(t) == set(STUDIES) | {"mi_compare_timings", "training_timings"}
-    assert t["mi_compare_timings"][1][-1] == "seconds"
+    assert list(t["mi_compare_timings"][1])[-1] == "seconds"
+    with pytest.raises(ValueError, match="kind"):
+        StudySpec(name="x", job_keys=(), kinds={}, slices=lambda cfg: [], figures=("figX1",),
+                  columns={"value": "double"})

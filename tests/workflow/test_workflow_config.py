@@ -123,3 +123,45 @@ def test_write_tidy_failure_keeps_the_old_file_and_no_temp(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         write_tidy(Boom({"x": [2]}), out)
     assert out.read_text() == "x\n1\n" and [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
+
+@pytest.mark.parametrize("override,error,match", [
+    ("studies.fig2.n_points=abc", TypeError,
+     r"studies.fig2.n_points must be an integer \(as in conf/study/fig2.yaml\), got 'abc'"),
+    ("studies.training.train.lr=1e-4x", TypeError, r"train.lr must be a number.*1.0e-4"),
+    ("studies.fig2.dims=[2,x]", TypeError, r"studies.fig2.dims\[1\] must be an integer"),
+    ("studies.model_zoo.pretrained=3", TypeError, "pretrained must be a boolean"),
+    ("+studies.fig2.n_pointz=3", ValueError, "unknown config key studies.fig2.n_pointz"),
+    ("+studies.sigma_init.compare.train.lrr=1.0", ValueError,
+     "unknown config key studies.sigma_init.compare.train.lrr"),
+])
+def test_wrong_type_or_unknown_key_is_named_at_compose_time(override, error, match):
+    with pytest.raises(error, match=match):
+        compose_config("smoke", [override])
+
+
+def test_open_registries_and_valid_overrides_pass():
+    compose_config("smoke", ["studies.fig2.sigma=2", "+studies.sigma_init.compare.train.lr=0.5",
+                             "+measures.DSE_Z_s1={fn: {_target_: dse_repro.measures.dse,"
+                             " _partial_: true, sigma: 1.0}, against: null, unit: bits}",
+                             "+studies.training.model_kwargs.resnet10t={drop_rate: 0.1}"])
+
+
+def test_job_and_dry_run_refuse_a_typo_before_any_compute(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "dse_repro.studies.training", "scale=smoke",
+                           f"out={tmp_path}/r.csv", "studies.training.n_train=abc"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "studies.training.n_train" in proc.stdout + proc.stderr
+    assert "epoch 1" not in proc.stdout + proc.stderr and not (tmp_path / "r.csv").exists()
+    from _repo import copy_repository
+
+    repo = copy_repository(tmp_path / "repo")
+    smoke = repo / "conf" / "scale" / "smoke.yaml"
+    smoke.write_text(smoke.read_text().replace("    n_points: 300\n", "    n_point: 300\n", 1))
+    dry = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--config", "scale=smoke"],
+                         cwd=repo, capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "PYTHONPATH": str(repo)})
+    assert dry.returncode != 0 and "unknown config key studies.fig2.n_point" in dry.stdout + dry.stderr
