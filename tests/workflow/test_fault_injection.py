@@ -1,0 +1,107 @@
+"""Fault injection at smoke scale, as an adversarial tester would: kill -9 a training job after
+its first checkpoint and resume (identical results), kill a write midway (old output intact, no
+temp left after the next write), change a setting after a finished run (new results), corrupt
+a results CSV (a clear error), an ``out=`` that cannot be written (fails before computing)."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = [pytest.mark.slow]
+JOB = ["studies.training.job.dataset=digits", "studies.training.job.model=resnet10t",
+       "studies.training.job.method=supervised", "studies.training.job.seed=0",
+       "studies.training.train.epochs=4"]
+
+
+def _training(out: Path, *extra: str, wait: bool = True) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "dse_repro.studies.training", "scale=smoke", *JOB, *extra,
+           f"out={out}", f"timings_out={out.parent / 'timings.csv'}",
+           f"hydra.run.dir={out.parent}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if wait:
+        log = proc.communicate(timeout=600)[0]
+        assert proc.returncode == 0, log[-3000:]
+        proc.log = log
+    return proc
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("full") / "results.csv"
+    _training(out)
+    return out
+
+
+def test_kill_9_after_first_checkpoint_then_resume_is_identical(tmp_path, uninterrupted):
+    out = tmp_path / "results.csv"
+    ckpt = tmp_path / "checkpoint.pt"
+    proc = _training(out, wait=False)
+    deadline = time.time() + 300
+    while not ckpt.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL, "the job ended before it could be killed"
+    assert ckpt.exists() and not out.exists()
+    resumed = _training(out)
+    assert "resuming from" in resumed.log
+    assert out.read_bytes() == uninterrupted.read_bytes()
+
+
+def test_changed_setting_after_a_finished_run_gives_new_results(tmp_path, uninterrupted):
+    out = tmp_path / "results.csv"
+    _training(out)
+    assert out.read_bytes() == uninterrupted.read_bytes()
+    again = _training(out)  # nothing changed: restored, not retrained
+    assert "resuming from" in again.log and "epoch 1:" not in again.log
+    assert out.read_bytes() == uninterrupted.read_bytes()
+    changed = _training(out, "studies.training.train.lr=0.5")
+    assert "starting this run from scratch" in changed.log and "settings.lr" in changed.log
+    fresh = tmp_path / "fresh" / "results.csv"
+    _training(fresh, "studies.training.train.lr=0.5")
+    assert out.read_bytes() == fresh.read_bytes() != uninterrupted.read_bytes()
+
+
+def test_kill_9_during_a_write_keeps_the_old_file_and_the_next_write_cleans_up(tmp_path):
+    out = tmp_path / "fig2.csv"
+    out.write_text("old\n")
+    code = ("import os, signal; from dse_repro.io import atomic_write\n"
+            "def w(tmp):\n"
+            "    tmp.write_text('half')\n"
+            "    os.kill(os.getpid(), signal.SIGKILL)\n"
+            f"atomic_write({str(out)!r}, w)\n")
+    proc = subprocess.run([sys.executable, "-c", code], timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    left = [p.name for p in tmp_path.iterdir() if p.name != "fig2.csv"]
+    assert out.read_text() == "old\n" and len(left) == 1 and left[0].endswith(".tmp")
+    from dse_repro.io import write_text
+
+    write_text(out, "new\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig2.csv"]
+
+
+def test_corrupt_results_stop_collect_with_a_clear_error(tmp_path, uninterrupted):
+    bad = tmp_path / "results.csv"
+    bad.write_text(uninterrupted.read_text()[:-7])  # the last line cut short
+    proc = subprocess.run([sys.executable, "-m", "dse_repro.collect", "--table", "training",
+                           "--out", str(tmp_path / "training.csv"), str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and f"{bad}: the last line is incomplete" in proc.stderr
+    assert not (tmp_path / "training.csv").exists()
+    assert os.listdir(tmp_path) == ["results.csv"]
+
+
+def test_unwritable_out_fails_before_training(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "dse_repro.studies.training", "scale=smoke",
+                           *JOB, "out=/proc/x.csv", f"hydra.run.dir={tmp_path}"],
+                          capture_output=True, text=True, timeout=300)
+    log = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "out=/proc/x.csv cannot be written" in log
+    assert "epoch 1:" not in log
