@@ -30,6 +30,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -90,6 +91,8 @@ def rescale(X: Any, sigma: float, *, squared: bool = False) -> tuple[Any, float]
         X = torch.ldexp(X, torch.tensor(factor_exp, device=X.device))
     else:
         X = np.ldexp(X, factor_exp)
+    if isinstance(sigma, np.ndarray):  # per-point widths (sigma="knn")
+        return X, np.ldexp(sigma, k)
     return X, math.ldexp(sigma, k)
 
 
@@ -151,9 +154,14 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
     return _gram_to_sq_distances(gram, sq)
 
 
-def _kernel_from_sq_numpy(S: np.ndarray, sigma: float) -> np.ndarray:
-    """Turn squared distances ``S`` (n, n) into ``K = D^-1/2 G D^-1/2`` in place."""
-    if sigma < TINY_SIGMA:  # exp(-d^2 / 2 sigma^2) is 0 for every d > 0
+def _kernel_from_sq_numpy(S: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
+    """Turn squared distances ``S`` (n, n) into ``K = D^-1/2 G D^-1/2`` in place; ``sigma``
+    a width, or per-point widths ``(n,)`` (``exp(-d_ij^2 / (2 sigma_i sigma_j))``)."""
+    if isinstance(sigma, np.ndarray):
+        S *= (-0.5 / sigma)[:, None]
+        S /= sigma[None, :]
+        np.exp(S, out=S)
+    elif sigma < TINY_SIGMA:  # exp(-d^2 / 2 sigma^2) is 0 for every d > 0
         np.equal(S, 0.0, out=S, casting="unsafe")
     elif sigma > 1.0 / TINY_SIGMA:  # ... and 1 for every d
         S.fill(1.0)
@@ -174,7 +182,10 @@ def _kernel_torch(X: "Any", sigma: float, dtype: "Any") -> "Any":
     S = Xc @ Xc.T
     S.mul_(-2.0).add_(sq[:, None]).add_(sq[None, :]).clamp_(min=0.0)
     S.fill_diagonal_(0.0)
-    if sigma < TINY_SIGMA:
+    if isinstance(sigma, np.ndarray):
+        w = torch.as_tensor(sigma, device=S.device, dtype=dtype)
+        S.mul_((-0.5 / w)[:, None]).div_(w[None, :]).exp_()
+    elif sigma < TINY_SIGMA:
         S = (S == 0).to(dtype)
     elif sigma > 1.0 / TINY_SIGMA:
         S.fill_(1.0)
@@ -185,26 +196,48 @@ def _kernel_torch(X: "Any", sigma: float, dtype: "Any") -> "Any":
     return S
 
 
-def diffusion_matrix(X: Any, sigma: float = 10.0, *, precision: Precision = "float64") -> Any:
+def diffusion_matrix(X: Any, sigma: float | str = 10.0, *, precision: Precision = "float64",
+                     k: int = 7) -> Any:
     """Symmetric diffusion matrix ``K = D^-1/2 G D^-1/2`` of a point cloud.
 
     Args:
         X: points, shape ``(n, D)``; numpy array or torch tensor (kept on its device).
-        sigma: Gaussian kernel width, in the units of ``X``.
+        sigma: Gaussian kernel width, in the units of ``X``, or ``"median"`` / ``"knn"``
+            (:mod:`dse_repro.measures.bandwidth`).
         precision: ``"float64"`` (default) or ``"float32"``.
+        k: the neighbour whose distance is each point's width under ``sigma="knn"``.
 
     Returns:
         ``K``, shape ``(n, n)``, same library (numpy/torch) as ``X``. Its eigenvalues are those
         of the random-walk matrix ``P = D^-1 G`` and lie in ``(-1, 1]``.
     """
     X = check_points(X, "X")
-    X, sigma = rescale(X, check_positive_real(sigma, "sigma"))
-    _check_precision(precision)
+    return _matrix(X, width(X, sigma, k), _check_precision(precision))
+
+
+def _matrix(X: Any, sigma: float | np.ndarray, precision: str) -> Any:
+    """:func:`diffusion_matrix` of checked points and a resolved width."""
+    X, sigma = rescale(X, sigma)
     if is_torch(X):
         import torch
 
         return _kernel_torch(X, sigma, getattr(torch, precision))
     return _kernel_from_sq_numpy(_sq_distances_numpy(X, np.dtype(precision).type), sigma)
+
+
+def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False,
+          seed: int = 0) -> float | np.ndarray:
+    """The kernel width for checked points ``X`` (or squared distances): a number as given
+    (with one ``UserWarning`` when it is degenerate for these data), or the width a policy
+    reads off them (:func:`dse_repro.measures.bandwidth.resolve_sigma`)."""
+    from .bandwidth import degenerate_sigma, resolve_sigma
+
+    value = resolve_sigma(X, sigma, k=k, squared=squared, seed=seed)
+    if not isinstance(sigma, str):
+        message = degenerate_sigma(X, value, squared=squared, seed=seed)
+        if message:
+            warnings.warn(message, UserWarning, stacklevel=3)
+    return value
 
 
 def _eigvalsh_inplace(K: Any) -> np.ndarray:
@@ -235,6 +268,10 @@ def diffusion_eigenvalues(
     One kernel build and one symmetric eigensolve; torch tensors are computed on their device.
     """
     return _eigvalsh_inplace(diffusion_matrix(X, sigma, precision=precision))
+
+
+def _eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.ndarray:
+    return _eigvalsh_inplace(_matrix(X, sigma, precision))
 
 
 def spectral_entropy(eigenvalues: Any, t: int = 1) -> float:
@@ -268,7 +305,7 @@ def _subsample(X: Any, max_n: int | None, seed: int | None) -> Any:
 
 def dse(
     X: Any,
-    sigma: float = 10.0,
+    sigma: float | str = 10.0,
     t: int = 1,
     *,
     reference: bool = False,
@@ -276,6 +313,7 @@ def dse(
     max_n: int | None = None,
     seed: int = 0,
     method: str = "exact",
+    k: int = 7,
 ) -> float:
     """Diffusion Spectral Entropy ``S_D(X, t)`` of a point cloud, in **bits**.
 
@@ -283,7 +321,12 @@ def dse(
         X: points, shape ``(n, D)`` (a 1-D array is read as ``(n, 1)``); numpy array or torch
             tensor. Tensors are computed on their own device (GPU if they live there).
         sigma: Gaussian kernel width (> 0), in the units of ``X``. The paper uses 10, and
-            ``sqrt(D)`` for high-dimensional blobs.
+            ``sqrt(D)`` for high-dimensional blobs. Or a scale-free policy
+            (:mod:`dse_repro.measures.bandwidth`): ``"median"`` = the median distance between
+            points; ``"knn"`` = per-point widths (distance to the ``k``-th neighbour) with
+            the kernel ``exp(-d_ij^2 / (2 sigma_i sigma_j))`` (exact method only). A fixed
+            width far from the data's scale (kernel nearly the identity or all ones) gets
+            one ``UserWarning``.
         t: diffusion time (integer >= 1). Larger ``t`` suppresses small (noise) eigenvalues.
         reference: reproduce the authors' ``dse-dsmi`` 1.1 step for step (slow; for parity).
         precision: ``"float32"`` halves the eigensolve time at an error of order 1e-4 bits
@@ -291,6 +334,7 @@ def dse(
         max_n: subsample to at most this many points (seeded like the reference). Default:
             all points (the reference mode defaults to its own cap of 10 000).
         seed: seed for the subsampling (and for the stochastic ``slq`` method).
+        k: the neighbour that sets each point's width under ``sigma="knn"`` (default 7).
         method: ``"exact"`` (default: one dense eigensolve, O(n^3) time, O(n^2) memory);
             ``"lanczos"`` / ``"slq"``: a sparse radius-truncated kernel and its top eigenvalues
             / stochastic Lanczos quadrature, for large n where the kernel is local (error model
@@ -310,7 +354,6 @@ def dse(
         True
     """
     X = check_points(X, "X")
-    sigma = check_positive_real(sigma, "sigma")
     t = check_int(t, "t", minimum=1)
     _check_precision(precision)
     if max_n is not None:
@@ -318,6 +361,8 @@ def dse(
     if check_method(method) != "exact" and reference:
         raise ValueError(f"method={method!r} cannot be combined with reference=True (the "
                          "reference is dse-dsmi's exact eigensolve)")
+    sigma = width(X, sigma, k, seed=seed)
+    _scalar_width(sigma, method, reference)
     X, sigma = rescale(X, sigma)
     if reference:
         from .reference import reference_dse
@@ -326,11 +371,21 @@ def dse(
             to_numpy(X), sigma=check_reference_sigma(sigma), t=t, max_n=REFERENCE_MAX_N if max_n is None else max_n,
             seed=seed,
         )
+    if max_n is not None and X.shape[0] > max_n and isinstance(sigma, np.ndarray):
+        raise ValueError("sigma='knn' cannot be combined with max_n= subsampling")
     X = _subsample(X, max_n, seed)
     approx = _large_n(X, sigma, [t], method, seed, "dse")
     if approx is not None:
         return float(approx[0])
-    return spectral_entropy(diffusion_eigenvalues(X, sigma, precision=precision), t)
+    return spectral_entropy(_eigenvalues(X, sigma, precision), t)
+
+
+def _scalar_width(sigma: float | np.ndarray, method: str, reference: bool) -> None:
+    """Per-point widths (``sigma="knn"``) need the exact, non-reference path."""
+    if isinstance(sigma, np.ndarray) and (reference or method != "exact"):
+        raise ValueError("sigma='knn' needs method='exact' and reference=False (the sparse "
+                         "large-n path and dse-dsmi's kernel take one width); use "
+                         "sigma='median' there")
 
 
 #: Estimators of :func:`dse`, :func:`dse_curve` and :func:`~dse_repro.measures.dsmi`.
@@ -380,8 +435,8 @@ def check_ts(ts: Any) -> list[int]:
 
 
 def dse_curve(
-    X: Any, sigma: float = 10.0, ts: Any = (1,), *, precision: Precision = "float64",
-    method: str = "exact", seed: int = 0,
+    X: Any, sigma: float | str = 10.0, ts: Any = (1,), *, precision: Precision = "float64",
+    method: str = "exact", seed: int = 0, k: int = 7,
 ) -> np.ndarray:
     """:func:`dse` at several diffusion times for the cost of one eigensolve (or, with
     ``method="lanczos" | "slq" | "auto"`` as in :func:`dse`, one sparse operator).
@@ -390,12 +445,14 @@ def dse_curve(
         DSE in bits, shape ``(len(ts),)``.
     """
     X = check_points(X, "X")
-    X, sigma = rescale(X, check_positive_real(sigma, "sigma"))
+    sigma = width(X, sigma, k, seed=seed)
+    _scalar_width(sigma, check_method(method), False)
+    X, sigma = rescale(X, sigma)
     ts = check_ts(ts)
     approx = _large_n(X, sigma, ts, method, seed, "dse_curve")
     if approx is not None:
         return approx
-    lam = diffusion_eigenvalues(X, sigma, precision=_check_precision(precision))
+    lam = _eigenvalues(X, sigma, _check_precision(precision))
     return np.array([spectral_entropy(lam, t) for t in ts], dtype=np.float64)
 
 

@@ -45,6 +45,7 @@ from .diffusion import (
     _kernel_from_sq_numpy,
     check_reference_sigma,
     rescale,
+    width,
     check_method,
     check_ts,
     _sq_distances_numpy,
@@ -78,11 +79,16 @@ def conditional_subsets(
     return out
 
 
-def _eigs_from_sq(S: np.ndarray, idx: np.ndarray, sigma: float) -> np.ndarray:
+def _cut(sigma: float | np.ndarray, idx: np.ndarray) -> float | np.ndarray:
+    """The width(s) of the points ``idx``: per-point widths are those of the whole set."""
+    return sigma[idx] if isinstance(sigma, np.ndarray) else sigma
+
+
+def _eigs_from_sq(S: np.ndarray, idx: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
     """Diffusion eigenvalues of the points ``idx``, from the full squared-distance matrix."""
     sub = S[np.ix_(idx, idx)]  # a copy, which the kernel build overwrites
     np.fill_diagonal(sub, 0.0)
-    return _eigvalsh_inplace(_kernel_from_sq_numpy(sub, sigma))
+    return _eigvalsh_inplace(_kernel_from_sq_numpy(sub, _cut(sigma, idx)))
 
 
 def _full_matrix_pays(plan: list, n: int) -> bool:
@@ -109,7 +115,8 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
 
         def eigs(idx: np.ndarray) -> np.ndarray:
             sel = torch.as_tensor(idx, device=Z.device)
-            return _eigvalsh_inplace(_kernel_torch(Z[sel], sigma, getattr(torch, precision)))
+            return _eigvalsh_inplace(_kernel_torch(Z[sel], _cut(sigma, idx),
+                                                   getattr(torch, precision)))
     elif Z.shape[0] <= _FULL_DISTANCE_MAX_N and _full_matrix_pays(plan, Z.shape[0]):
         S = _sq_distances_numpy(Z, np.dtype(precision).type)
 
@@ -118,7 +125,7 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
     else:
         def eigs(idx: np.ndarray) -> np.ndarray:
             S_idx = _sq_distances_numpy(Z[idx], np.dtype(precision).type)
-            return _eigvalsh_inplace(_kernel_from_sq_numpy(S_idx, sigma))
+            return _eigvalsh_inplace(_kernel_from_sq_numpy(S_idx, _cut(sigma, idx)))
     return [(eigs(idx), [eigs(s) for s in subsets]) for idx, subsets in plan]
 
 
@@ -159,7 +166,7 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
 def dsmi(
     Z: Any,
     Y: Any,
-    sigma: float = 10.0,
+    sigma: float | str = 10.0,
     t: int = 1,
     y_discrete: bool | None = None,
     n_clusters: int = 10,
@@ -170,6 +177,7 @@ def dsmi(
     precision: Precision = "float64",
     precomputed: bool = False,
     method: str = "exact",
+    k: int = 7,
 ) -> float:
     """Diffusion Spectral Mutual Information ``I_D(Z; Y)`` in **bits**.
 
@@ -178,7 +186,9 @@ def dsmi(
         Y: the other variable, ``n`` rows: class labels ``(n,)``/``(n, 1)``, a continuous scalar
             ``(n,)``/``(n, 1)`` (binned into ``n_clusters``), or vectors ``(n, D')`` such as
             flattened images (spectrally clustered into ``n_clusters``).
-        sigma: Gaussian kernel width (> 0) for ``Z``.
+        sigma: Gaussian kernel width (> 0) for ``Z``, or ``"median"`` / ``"knn"`` (as in
+            :func:`~dse_repro.measures.dse`): read off the whole set ``Z`` once and used for
+            every class and bias-correction subset (``knn``: each point keeps its width).
         t: diffusion time, integer >= 1.
         y_discrete: ``True`` = ``Y`` holds labels; ``False`` = continuous; ``None`` (default)
             infers: one column with an integer/bool dtype means labels, anything else is
@@ -195,6 +205,7 @@ def dsmi(
             kernel; see :mod:`dse_repro.measures.large_n`); ``"auto"``: exact while n <=
             ``large_n.AUTO_EXACT_MAX_N``, above it exact for the sets that small and SLQ for
             the others, logged on the ``dse_repro.measures`` logger.
+        k: the neighbour that sets each point's width under ``sigma="knn"``.
 
     Returns:
         DSMI in bits; close to 0 for ``Y`` independent of ``Z``, at most about ``H(Y)``.
@@ -210,13 +221,13 @@ def dsmi(
     check_int(t, "t", minimum=1)
     return float(dsmi_curve(Z, Y, sigma, [t], y_discrete, n_clusters, reference=reference,
                             n_repeats=n_repeats, seed=seed, precision=precision,
-                            precomputed=precomputed, method=method)[0])
+                            precomputed=precomputed, method=method, k=k)[0])
 
 
 def dsmi_curve(
     Z: Any,
     Y: Any,
-    sigma: float = 10.0,
+    sigma: float | str = 10.0,
     ts: Any = (1,),
     y_discrete: bool | None = None,
     n_clusters: int = 10,
@@ -227,6 +238,7 @@ def dsmi_curve(
     precision: Precision = "float64",
     precomputed: bool = False,
     method: str = "exact",
+    k: int = 7,
 ) -> np.ndarray:
     """:func:`dsmi` for several diffusion times at the cost of one: shape ``(len(ts),)``, bits.
 
@@ -242,7 +254,12 @@ def dsmi_curve(
                              f"distances, got shape {tuple(Z.shape)}")
         if reference:
             raise ValueError("reference=True needs the points, not precomputed distances")
-    Z, sigma = rescale(Z, check_positive_real(sigma, "sigma"), squared=precomputed)
+    sigma = width(Z, sigma, k, squared=precomputed, seed=seed)  # from the whole set
+    if isinstance(sigma, np.ndarray) and (reference or method != "exact"):
+        raise ValueError("sigma='knn' needs method='exact' and reference=False (the sparse "
+                         "large-n path and dse-dsmi's kernel take one width); use "
+                         "sigma='median' there")
+    Z, sigma = rescale(Z, sigma, squared=precomputed)
     ts = check_ts(ts)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     _check_precision(precision)

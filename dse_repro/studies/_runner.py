@@ -56,6 +56,7 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
     def hydra_main(cfg: DictConfig) -> None:
         t0 = time.perf_counter()
         check_config(cfg)  # a wrong type or an unknown key fails here, naming the key
+        logging.captureWarnings(True)  # estimator warnings go to the job's log, once each
         # Fail now, not after the compute, if an output cannot be written; and clear what a
         # killed earlier run of this job left half-written.
         for key in ("out", "timings_out", "checkpoint"):

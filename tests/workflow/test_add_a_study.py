@@ -37,7 +37,7 @@ SPEC = StudySpec(
     kinds={"job": JobKind("n{n}", {"n": r"\\d+"})},
     slices=lambda cfg: [("job", {"n": str(int(n))}) for n in cfg.studies.toy.ns],
     figures=("figS9",),
-    columns=("n", "measure", "value", "unit"),
+    columns=dict(n="int", measure="str", value="float", unit="str"),
 )
 
 
