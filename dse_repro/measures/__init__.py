@@ -7,6 +7,7 @@ pipeline (``dse_repro.studies``, ``dse_repro.plots``, ...).
 
 >>> from dse_repro.measures import dse, dsmi
 """
+from .bandwidth import mean_norm, median_distance
 from .diffusion import (
     diffusion_eigenvalues,
     diffusion_matrix,
@@ -42,4 +43,6 @@ __all__ = [
     "knn_accuracy",
     "spectral_clusters",
     "discretize",
+    "mean_norm",
+    "median_distance",
 ]

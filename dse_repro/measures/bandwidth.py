@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, check_positive_real, to_numpy
+from ._validation import check_int, check_points, check_positive_real, to_numpy
 
-__all__ = ["POLICIES", "resolve_sigma", "degenerate_sigma", "median_distance"]
+__all__ = ["POLICIES", "resolve_sigma", "degenerate_sigma", "median_distance", "mean_norm"]
 
 POLICIES = ("median", "knn")
 #: Up to this many points the median is over all pairs; above, over a seeded sample of pairs.
@@ -68,10 +68,18 @@ def _pair_sq_distances(X: np.ndarray, i: np.ndarray, j: np.ndarray,
     return out
 
 
+def mean_norm(X: Any) -> float:
+    """Mean Euclidean norm of the rows of ``X`` ``(n, D)``, in the units of ``X`` (the scale a
+    fixed kernel width is measured against)."""
+    X = np.asarray(to_numpy(check_points(X, "X")), dtype=np.float64)
+    return float(np.linalg.norm(X, axis=1).mean())
+
+
 def median_distance(X: Any, *, squared: bool = False, seed: int = 0) -> float:
     """Median Euclidean distance between pairs of rows of ``X`` ``(n, D)`` (or, with
-    ``squared=True``, of a squared-distance matrix ``(n, n)``); see the module docstring."""
-    X = to_numpy(X)
+    ``squared=True``, of a squared-distance matrix ``(n, n)``), in the units of ``X``; see the
+    module docstring."""
+    X = to_numpy(check_points(X, "X")) if not squared else to_numpy(X)
     i, j = _pairs(X.shape[0], seed)
     return float(np.sqrt(np.median(_pair_sq_distances(X, i, j, squared))))
 

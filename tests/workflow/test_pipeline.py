@@ -97,7 +97,11 @@ def test_toy_claims_held(workdir):
     assert set(zoo["arch"]) == {"convnet", "vit"}
     corr = pd.read_csv(workdir / "results" / "smoke" / "model_zoo_correlations.csv")
     assert set(corr[corr["group"] == "all"]["measure"]) == {
-        "DSE_Z", "DSMI_ZX", "DSMI_ZY", "rankme", "alpha_req", "knn_acc"}
+        "DSE_Z", "DSMI_ZX", "DSMI_ZY", "rankme", "alpha_req", "knn_acc", "Z_mean_norm",
+        "Z_median_distance"}
+    # The scale of Z beside every per-epoch measure (what a fixed kernel width reads).
+    train = pd.read_csv(workdir / "results" / "smoke" / "training.csv")
+    assert {"Z_mean_norm", "Z_median_distance"} <= set(train["measure"])
     # Beyond the paper: a measured comparison with NPEET micd, whatever its outcome.
     assert claims.loc["fig4.dsmi_vs_micd", "status"] in ("held", "not held")
     md = (workdir / "results" / "smoke" / "claims.md").read_text()
