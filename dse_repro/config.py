@@ -30,8 +30,13 @@ def conf_dir() -> Path:
 def compose_config(scale: str = "laptop", overrides: Sequence[str] = ()) -> DictConfig:
     """The resolved root config at ``scale`` with extra Hydra ``overrides``, type-checked
     (:func:`check_config`)."""
-    cfg = _compose(scale, tuple(overrides))
-    check_config(cfg)
+    return _checked(scale, tuple(overrides))
+
+
+@lru_cache(maxsize=None)
+def _checked(scale: str, overrides: tuple[str, ...]) -> DictConfig:
+    cfg = _compose(scale, overrides)
+    check_config(cfg)  # once per composition (the Snakefile asks for it per job)
     return cfg
 
 
