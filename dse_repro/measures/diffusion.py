@@ -8,7 +8,7 @@ Definitions (Liao, Liu et al., CISS 2024, arXiv 2312.04823):
 * ``alpha_i = |lambda_i|^t / sum_j |lambda_j|^t``, ``DSE = -sum_i alpha_i log2 alpha_i`` (bits).
 
 Differences of the default (fast) mode from the authors' ``dse-dsmi`` 1.1, each changing the
-value by < 1e-6 bits (``tests/test_reference_parity.py`` checks it):
+value by < 1e-6 bits (``tests/measures/test_reference_parity.py`` checks it):
 
 1. The kernel constant ``1 / (sigma sqrt(2 pi))`` is dropped: it cancels in ``K``.
 2. ``K`` is formed by scaling rows and columns in place, not with two dense ``n x n``

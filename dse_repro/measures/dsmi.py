@@ -20,7 +20,7 @@ the exact path for n <= ``AUTO_EXACT_MAX_N`` and, above it, computes exactly eve
 subset that is itself that small (a subset always has its class's size, so both terms of a
 difference use the same estimator). SLQ's probes are seeded alike for every set, so the
 random errors of the two terms are correlated (common random numbers); the DSMI error is
-absolute, in bits (see ``tests/test_large_n.py`` for the tolerance checked).
+absolute, in bits (see ``tests/measures/test_large_n.py`` for the tolerance checked).
 """
 from __future__ import annotations
 
