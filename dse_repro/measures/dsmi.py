@@ -43,6 +43,7 @@ from .diffusion import (
     _check_precision,
     _eigvalsh_inplace,
     _kernel_from_sq_numpy,
+    _scalar_width,
     check_reference_sigma,
     rescale,
     width,
@@ -255,10 +256,7 @@ def dsmi_curve(
         if reference:
             raise ValueError("reference=True needs the points, not precomputed distances")
     sigma = width(Z, sigma, k, squared=precomputed, seed=seed)  # from the whole set
-    if isinstance(sigma, np.ndarray) and (reference or method != "exact"):
-        raise ValueError("sigma='knn' needs method='exact' and reference=False (the sparse "
-                         "large-n path and dse-dsmi's kernel take one width); use "
-                         "sigma='median' there")
+    _scalar_width(sigma, method, reference)
     Z, sigma = rescale(Z, sigma, squared=precomputed)
     ts = check_ts(ts)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
