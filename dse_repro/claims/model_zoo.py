@@ -42,9 +42,11 @@ def _zoo_dsmi_vs_competitors(df):
 CLAIMS: list[Claim] = [
     Claim("fig10.dsmi_zy_correlates", "fig10",
           "DSMI(Z; Y) correlates positively with accuracy across the zoo",
-          "Spearman(DSMI(Z; Y), accuracy) > 0 with p < 0.001", _zoo_dsmi_zy_correlates),
+          "Spearman(DSMI(Z; Y), accuracy) > 0 with p < 0.001", _zoo_dsmi_zy_correlates,
+          kernel=True),
     Claim("fig10.dsmi_zy_vs_competitors", "fig10",
           "Beyond the paper: does DSMI(Z; Y) predict accuracy at least as well as RankMe, "
           "alpha-ReQ and k-NN accuracy on Z?",
-          "value = |Spearman| of DSMI(Z; Y) - the best competitor's; held if >= 0", _zoo_dsmi_vs_competitors),
+          "value = |Spearman| of DSMI(Z; Y) - the best competitor's; held if >= 0",
+          _zoo_dsmi_vs_competitors, kernel=True),
 ]

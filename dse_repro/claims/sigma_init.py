@@ -67,12 +67,15 @@ def _sigma_small_faster(df, target_acc: float):
 CLAIMS: list[Claim] = [
     Claim("fig9.init_dse_rises_with_sigma", "fig9",
           "DSE(Z) at initialization increases with the conv-weight sigma for the ResNet",
-          "min over ConvNets of Spearman(sigma, seed-mean DSE at init) >= 0.8", _sigma_init_rises, per="dataset"),
+          "min over ConvNets of Spearman(sigma, seed-mean DSE at init) >= 0.8",
+          _sigma_init_rises, per="dataset", kernel=True),
     Claim("fig9.small_sigma_ends_higher", "fig9",
           "Training from sigma = 0.01 ends with a higher mean validation accuracy than from 0.1",
-          "mean final val acc (small sigma) - (large sigma) > 0", _sigma_small_ends_higher, per="dataset"),
+          "mean final val acc (small sigma) - (large sigma) > 0", _sigma_small_ends_higher,
+          per="dataset"),
     Claim("fig9.small_sigma_faster", "fig9",
           "Training from sigma = 0.01 reaches a set accuracy in fewer epochs than from 0.1",
           "epochs to a seed-mean val acc >= target: large sigma - small sigma > 0 "
-          "(target: studies.sigma_init.compare.target_acc)", _sigma_small_faster, per="dataset", settings=("target_acc",)),
+          "(target: studies.sigma_init.compare.target_acc)", _sigma_small_faster,
+          per="dataset", settings=("target_acc",)),
 ]

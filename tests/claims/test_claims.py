@@ -172,3 +172,26 @@ def test_missing_results_are_not_run_and_per_rows_split():
     assert table.loc["fig6.dse_rises[fashion]", "status"] == "not held"
     broken = evaluate({"fig2": fig2(True).drop(columns="t")}, "smoke", SETTINGS).set_index("id")
     assert broken.loc["fig2.dse_three_blobs", "status"].startswith("not run (KeyError")
+
+
+def test_kernel_claims_under_each_scale_free_width():
+    """DSE(Z) rises at sigma = 10 but not at the median width; DSMI(Z; Y) rises at both."""
+    fixed = training(True)
+    median = fixed[fixed["measure"].isin(["DSE_Z", "DSMI_ZY", "DSMI_ZX"])].copy()
+    median["value"] = np.where(median["measure"] == "DSE_Z", 4.0 - median["epoch"],
+                               median["value"])
+    median["measure"] = median["measure"] + "_median"
+    table = evaluate({"training": pd.concat([fixed, median])}, "smoke", SETTINGS)
+    t = table.set_index("id")
+    assert t.loc["fig6.dse_rises[digits]", "status"] == "held"
+    assert t.loc["fig6.dse_rises[digits]@median", "status"] == "not held"
+    assert t.loc["fig7.dsmi_zy_rises[digits]@median", "status"] == "held"
+    assert "fig6.dse_rises[digits]@knn" not in t.index  # no knn variant in these results
+    assert "fig9.small_sigma_faster[digits]@median" not in t.index  # not a kernel claim
+    summary = t.loc["kernel_width.held_only_at_fixed_sigma"]
+    assert summary["value"] == 1 and summary["status"] == "not held"
+    assert summary["detail"] == "fig6.dse_rises[digits]"
+    plain = evaluate({"training": fixed}, "smoke", SETTINGS)
+    assert "kernel_width.held_only_at_fixed_sigma" not in set(plain["id"])
+    assert list(plain.columns) == ["id", "figure", "statement", "value", "threshold", "status",
+                                   "detail", "scale"]
