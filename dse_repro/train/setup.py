@@ -79,7 +79,7 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
     log.info("%s %s (%s) %s seed %d: %d train / %d val images at %d px", dataset, model_name,
              arch, method, seed, len(data.y_train), len(data.y_val), s.img_size)
     describe = {"dataset": dataset, "model": model_name, "method": method, "seed": int(seed),
-                "init_sigma": init_sigma, "data_root": str(cfg.paths.data_root),
+                "init_sigma": init_sigma,  # (not the data root: the data digest covers it)
                 # the study's settings, less what does not change the run (its job slice, the
                 # resources a scheduler gives it)
                 "training": {k: v for k, v in OmegaConf.to_container(s, resolve=True).items()
