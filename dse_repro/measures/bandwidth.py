@@ -61,10 +61,14 @@ def _pair_sq_distances(X: np.ndarray, i: np.ndarray, j: np.ndarray,
                        squared: bool) -> np.ndarray:
     if squared:  # X holds squared distances already
         return X[i, j]
+    if X.shape[0] <= MEDIAN_EXACT_MAX_N:  # every pair: one Gram matrix (BLAS) is fastest
+        Xc = X - X.mean(axis=0)
+        sq = np.einsum("ij,ij->i", Xc, Xc)
+        return np.maximum(sq[i] + sq[j] - 2.0 * (Xc @ Xc.T)[i, j], 0.0)
     out = np.empty(len(i))
-    for s in range(0, len(i), 65536):  # in chunks: (chunk, D) differences at a time
-        d = X[i[s:s + 65536]] - X[j[s:s + 65536]]
-        out[s:s + 65536] = np.einsum("ij,ij->i", d, d)
+    for s in range(0, len(i), 8192):  # sampled pairs, in chunks of (8192, D) differences
+        d = X[i[s:s + 8192]] - X[j[s:s + 8192]]
+        out[s:s + 8192] = np.einsum("ij,ij->i", d, d)
     return out
 
 
