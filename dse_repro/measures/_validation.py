@@ -137,15 +137,21 @@ def check_int(value: Any, name: str, *, minimum: int, maximum: int | None = None
     return value
 
 
+def unit_exponent(m: float, limit_exp: int) -> int | None:
+    """The ``k`` for which ``m * 2**k`` is near 1, when ``m`` (a largest |value|) lies outside
+    ``[2**-limit_exp, 2**limit_exp]``; None when ``m`` is 0 or inside (nothing to rescale)."""
+    if m == 0.0 or 2.0 ** -limit_exp <= m <= 2.0 ** limit_exp:
+        return None
+    return -round(np.log2(m))
+
+
 def unit_scale(x: np.ndarray, limit_exp: int = 200) -> np.ndarray:
     """``x`` times the power of two that brings its largest |value| near 1, when that value
     lies outside ``[2**-limit_exp, 2**limit_exp]`` (else ``x`` itself). Exact, so estimators
     that do not depend on the scale of their input give the same value at any scale, while
     data of ordinary scale are not touched."""
-    m = float(np.abs(x).max()) if x.size else 0.0
-    if m == 0.0 or 2.0 ** -limit_exp <= m <= 2.0 ** limit_exp:
-        return x
-    return np.ldexp(x, -round(np.log2(m)))
+    k = unit_exponent(float(np.abs(x).max()) if x.size else 0.0, limit_exp)
+    return x if k is None else np.ldexp(x, k)
 
 
 def standardise(x: np.ndarray) -> np.ndarray:

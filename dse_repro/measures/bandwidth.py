@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from ._validation import check_int, check_points, check_positive_real, to_numpy
+from .diffusion import _sq_distances_numpy
 
 __all__ = ["POLICIES", "resolve_sigma", "degenerate_sigma", "median_distance", "mean_norm"]
 
@@ -62,9 +63,7 @@ def _pair_sq_distances(X: np.ndarray, i: np.ndarray, j: np.ndarray,
     if squared:  # X holds squared distances already
         return X[i, j]
     if X.shape[0] <= MEDIAN_EXACT_MAX_N:  # every pair: one Gram matrix (BLAS) is fastest
-        Xc = X - X.mean(axis=0)
-        sq = np.einsum("ij,ij->i", Xc, Xc)
-        return np.maximum(sq[i] + sq[j] - 2.0 * (Xc @ Xc.T)[i, j], 0.0)
+        return _sq_distances_numpy(X, np.float64)[i, j]
     out = np.empty(len(i))
     for s in range(0, len(i), 8192):  # sampled pairs, in chunks of (8192, D) differences
         d = X[i[s:s + 8192]] - X[j[s:s + 8192]]
@@ -147,12 +146,7 @@ def degenerate_sigma(X: Any, sigma: float, *, squared: bool = False,
     if n > DEGENERATE_SAMPLE:
         idx = np.sort(np.random.default_rng(seed).choice(n, DEGENERATE_SAMPLE, replace=False))
         Xn = Xn[np.ix_(idx, idx)] if squared else Xn[idx]
-    if squared:
-        S = Xn.copy()
-    else:
-        Xc = Xn - Xn.mean(0)
-        sq = np.einsum("ij,ij->i", Xc, Xc)
-        S = np.maximum(sq[:, None] + sq[None, :] - 2 * Xc @ Xc.T, 0.0)
+    S = Xn.copy() if squared else _sq_distances_numpy(Xn, np.float64)
     np.fill_diagonal(S, np.nan)
     if not np.isfinite(np.nanmax(S)):
         return None

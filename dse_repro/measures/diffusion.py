@@ -43,6 +43,7 @@ from ._validation import (
     check_positive_real,
     is_torch,
     to_numpy,
+    unit_exponent,
 )
 
 Precision = Literal["float64", "float32"]
@@ -80,10 +81,11 @@ def rescale(X: Any, sigma: float, *, squared: bool = False) -> tuple[Any, float]
     """``(X * 2**k, sigma * 2**k)`` with ``2**k`` bringing ``X``'s largest |value| near 1 when
     it lies outside ``[2**-SAFE_EXP, 2**SAFE_EXP]``; else ``X`` and ``sigma`` unchanged.
     ``squared=True``: ``X`` holds squared distances (scaled by ``4**k``)."""
-    m = float(abs(X).max())
-    if m == 0.0 or 2.0 ** -SAFE_EXP <= m <= 2.0 ** SAFE_EXP:
+    k = unit_exponent(float(abs(X).max()), SAFE_EXP)
+    if k is None:
         return X, sigma
-    k = -round(math.log2(m) / (2 if squared else 1))
+    if squared:  # X * 4**k' with sigma * 2**k'
+        k = round(k / 2)
     factor_exp = 2 * k if squared else k
     if is_torch(X):
         import torch
@@ -212,12 +214,12 @@ def diffusion_matrix(X: Any, sigma: float | str = 10.0, *, precision: Precision 
         of the random-walk matrix ``P = D^-1 G`` and lie in ``(-1, 1]``.
     """
     X = check_points(X, "X")
-    return _matrix(X, width(X, sigma, k), _check_precision(precision))
+    X, sigma = rescale(X, width(X, sigma, k))
+    return _matrix(X, sigma, _check_precision(precision))
 
 
 def _matrix(X: Any, sigma: float | np.ndarray, precision: str) -> Any:
-    """:func:`diffusion_matrix` of checked points and a resolved width."""
-    X, sigma = rescale(X, sigma)
+    """:func:`diffusion_matrix` of checked, :func:`rescale`-d points and a resolved width."""
     if is_torch(X):
         import torch
 

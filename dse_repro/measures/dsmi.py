@@ -140,7 +140,7 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
                   method: str, seed: int, precision: str) -> np.ndarray:
     """DSMI at each of ``ts`` (bits) with every set's entropy from the sparse large-n path
     (``method``), or exact for sets of at most ``AUTO_EXACT_MAX_N`` points under ``auto``."""
-    from .diffusion import diffusion_eigenvalues
+    from .diffusion import _eigenvalues
     from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
 
     Zn = to_numpy(Z)
@@ -149,7 +149,7 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
     def entropies(idx: np.ndarray) -> np.ndarray:
         if method == "auto" and idx.size <= AUTO_EXACT_MAX_N:
             used["exact"] = used.get("exact", 0) + 1
-            lam = diffusion_eigenvalues(Zn[idx], sigma, precision=precision)
+            lam = _eigenvalues(Zn[idx], sigma, precision)  # width resolved once, for all sets
             return np.array([spectral_entropy(lam, t) for t in ts])
         values, info = dse_curve_approx(Zn[idx], sigma, ts, method, seed=seed)
         used[info["method"]] = used.get(info["method"], 0) + 1
