@@ -25,7 +25,7 @@ from dse_repro.studies.registry import (figure_study, figures, job_resources, sp
                                         table_job_outputs, tables)
 
 __all__ = ["all_targets", "collected", "conf_inputs", "figure_table", "job_benchmark",
-           "figure_caption", "figure_study_name", "job_command", "job_constraints", "job_log", "job_outputs", "job_threads",
+           "figure_caption", "figure_study", "job_command", "job_constraints", "job_log", "job_outputs", "job_threads",
            "study_job_outputs", "study_names", "study_resources"]
 
 
@@ -134,20 +134,15 @@ def study_resources(name: str, kind: str) -> dict[str, Callable[[Any], Any]]:
     """Every resource but threads (``mem_mb``, ``runtime``, ``gpu`` ...) of one kind of job,
     each read from conf at the job's scale. The names are those conf gives at any scale."""
     of = _resources(name, kind)
-    keys: set[str] = set()
     s = study(name)
+    keys: set[str] = set()
     for scale in SCALES:
         cfg = compose_config(scale)
-        for _, values in s.slices(cfg)[:1] if s.resources else [(kind, {})]:
-            keys |= set(job_resources(cfg, name, kind, values) if s.resources
-                        else job_resources(cfg, name, kind, {}))
+        # a study's own resources function sizes a given job: ask it for one of this kind
+        job = next((v for k, v in s.slices(cfg) if k == kind), {}) if s.resources else {}
+        keys |= set(job_resources(cfg, name, kind, job))
     keys.discard("threads")
     return {key: (lambda w, key=key: of(w)[key]) for key in sorted(keys)}
-
-
-def figure_study_name(fig: str) -> str:
-    """The study figure ``fig`` belongs to (its conf file is ``conf/study/<study>.yaml``)."""
-    return figure_study(fig)
 
 
 def figure_caption(fig: str) -> str:

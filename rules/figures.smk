@@ -1,6 +1,5 @@
 # Per-table collection of job results and one plot rule for every figure (local: seconds each).
-from dse_repro.workflow import (figure_caption, figure_study_name, figure_table,
-                                 study_job_outputs)
+from dse_repro.workflow import figure_caption, figure_study, figure_table, study_job_outputs
 
 
 rule collect:
@@ -27,7 +26,7 @@ rule plot:
         png=report("figures/{scale}/{fig}.png", caption="../report/figure.rst", category="Figures",
                    labels={"figure": "{fig}", "format": "png"}),
     params:
-        study=lambda w: figure_study_name(w.fig),
+        study=lambda w: figure_study(w.fig),
         caption=lambda w: figure_caption(w.fig),
     log:
         "logs/{scale}/plot/{fig}.log",
