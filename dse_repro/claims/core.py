@@ -122,8 +122,9 @@ def evaluate_claims(claims: Sequence[Claim], results: Results, scale: str,
         rows += base
         if not c.kernel:
             continue
-        by_width = {w: _rows(c, at_width(df, w), settings, f"@{w}")
-                    for w in WIDTHS if at_width(df, w) is not None}
+        variants = {w: at_width(df, w) for w in WIDTHS}
+        by_width = {w: _rows(c, v, settings, f"@{w}")
+                    for w, v in variants.items() if v is not None}
         for w_rows in by_width.values():
             rows += w_rows
         if by_width:
