@@ -41,6 +41,14 @@ def study_datasets(cfg: DictConfig, study: str) -> list[str]:
             if d not in optional or available(str(d), cfg.paths.data_root)]
 
 
+def checkpoint_path(cfg: DictConfig, n_runs: int) -> Path | None:
+    """Where a training job checkpoints: ``checkpoint`` when set, else ``checkpoint.pt`` beside
+    ``out`` when the job trains one run (``n_runs``), else nowhere."""
+    if cfg.get("checkpoint"):
+        return Path(cfg.checkpoint)
+    return Path(cfg.out).parent / "checkpoint.pt" if n_runs == 1 else None
+
+
 def progress(iterable: Iterable, cfg: DictConfig, **kwargs: Any) -> Iterable:
     """tqdm over ``iterable`` unless ``cfg.progress`` is false."""
     from tqdm.auto import tqdm
@@ -62,10 +70,8 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
         for key in ("out", "timings_out", "checkpoint"):
             if cfg.get(key):
                 check_writable(cfg[key], key)
-                for stale in remove_stale_temps(cfg[key]):
-                    log.info("removed %s, left by an interrupted earlier run", stale)
-        if cfg.get("checkpoint") is None:  # the training studies' default checkpoint path
-            for stale in remove_stale_temps(Path(cfg.out).parent / "checkpoint.pt"):
+        for path in (cfg.out, cfg.get("timings_out"), checkpoint_path(cfg, 1)):
+            for stale in remove_stale_temps(path) if path else ():
                 log.info("removed %s, left by an interrupted earlier run", stale)
         log.info("study %s, scale %s, job %s -> %s", study, cfg.scale,
                  dict(cfg.studies[study].job), cfg.out)

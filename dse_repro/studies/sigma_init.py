@@ -15,12 +15,12 @@ unit`` (+ ``train_seconds, metric_seconds`` for ``train``, sent to ``timings_out
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from dse_repro.studies._runner import hydra_entry, job_values, progress, study_datasets
+from dse_repro.studies._runner import (checkpoint_path, hydra_entry, job_values, progress,
+                                       study_datasets)
 from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
@@ -108,10 +108,8 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                   for sd in job_values(s, "seed", c.seeds)]
         overrides = OmegaConf.to_container(c.train, resolve=True)
         for d, sigma, seed in combos:
-            ckpt = cfg.checkpoint or (Path(cfg.out).parent / "checkpoint.pt"
-                                      if len(combos) == 1 else None)
             for r in run_one(cfg, d, str(c.model), str(c.method), seed,
-                             Path(ckpt) if ckpt else None, init_sigma=sigma,
+                             checkpoint_path(cfg, len(combos)), init_sigma=sigma,
                              train_overrides=overrides):
                 rows.append(dict(part="train", init_sigma=sigma, **r))
     df = pd.DataFrame(rows)

@@ -9,12 +9,11 @@ epoch to ``checkpoint`` (default: next to ``out``) and resumes from it when rest
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 from omegaconf import DictConfig
 
-from dse_repro.studies._runner import hydra_entry, job_values, study_datasets
+from dse_repro.studies._runner import checkpoint_path, hydra_entry, job_values, study_datasets
 from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 
@@ -54,9 +53,7 @@ def run(cfg: DictConfig) -> pd.DataFrame:
               for me in job_values(s, "method", s.methods)
               for sd in job_values(s, "seed", s.seeds)]
     for d, m, me, sd in combos:
-        ckpt = cfg.checkpoint or (Path(cfg.out).parent / "checkpoint.pt" if len(combos) == 1
-                                  else None)
-        rows += run_one(cfg, d, m, me, int(sd), Path(ckpt) if ckpt else None)
+        rows += run_one(cfg, d, m, me, int(sd), checkpoint_path(cfg, len(combos)))
     return pd.DataFrame(rows)
 
 
