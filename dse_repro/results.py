@@ -24,7 +24,7 @@ __all__ = ["ENTROPIES", "UNITS", "ResultsError", "read_results", "validate"]
 
 UNITS = ("bits", "nats", "fraction", "unitless")
 #: Measures that are entropies (in bits) and so cannot be negative.
-ENTROPIES = ("DSE", "CSE", "DSE_Z")
+ENTROPIES = ("DSE", "CSE", "DSE_Z", "DSE_Z_median", "DSE_Z_knn")
 #: Rounding slack for "not negative" (an exact zero may come out as -1e-16).
 TOLERANCE = 1e-9
 

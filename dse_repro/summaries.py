@@ -31,15 +31,28 @@ def groundtruth_summary(df: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
+#: The model groups of the zoo's correlation table: every measured model, the converged
+#: models (the paper's zoo: trained to convergence or to one fixed budget), and the converged
+#: models of each architecture family.
+ZOO_GROUPS = ("all", "converged", "converged/convnet", "converged/vit")
+
+
+def _zoo_group(ok: pd.DataFrame, group: str) -> pd.DataFrame:
+    if group == "all":
+        return ok
+    sub = ok[ok["group"] == "converged"]
+    return sub if group == "converged" else sub[sub["arch"] == group.split("/")[1]]
+
+
 def zoo_correlations(df: pd.DataFrame) -> pd.DataFrame:
-    """Per measure (and per architecture family: all / convnet / vit): Pearson and Spearman
-    correlation of the measure with accuracy across the zoo's measured models, with two-sided
-    p-values, ranked by |Spearman| within each group (rank 1 = best predictor).
-    Skipped models (``status != ok``) are counted, not used."""
+    """Per measure and model group (:data:`ZOO_GROUPS`): Pearson and Spearman correlation of
+    the measure with accuracy across the zoo's measured models, with two-sided p-values,
+    ranked by |Spearman| within each group (rank 1 = best predictor). Skipped models
+    (``status != ok``) are counted, not used."""
     ok = df[df["status"] == "ok"]
     rows = []
-    for group in ("all", "convnet", "vit"):
-        sub = ok if group == "all" else ok[ok["arch"] == group]
+    for group in ZOO_GROUPS:
+        sub = _zoo_group(ok, group)
         for measure, g in sub.groupby("measure", sort=True):
             n = len(g)
             if n < 3 or g["value"].nunique() < 2 or g["accuracy"].nunique() < 2:

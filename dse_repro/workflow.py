@@ -25,7 +25,7 @@ from dse_repro.studies.registry import (figure_study, figures, job_resources, sp
                                         table_job_outputs, tables)
 
 __all__ = ["all_targets", "collected", "conf_inputs", "figure_table", "job_benchmark",
-           "figure_caption", "figure_study", "job_command", "job_constraints", "job_log", "job_outputs", "job_threads",
+           "figure_caption", "figure_inputs", "figure_study", "job_command", "job_constraints", "job_log", "job_outputs", "job_threads",
            "study_job_outputs", "study_names", "study_resources"]
 
 
@@ -42,6 +42,13 @@ def collected() -> list[str]:
 def figure_table(fig: str) -> str:
     """The collected table figure ``fig`` is drawn from."""
     return figures()[fig]
+
+
+def figure_inputs(scale: str, fig: str) -> list[str]:
+    """The collected tables figure ``fig`` is drawn from: its own, then those its study
+    ``reads``."""
+    own = figure_table(fig)
+    return [f"results/{scale}/{t}.csv" for t in (own, *study(figure_study(fig)).reads)]
 
 
 def study_job_outputs(scale: str, table: str) -> list[str]:

@@ -1,5 +1,5 @@
 # Per-table collection of job results and one plot rule for every figure (local: seconds each).
-from dse_repro.workflow import figure_caption, figure_study, figure_table, study_job_outputs
+from dse_repro.workflow import figure_caption, figure_inputs, figure_study, study_job_outputs
 
 
 rule collect:
@@ -17,9 +17,10 @@ rule collect:
 
 
 rule plot:
-    """Draw figure <fig> from its table; its caption is report/captions/<fig>.rst."""
+    """Draw figure <fig> from its table (and those its study reads); its caption is
+    report/captions/<fig>.rst."""
     input:
-        lambda w: f"results/{w.scale}/{figure_table(w.fig)}.csv",
+        lambda w: figure_inputs(w.scale, w.fig),
     output:
         pdf=report("figures/{scale}/{fig}.pdf", caption="../report/figure.rst", category="Figures",
                    labels={"figure": "{fig}", "format": "pdf"}),

@@ -1,13 +1,17 @@
-"""``python -m dse_repro.plots <fig> --input results.csv [...] --pdf out.pdf --png out.png``."""
+"""``python -m dse_repro.plots <fig> --input results.csv [...] --pdf out.pdf --png out.png``.
+
+Inputs named after a table the figure's study ``reads`` (``training.csv`` ...) are passed to
+its ``plot`` by that name; the others are the figure's own table (concatenated)."""
 from __future__ import annotations
 
 import argparse
 import importlib
+from pathlib import Path
 
 import pandas as pd
 
 from dse_repro.results import read_results
-from dse_repro.studies.registry import figures
+from dse_repro.studies.registry import figure_study, figures, study
 
 from ._style import save
 
@@ -22,8 +26,14 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.pdf or args.png):
         ap.error("give --pdf and/or --png")
     table = figures()[args.figure]
-    df = pd.concat([read_results(p, table) for p in args.input], ignore_index=True)
-    fig = importlib.import_module(f"dse_repro.plots.{args.figure}").plot(df)
+    reads = study(figure_study(args.figure)).reads
+    own = [p for p in args.input if Path(p).stem not in reads]
+    if not own:
+        ap.error(f"give at least one {table} results file")
+    df = pd.concat([read_results(p, table) for p in own], ignore_index=True)
+    # the other tables the figure's study reads, by table name (the file's stem)
+    others = {Path(p).stem: read_results(p) for p in args.input if Path(p).stem in reads}
+    fig = importlib.import_module(f"dse_repro.plots.{args.figure}").plot(df, **others)
     save(fig, args.pdf, args.png)
 
 

@@ -2,8 +2,9 @@
 
 Top row (the paper's): DSE(Z), DSMI(Z; X), DSMI(Z; Y) vs accuracy; bottom row (beyond the
 paper): the cheap competitors RankMe, alpha-ReQ and k-NN accuracy on Z. ConvNets red, ViTs
-blue, marker area proportional to the parameter count; Pearson and Spearman (p-values) over all
-measured models in each title."""
+blue, marker area proportional to the parameter count; converged models (the paper's zoo)
+filled circles, early-stopped models (the laptop zoo's training-length group) crosses. Each
+title: Pearson and Spearman (p-values) over the converged models, and Spearman over all."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,12 +19,27 @@ PANELS = [("DSE_Z", r"$S_D(Z)$ (bits)"), ("DSMI_ZX", r"$I_D(Z; X)$ (bits)"),
 ARCH_COLORS = {"convnet": "tab:red", "vit": "tab:blue"}
 
 
-def _stats(x: pd.Series, y: pd.Series) -> str:
+GROUP_MARKERS = {"converged": "o", "training_length": "x"}
+
+
+def _stats(x: pd.Series, y: pd.Series, spearman_only: bool = False) -> str:
     if len(x) < 3 or x.nunique() < 2 or y.nunique() < 2:
         return "too few models for a correlation"
-    r, pr = pearsonr(x, y)
     rho, prho = spearmanr(x, y)
+    if spearman_only:
+        return f"Spearman {rho:.2f} (p={prho:.1e})"
+    r, pr = pearsonr(x, y)
     return f"Pearson {r:.2f} (p={pr:.1e}), Spearman {rho:.2f} (p={prho:.1e})"
+
+
+def _title(label: str, sub: pd.DataFrame) -> str:
+    conv = sub[sub["group"] == "converged"]
+    title = f"{label}\nconverged ({conv['model'].nunique()}): " + _stats(conv["value"],
+                                                                         conv["accuracy"])
+    if len(conv) < len(sub):
+        title += (f"\nall ({sub['model'].nunique()}): "
+                  + _stats(sub["value"], sub["accuracy"], spearman_only=True))
+    return title
 
 
 def plot(df: pd.DataFrame):
@@ -37,13 +53,15 @@ def plot(df: pd.DataFrame):
     scale = 300 / max(float(sizes.max()), 1e-9) if len(sizes) else 1.0
     for ax, (measure, label) in zip(axes.ravel(), PANELS):
         sub = ok[ok["measure"] == measure]
-        for arch, g in sub.groupby("arch"):
+        for (group, arch), g in sub.groupby(["group", "arch"]):
+            name = {"convnet": "ConvNets", "vit": "ViTs"}.get(arch, arch)
             ax.scatter(g["accuracy"], g["value"], s=np.maximum(8, g["param_count"] * scale),
-                       color=ARCH_COLORS.get(arch, "grey"), alpha=0.6, edgecolor="none",
-                       label={"convnet": "ConvNets", "vit": "ViTs"}.get(arch, arch))
+                       color=ARCH_COLORS.get(arch, "grey"), alpha=0.6,
+                       marker=GROUP_MARKERS.get(group, "s"),
+                       label=name if group == "converged" else f"{name}, {group}")
         ax.set_xlabel(acc_label)
         ax.set_ylabel(label)
-        ax.set_title(f"{label}\n{_stats(sub['value'], sub['accuracy'])}", fontsize=8)
+        ax.set_title(_title(label, sub), fontsize=8)
     fig.suptitle(f"Fig. 10 - model zoo ({source}: {ok['model'].nunique()} models measured, "
                  f"{skipped} skipped); marker area ~ parameters; bottom row: competitors "
                  "(beyond the paper)")

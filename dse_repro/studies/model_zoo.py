@@ -9,16 +9,21 @@ Two sources (``studies.model_zoo.source``):
   data: the ImageNet validation images of the 20 Imagenette + Imagewoof classes, each through
   ``crops`` random-resized crops cut at the model's own input size and normalised with its own
   data config; accuracy = the table's top-1. Job: ``studies.model_zoo.job.model=<name.tag>``.
-* ``self_trained`` (laptop, smoke; offline): one job per (architecture, epochs, seed)
-  (``studies.model_zoo.job.{model,epochs,seed}=…``, model = an architecture), trained supervised with the training study's
-  trainer on Fashion-MNIST when installed, else digits; accuracy = held-out accuracy on the whole
-  validation split.
+* ``self_trained`` (laptop, smoke; offline): one job per (member, epochs, seed)
+  (``studies.model_zoo.job.{model,epochs,seed}=…``, model = a ``variants`` entry: an
+  architecture of the catalogue, augmentation on or off, a data budget), trained supervised
+  with the training study's trainer on Fashion-MNIST when installed, else digits; accuracy =
+  held-out accuracy on the whole validation split. Two labelled groups: ``converged`` (every
+  member of ``members`` trained for the fixed budget ``epochs``: they differ by architecture,
+  width, depth, augmentation and data budget -- the paper's question) and
+  ``training_length`` (``training_length.members`` stopped after fewer epochs).
 
 Measures on the embedding Z of the measurement images: those named in ``measures`` (from the
 config's measures registry, ``conf/measures/``; by default DSE_Z, DSMI_ZX, DSMI_ZY in bits, X =
-the inputs spectrally clustered; rankme, alpha_req unitless; knn_acc a fraction). Tidy rows: ``source, dataset, model, family, arch,
-param_count (millions), epochs, seed, accuracy (fraction), measure, value, unit, status``
-(``ok`` or ``skipped: <reason>``).
+the inputs spectrally clustered; rankme, alpha_req unitless; knn_acc a fraction). Tidy rows: ``source, group (converged |
+training_length; pretrained timm models: converged), dataset, model, family, arch, param_count
+(millions), epochs, seed, accuracy (fraction), measure, value, unit, status`` (``ok`` or
+``skipped: <reason>``).
 """
 from __future__ import annotations
 
@@ -34,6 +39,9 @@ from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 SOURCES = ("timm_pretrained", "self_trained")
+#: The zoo's groups: models trained to convergence or to the fixed budget (every pretrained
+#: timm model), and self-trained members stopped early.
+GROUPS = ("converged", "training_length")
 
 
 def slices(cfg: DictConfig) -> Slices:
@@ -41,8 +49,10 @@ def slices(cfg: DictConfig) -> Slices:
     if s.source == "timm_pretrained":
         return [("timm", {"model": m}) for m in zoo_model_names(s)]
     z = s.self_trained
-    return [("trained", dict(model=str(a), epochs=str(int(e)), seed=str(int(sd))))
-            for a in z.members for e in z.epochs for sd in z.seeds]
+    runs = [(m, int(z.epochs)) for m in z.members]
+    runs += [(m, int(e)) for m in z.training_length.members for e in z.training_length.epochs]
+    return [("trained", dict(model=str(m), epochs=str(e), seed=str(int(sd))))
+            for m, e in runs for sd in z.seeds]
 
 
 SPEC = StudySpec(
@@ -55,7 +65,7 @@ SPEC = StudySpec(
     slices=slices,
     figures=("fig10",),
     # epochs: empty for pretrained models; value: empty for a skipped model
-    columns=dict(source="str", dataset="str", model="str", family="str", arch="str",
+    columns=dict(source="str", group="str", dataset="str", model="str", family="str", arch="str",
                  param_count="float", epochs="float?", seed="int", accuracy="float",
                  measure="str", value="float?", unit="str", status="str"),
     summaries=("model_zoo_correlations",),
@@ -163,7 +173,7 @@ def timm_rows(cfg: DictConfig, name: str) -> list[dict]:
     s = cfg.studies.model_zoo
     im = s.imagenet
     info = timm_results().set_index("model").loc[name]
-    base = dict(source="timm_pretrained", dataset="imagenet_subset", model=name,
+    base = dict(source="timm_pretrained", group="converged", dataset="imagenet_subset", model=name,
                 family=name.split(".")[0], arch=_arch_of(name),
                 param_count=float(info["param_count"]), epochs=float("nan"), seed=int(cfg.seed),
                 accuracy=float(info["top1"]) / 100)
@@ -193,8 +203,9 @@ def timm_rows(cfg: DictConfig, name: str) -> list[dict]:
 
 
 # --- laptop / smoke: a self-trained zoo ---------------------------------------------------
-def self_trained_rows(cfg: DictConfig, arch: str, epochs: int, seed: int) -> list[dict]:
-    """Train zoo member ``arch`` for ``epochs`` (supervised, seeded) and measure it."""
+def self_trained_rows(cfg: DictConfig, member: str, epochs: int, seed: int) -> list[dict]:
+    """Train zoo member ``member`` (a ``variants`` entry) for ``epochs`` (supervised, seeded)
+    and measure it."""
     import torch
 
     from dse_repro.data import available, load_dataset
@@ -208,21 +219,33 @@ def self_trained_rows(cfg: DictConfig, arch: str, epochs: int, seed: int) -> lis
     dataset = (z_cfg.dataset if available(z_cfg.dataset, cfg.paths.data_root)
                else z_cfg.fallback_dataset)
     full = resize_normalize(load_dataset(dataset, cfg.paths.data_root), int(z_cfg.img_size))
-    data = full.subset(z_cfg.n_train, z_cfg.n_val, seed=0)
+    variant = z_cfg.variants[member]
+    arch = str(variant.arch)
+    if arch not in z_cfg.architectures:
+        raise ValueError(f"studies.model_zoo.self_trained.variants.{member}.arch must be one of "
+                         f"{list(z_cfg.architectures)}, got {arch!r}")
+    n_train = variant.get("n_train") or z_cfg.n_train
+    data = full.subset(n_train, z_cfg.n_val, seed=0)
+    if n_train is not None and len(data.y_train) < int(n_train):
+        log.warning("%s: data budget %d, but %s has only %d training images", member,
+                    int(n_train), dataset, len(data.y_train))
     clusters = input_clusters(data.x_val, int(z_cfg.x_clusters), 64, seed=int(cfg.seed))
     spec = z_cfg.architectures[arch]
     torch.manual_seed(seed)
     model = create_model(str(spec.model), data.num_classes, data.in_chans, int(z_cfg.img_size),
                          **OmegaConf.to_container(spec.get("kwargs", {}), resolve=True))
     # measures=(): the zoo measures the trained model once, below, not after every epoch
+    train_cfg = OmegaConf.to_container(z_cfg.train, resolve=True)
+    train_cfg["augment"] = bool(variant.get("augment", train_cfg.get("augment", False)))
     settings = TrainSettings(method="supervised", epochs=int(epochs), seed=int(seed),
-                             measures=(), **OmegaConf.to_container(z_cfg.train, resolve=True))
+                             measures=(), **train_cfg)
     train(model, data, settings, clusters, device=device(s.device),
           on_epoch=lambda m: log.info("epoch %d: %s", m.epoch, m))
     held_out = accuracy(model, full.x_val, full.y_val, batch_size=512)
     z = embed(model, data.x_val)
-    base = dict(source="self_trained", dataset=dataset, model=f"{arch}/e{epochs}/s{seed}",
-                family=arch, arch="vit" if is_vit(model) else "convnet",
+    group = "converged" if int(epochs) == int(z_cfg.epochs) else "training_length"
+    base = dict(source="self_trained", group=group, dataset=dataset,
+                model=f"{member}/e{epochs}/s{seed}", family=arch, arch="vit" if is_vit(model) else "convnet",
                 param_count=sum(p.numel() for p in model.parameters()) / 1e6,
                 epochs=float(epochs), seed=int(seed), accuracy=held_out)
     log.info("%s: held-out accuracy %.4f on %d images", base["model"], held_out, len(full.y_val))
@@ -239,12 +262,18 @@ def run(cfg: DictConfig) -> pd.DataFrame:
             rows += timm_rows(cfg, str(name))
     else:
         z = s.self_trained
-        for arch in job_values(s, "model", list(z.members)):
-            if arch not in z.architectures:
-                raise ValueError(f"studies.model_zoo.job.model must be one of {list(z.architectures)}, got {arch!r}")
-            for epochs in job_values(s, "epochs", z.epochs):
-                for seed in job_values(s, "seed", z.seeds):
-                    rows += self_trained_rows(cfg, str(arch), int(epochs), int(seed))
+        job = s.get("job") or {}
+        if job.get("model") is not None and job.model not in z.variants:
+            raise ValueError(f"studies.model_zoo.job.model must be one of {list(z.variants)}, "
+                             f"got {job.model!r}")
+        # the grid's runs that match the keys this job sets (all three set: that one run)
+        runs = [(v["model"], int(v["epochs"]), int(v["seed"])) for _, v in slices(cfg)]
+        if all(job.get(k) is not None for k in ("model", "epochs", "seed")):
+            runs = [(str(job.model), int(job.epochs), int(job.seed))]
+        for member, epochs, seed in runs:
+            if all(job.get(k) is None or str(job[k]) == str(v)
+                   for k, v in (("model", member), ("epochs", epochs), ("seed", seed))):
+                rows += self_trained_rows(cfg, member, epochs, seed)
     return pd.DataFrame(rows)
 
 

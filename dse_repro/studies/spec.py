@@ -69,6 +69,8 @@ class StudySpec:
         summaries: derived tables ``results/<scale>/<summary>.csv`` (built by the study's rule
             file, listed in the ``all`` target).
         uses: other studies whose conf files the jobs read (their edits rerun the jobs).
+        reads: other collected tables (e.g. ``"training"``) the study's figures draw beside
+            its own: inputs of its plots, passed to ``plot(df, **{table: frame})``.
         reads_measures: the jobs read the embedding-measures registry (``conf/measures/``).
         resources: ``resources(cfg, kind, job) -> {threads, mem_mb, runtime, ...}`` for one
             job; None = read ``studies.<name>.resources`` (per kind when it has the kind's
@@ -86,6 +88,7 @@ class StudySpec:
     timing_columns: Mapping[str, str] = field(default_factory=dict)
     summaries: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
     reads_measures: bool = False
     resources: Callable[[DictConfig, str, Mapping[str, Any]], dict] | None = None
 

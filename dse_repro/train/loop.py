@@ -2,7 +2,8 @@
 
 Methods: ``supervised`` (cross-entropy), ``random_labels`` (cross-entropy on a fixed seeded
 permutation of the training labels), ``simclr`` (NT-Xent on two augmented views; temperature
-configurable, default 0.5 -- the original code used 1). AdamW with linear warm-up then cosine
+configurable, default 0.5 -- the original code used 1); ``augment`` trains the first two on
+the same kind of augmented views. AdamW with linear warm-up then cosine
 decay, stepped per batch. After every epoch, on the full validation set: accuracy (SimCLR: a
 logistic-regression probe on the embeddings every ``probe_every`` epochs) and the embedding
 measures passed to :func:`train` (by name, from the config's ``measures`` registry --
@@ -55,6 +56,8 @@ class TrainSettings:
     temperature: float = 0.5
     probe_every: int = 1
     seed: int = 0
+    #: supervised / random-label training on augmented views (:func:`augment`) of each batch
+    augment: bool = False
     #: names of the embedding measures computed every epoch (the ``measures`` given to
     #: :func:`train` must hold them)
     measures: tuple[str, ...] = ()
@@ -277,6 +280,8 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
                 h2 = model.forward_head(model.forward_features(augment(x, gen)), pre_logits=True)
                 loss = nt_xent(h1, h2, float(s.temperature))
             else:
+                if s.augment:
+                    x = augment(x, gen)
                 loss = F.cross_entropy(model(x), y_train[idx].to(device))
             opt.zero_grad(set_to_none=True)
             loss.backward()

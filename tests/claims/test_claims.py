@@ -141,8 +141,14 @@ def model_zoo(good: bool) -> pd.DataFrame:
         values = {"DSMI_ZY": a if good else rng.normal(), "rankme": rng.normal(),
                   "alpha_req": rng.normal(), "knn_acc": a if not good else rng.normal()}
         for measure, v in values.items():
-            rows.append(dict(model=f"m{i}", arch="vit" if i % 2 else "convnet", accuracy=a,
-                             measure=measure, value=v, status="ok"))
+            rows.append(dict(model=f"m{i}", group="converged", arch="vit" if i % 2 else "convnet",
+                             accuracy=a, measure=measure, value=v, status="ok"))
+    # Early-stopped models whose numbers say the opposite: the claims read the converged group.
+    for i, a in enumerate(np.linspace(0.1, 0.4, 6)):
+        for measure in ("DSMI_ZY", "rankme", "alpha_req", "knn_acc"):
+            v = -a if (measure == "DSMI_ZY") == good else a
+            rows.append(dict(model=f"early{i}", group="training_length", arch="convnet",
+                             accuracy=a, measure=measure, value=v, status="ok"))
     return pd.DataFrame(rows)
 
 

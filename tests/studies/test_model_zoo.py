@@ -71,14 +71,44 @@ def test_paper_zoo_is_every_known_pretrained_model_of_the_table():
     assert len(set(slices)) == len(slices)
 
 
-def test_laptop_zoo_has_at_least_24_models_of_both_families():
+def test_laptop_zoo_asks_the_papers_question():
+    """A converged group that differs by architecture, width, depth, augmentation and data
+    budget (24 models), and a separate early-stopped group."""
     cfg = compose_config("laptop")
     slices = job_dirs(cfg, "model_zoo")
-    assert len(slices) >= 24
     z = cfg.studies.model_zoo.self_trained
-    models = {z.architectures[a].model for a in z.members}
-    assert any("vit" in m for m in models) and any("resnet" in m for m in models)
-    assert len(set(z.epochs)) >= 3 and len(z.seeds) >= 2
+    converged = [d for d in slices if f"/e{z.epochs}/" in d]
+    assert len(converged) >= 24 and len(slices) > len(converged) and len(z.seeds) >= 2
+    members = [z.variants[m] for m in z.members]
+    archs = {z.architectures[v.arch].model for v in members}
+    assert any("vit" in m for m in archs) and any("resnet" in m for m in archs)
+    kwargs = [dict(z.architectures[v.arch].kwargs) for v in members]
+    assert len({str(k.get("channels", k.get("embed_dim"))) for k in kwargs}) >= 3  # widths
+    assert len({str(k.get("layers", k.get("depth"))) for k in kwargs}) >= 3       # depths
+    assert {bool(v.get("augment", False)) for v in members} == {True, False}
+    assert len({v.get("n_train") or z.n_train for v in members}) >= 3            # data budgets
+    assert all(e < z.epochs for e in z.training_length.epochs)
+
+
+def test_zoo_rows_carry_their_group(tmp_path):
+    """One early-stopped and one converged smoke member, each a real (tiny) training run;
+    the augmented member trains on other views than the plain one."""
+    from dse_repro.studies.model_zoo import run
+
+    def one(model, epochs):
+        cfg = compose_config("smoke", ["out=unused.csv", f"studies.model_zoo.job.model={model}",
+                                        f"studies.model_zoo.job.epochs={epochs}",
+                                        "studies.model_zoo.job.seed=0",
+                                        "studies.model_zoo.self_trained.n_train=64",
+                                        "studies.model_zoo.self_trained.n_val=60",
+                                        "studies.model_zoo.measures=[DSE_Z,Z_mean_norm]"])
+        return run(cfg)
+
+    early, plain, aug = one("vit_d48", 1), one("resnet_w16", 2), one("resnet_w16_aug", 2)
+    assert set(early["group"]) == {"training_length"} and set(plain["group"]) == {"converged"}
+    assert list(plain["measure"]) == ["DSE_Z", "Z_mean_norm"]
+    assert plain["family"].iloc[0] == aug["family"].iloc[0] == "resnet_w16"
+    assert not np.allclose(plain["value"], aug["value"])  # augmentation changed the model
 
 
 def _fake_imagenet(root, per_class=3, size=40):
@@ -164,15 +194,21 @@ def test_correlation_table_ranks_and_counts_skips():
     from dse_repro.summaries import zoo_correlations
 
     acc = np.linspace(0.5, 0.9, 10)
-    rows = [dict(model=f"m{i}", arch="vit" if i % 2 else "convnet", accuracy=a, measure=m,
-                 value=v, status="ok")
+    rows = [dict(model=f"m{i}", group="converged", arch="vit" if i % 2 else "convnet",
+                 accuracy=a, measure=m, value=v, status="ok")
             for i, a in enumerate(acc)
             for m, v in (("DSMI_ZY", a), ("rankme", -a), ("knn_acc", (i * 7) % 10))]
-    rows.append(dict(model="x", arch="vit", accuracy=0.7, measure="DSMI_ZY", value=np.nan,
-                     status="skipped: weights not in the local cache"))
+    rows.append(dict(model="x", group="converged", arch="vit", accuracy=0.7, measure="DSMI_ZY",
+                     value=np.nan, status="skipped: weights not in the local cache"))
+    # early-stopped models: in "all", not in the converged groups
+    rows += [dict(model=f"e{i}", group="training_length", arch="convnet", accuracy=0.1 * i,
+                  measure="DSMI_ZY", value=-float(i), status="ok") for i in range(3)]
     t = zoo_correlations(pd.DataFrame(rows)).set_index(["group", "measure"])
-    assert t.loc[("all", "DSMI_ZY"), "spearman"] == pytest.approx(1.0)
-    assert t.loc[("all", "rankme"), "spearman"] == pytest.approx(-1.0)
-    assert t.loc[("all", "DSMI_ZY"), "rank"] == 1 and t.loc[("all", "knn_acc"), "rank"] == 3
-    assert t.loc[("all", "DSMI_ZY"), "n_models"] == 10 and (t["n_skipped"] == 1).all()
-    assert t.loc[("vit", "DSMI_ZY"), "n_models"] == 5
+    assert t.loc[("converged", "DSMI_ZY"), "spearman"] == pytest.approx(1.0)
+    assert t.loc[("converged", "rankme"), "spearman"] == pytest.approx(-1.0)
+    assert t.loc[("converged", "DSMI_ZY"), "rank"] == 1
+    assert t.loc[("converged", "knn_acc"), "rank"] == 3
+    assert t.loc[("converged", "DSMI_ZY"), "n_models"] == 10 and (t["n_skipped"] == 1).all()
+    assert t.loc[("all", "DSMI_ZY"), "n_models"] == 13
+    assert t.loc[("all", "DSMI_ZY"), "spearman"] < 0.99  # the early group breaks the order
+    assert t.loc[("converged/vit", "DSMI_ZY"), "n_models"] == 5
