@@ -29,7 +29,7 @@ def _rules_in(path) -> list[str]:
 
 def test_registry_finds_the_studies():
     assert STUDIES == ["fig2", "fig3a", "fig3b", "mi_compare", "training", "sigma_init",
-                       "model_zoo", "mi_groundtruth"]
+                       "model_zoo", "mi_groundtruth", "kernel_width"]
 
 
 @pytest.mark.parametrize("name", STUDIES)
@@ -70,7 +70,7 @@ def test_nothing_unregistered_exists():
 
 def test_figures_in_natural_order():
     assert FIGURES == ["fig2", "fig3a", "fig3b", "fig4", "fig5", "fig6", "fig7", "fig8",
-                       "fig9", "fig10", "figS1"]
+                       "fig9", "fig10", "figS1", "figS2"]
     assert sorted(["figS1", "fig10", "fig2"], key=figure_key) == ["fig2", "fig10", "figS1"]
 
 

@@ -140,8 +140,9 @@ def test_training_study_entry_writes_tidy_epochs(tmp_path):
     cfg = compose_config("smoke", ["studies.training.job.method=random_labels",
                                    f"out={tmp_path}/r.csv"])
     df = run(cfg)
-    assert set(df["measure"]) == {"val_acc", "train_loss", "DSE_Z", "DSMI_ZY", "DSMI_ZX",
-                                  "Z_mean_norm", "Z_median_distance"}
+    kernel = {f"{m}{w}" for m in ("DSE_Z", "DSMI_ZY", "DSMI_ZX") for w in ("", "_median", "_knn")}
+    assert set(df["measure"]) == {"val_acc", "train_loss", "Z_mean_norm", "Z_median_distance",
+                                  *kernel}
     scale = df[df["measure"] == "Z_median_distance"]["value"]
     assert (scale > 0).all() and (df[df["measure"] == "Z_mean_norm"]["value"] > 0).all()
     assert (df["train_seconds"] > 0).all() and (df["metric_seconds"] > 0).all()
