@@ -15,9 +15,12 @@ import pandas as pd
 import pytest
 from _repo import copy_repository, result_hashes
 
+from dse_repro.claims import CLAIMS
 from dse_repro.studies.registry import figures, tables
 
 FIGS = list(figures())
+WIDTHS = ("", "_median", "_knn")
+KERNEL = {f"{m}{w}" for m in ("DSE_Z", "DSMI_ZX", "DSMI_ZY") for w in WIDTHS}
 #: Every collected table's columns: study, scale and those its spec declares.
 COLUMNS = {t: {"study", "scale", *cols} for t, (_, cols) in tables().items()}
 TOY_CLAIMS = ["fig2.dse_three_blobs", "fig2.dse_one_blob", "fig2.dsmi_clustered",
@@ -95,13 +98,32 @@ def test_toy_claims_held(workdir):
     zoo = pd.read_csv(workdir / "results" / "smoke" / "model_zoo.csv")
     assert zoo["model"].nunique() == 4 and (zoo["status"] == "ok").all()
     assert set(zoo["arch"]) == {"convnet", "vit"}
+    assert zoo.groupby("group")["model"].nunique().to_dict() == {"converged": 3,
+                                                                 "training_length": 1}
     corr = pd.read_csv(workdir / "results" / "smoke" / "model_zoo_correlations.csv")
+    assert set(corr["group"]) == {"all", "converged", "converged/convnet", "converged/vit"}
     assert set(corr[corr["group"] == "all"]["measure"]) == {
-        "DSE_Z", "DSMI_ZX", "DSMI_ZY", "rankme", "alpha_req", "knn_acc", "Z_mean_norm",
-        "Z_median_distance"}
-    # The scale of Z beside every per-epoch measure (what a fixed kernel width reads).
+        "rankme", "alpha_req", "knn_acc", "Z_mean_norm", "Z_median_distance", *KERNEL}
+    # The scale of Z beside every per-epoch measure (what a fixed kernel width reads), and
+    # every kernel measure under the three widths, in training, sigma-init and the zoo.
     train = pd.read_csv(workdir / "results" / "smoke" / "training.csv")
-    assert {"Z_mean_norm", "Z_median_distance"} <= set(train["measure"])
+    assert {"Z_mean_norm", "Z_median_distance", *KERNEL} <= set(train["measure"])
+    assert {f"DSE_Z{w}" for w in WIDTHS} <= set(sig["measure"])
+    # Every claim about DSE/DSMI of Figs. 6-10 again under each scale-free width, + a count.
+    kernel_claims = [c.id for c in CLAIMS if c.kernel]
+    assert len(kernel_claims) == 7
+    for cid in kernel_claims:
+        rows = claims[claims.index.str.startswith(cid)]
+        for w in ("median", "knn"):
+            at = rows[rows.index.str.endswith(f"@{w}")]
+            assert len(at) >= 1 and at["status"].isin(["held", "not held"]).all(), (cid, w)
+    assert claims.loc["kernel_width.held_only_at_fixed_sigma", "status"] in ("held", "not held")
+    # The sigma sweep (figS2 d): init and trained embeddings, sigma / median distance 1e-2..1e2.
+    sweep = pd.read_csv(workdir / "results" / "smoke" / "kernel_width.csv")
+    assert set(sweep["state"]) == {"init", "trained"}
+    assert set(sweep["width"]) == {"ratio", "fixed", "median", "knn"}
+    ratios = sweep[sweep["width"] == "ratio"]["ratio"]
+    assert ratios.min() == pytest.approx(1e-2) and ratios.max() == pytest.approx(1e2)
     # Beyond the paper: a measured comparison with NPEET micd, whatever its outcome.
     assert claims.loc["fig4.dsmi_vs_micd", "status"] in ("held", "not held")
     md = (workdir / "results" / "smoke" / "claims.md").read_text()
