@@ -20,7 +20,10 @@ the exact path for n <= ``AUTO_EXACT_MAX_N`` and, above it, computes exactly eve
 subset that is itself that small (a subset always has its class's size, so both terms of a
 difference use the same estimator). SLQ's probes are seeded alike for every set, so the
 random errors of the two terms are correlated (common random numbers); the DSMI error is
-absolute, in bits (see ``tests/measures/test_large_n.py`` for the tolerance checked).
+absolute, in bits (see ``tests/measures/test_large_n.py`` for the tolerance checked). Each
+set's entropy is deflated SLQ with its own standard error (``large_n.dse_slq_curve``; ``auto``
+adds probes per set to its error target); the DSMI's standard error, combined from them, is
+logged on the ``dse_repro.measures`` logger.
 """
 from __future__ import annotations
 
@@ -146,22 +149,31 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
     Zn = to_numpy(Z)
     used: dict[str, int] = {}
 
-    def entropies(idx: np.ndarray) -> np.ndarray:
+    def entropies(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The set's entropies at ``ts`` and their standard errors (0 when exact)."""
         if method == "auto" and idx.size <= AUTO_EXACT_MAX_N:
             used["exact"] = used.get("exact", 0) + 1
             lam = _eigenvalues(Zn[idx], sigma, precision)  # width resolved once, for all sets
-            return np.array([spectral_entropy(lam, t) for t in ts])
+            return np.array([spectral_entropy(lam, t) for t in ts]), np.zeros(len(ts))
         values, info = dse_curve_approx(Zn[idx], sigma, ts, method, seed=seed)
         used[info["method"]] = used.get(info["method"], 0) + 1
-        return values
+        # lanczos: its tail bound stands in for a standard error
+        return values, np.asarray(info.get("std_errors", info["error_bars"]))
 
-    parts = []
+    parts, variances = [], []
     for idx, subsets in plan:
-        cond = entropies(idx)
-        parts.append(np.mean([entropies(s) for s in subsets], axis=0) - cond)
+        cond, cond_se = entropies(idx)
+        subs = [entropies(s) for s in subsets]
+        parts.append(np.mean([v for v, _ in subs], axis=0) - cond)
+        # the variances added as if independent: an upper bound when the common seeds
+        # correlate the two terms positively (their difference cancels part of the error)
+        variances.append(sum(se ** 2 for _, se in subs) / len(subs) ** 2 + cond_se ** 2)
+    w = counts / counts.sum()
+    std_errors = np.sqrt((w ** 2) @ np.array(variances))
     logging.getLogger("dse_repro.measures").info(
-        "dsmi(n=%d, method=%s): entropies of %s sets", Zn.shape[0], method, used)
-    return (counts / counts.sum()) @ np.array(parts)
+        "dsmi(n=%d, method=%s): entropies of %s sets; standard errors %s bits at t = %s",
+        Zn.shape[0], method, used, np.round(std_errors, 5).tolist(), ts)
+    return w @ np.array(parts)
 
 
 def dsmi(
