@@ -1,25 +1,26 @@
-"""Large-n DSE: time, peak memory and error of the sparse Lanczos / SLQ paths vs the exact one.
+"""Large-n DSE: time, peak memory, error vs exact, and the reported error bar of the sparse
+deflated-SLQ path (``method="auto"``).
 
-Data: n points uniform in a 3-D box embedded in D = 64 dimensions (random rotation, noise
-sd 0.5), the box side growing as n^(1/3) so that a point keeps ~200 neighbours within the
-kernel's reach (sigma = 10): the local-kernel regime the sparse path is for. For each n in
-``--sizes`` it runs, each in a fresh child process (so peak memory is the method's own; Linux
-``VmHWM`` after resetting it):
+Data (``--kinds``), n points in D = 64 (a 3-D latent, randomly rotated, noise sd 0.5), sigma = 10,
+the latent scaled with n so that a point keeps ~150-300 neighbours within the kernel's reach
+(the local-kernel regime the sparse path is for):
 
-* ``exact``   -- ``dse_curve(X, 10, [1, 2, 5])``, one dense eigensolve for the three t,
-  while n <= ``--exact-max``;
-* ``slq``     -- t = 1 and t = 2, stochastic Lanczos quadrature on the sparse operator;
-* ``lanczos`` -- t = 5, top eigenvalues of the sparse operator, while n <= ``--lanczos-max``
-  (a local kernel's spectrum decays slowly: at n = 4000 this path already needs 2000
-  eigenvectors and 90 s, which is why ``auto`` uses SLQ);
+* ``box``    -- uniform in one 3-D box: a spread-out spectrum;
+* ``blobs``  -- 5 separated 3-D boxes: 5 eigenvalues equal to 1 carry almost all of
+  ``Z = tr K^t`` at large t, the case plain SLQ got wrong (issue 18).
 
-and DSMI(Z; Y) at t = 1 with Y = 10 equal-width bins of the first latent coordinate (exact
-while n <= ``--exact-max``, ``slq`` at every n; its error is absolute, in bits). It prints
-wall time, peak memory (GB) and the error vs exact where exact ran.
-Target (issue 10): n = 100 000, D = 64: DSE in <= 5 minutes and <= 4 GB, error <= 1 %.
+For each n in ``--sizes`` and kind, each in a fresh child process (so peak memory is the
+method's own; Linux ``VmHWM`` after resetting it): ``exact`` -- ``dse_curve(X, 10, ts)``, one
+dense eigensolve, while n <= ``--exact-max``; ``auto`` -- ``dse_approx(X, 10, t, "auto")``
+for every t of ``--ts``; and DSMI(Z; Y) at t = 1 with Y = 10 bins of the first latent
+coordinate (exact while n <= ``--exact-max``, ``slq`` at every n). Printed: wall time, peak
+memory (GB), the error vs exact where exact ran, the reported error bar (``max(3 SE, 1e-3
+bits)``), whether it covers the error, deflated eigenpairs and probes.
+Targets (issues 10, 18): n = 100 000, D = 64: DSE in <= 5 minutes and <= 4 GB at t = 1 and
+t = 5; error <= 1 % vs exact, error bar covering it.
 
-Usage: ``python benchmarks/bench_large_n.py [--sizes 2000 4000 8000 16000 32000 100000]
-[--exact-max 8000]``
+Usage: ``python benchmarks/bench_large_n.py [--sizes 2000 4000 8000 100000] [--kinds box blobs]
+[--ts 1 3 5 10] [--exact-max 8000]``
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ import multiprocessing as mp
 import platform
 import queue
 import time
+from typing import Any
 
 import numpy as np
 from bench_measures import _rss_kib  # the same peak-RSS reading as the other benchmark
@@ -35,39 +37,47 @@ from bench_measures import _rss_kib  # the same peak-RSS reading as the other be
 D, SIGMA = 64, 10.0
 
 
-def data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``(X (n, D), y (n,))``: the embedded box and 10 bins of its first latent coordinate."""
+def data(n: int, kind: str = "box", seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``(X (n, D), y (n,))``: the embedded latent (see the module docstring) and 10 bins of
+    its first coordinate."""
     rng = np.random.default_rng(seed)
-    side = 820.0 * (n / 100_000) ** (1 / 3)
     q = np.linalg.qr(rng.normal(size=(D, D)))[0][:3]
-    u = rng.uniform(0, side, size=(n, 3))
-    y = np.minimum((u[:, 0] / side * 10).astype(int), 9)
+    if kind == "box":
+        side = 820.0 * (n / 100_000) ** (1 / 3)
+        u = rng.uniform(0, side, size=(n, 3))
+    elif kind == "blobs":  # 5 boxes of the same density, 3 sides apart
+        side = 820.0 * (n / 5 / 100_000) ** (1 / 3)
+        centres = np.arange(5)[:, None] * np.array([3 * side, 0, 0])
+        u = rng.uniform(0, side, size=(n, 3)) + centres[rng.integers(0, 5, size=n)]
+    else:
+        raise ValueError(f"kind must be box or blobs, got {kind!r}")
+    y = np.minimum(((u[:, 0] - u[:, 0].min()) / np.ptp(u[:, 0]) * 10).astype(int), 9)
     return u @ q + rng.normal(0, 0.5, size=(n, D)), y
 
 
-def _child(n: int, method: str, t: int, queue: "mp.Queue") -> None:
+def _child(n: int, kind: str, method: str, ts: list[int], queue: "mp.Queue") -> None:
     from dse_repro.measures import dse_curve, dsmi
     from dse_repro.measures.large_n import dse_approx
 
-    X, y = data(n)
+    X, y = data(n, kind)
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # reset the peak-RSS counter
     base = _rss_kib("VmRSS")
     t0 = time.perf_counter()
-    if method == "exact":  # t unused: all three times from one eigensolve
-        value, info = dse_curve(X, SIGMA, [1, 2, 5]), {}
+    if method == "exact":  # every t from one eigensolve
+        value, info = dse_curve(X, SIGMA, ts), {}
     elif method.startswith("dsmi-"):
-        value, info = dsmi(X, y, SIGMA, t, y_discrete=True, method=method[5:]), {}
+        value, info = dsmi(X, y, SIGMA, ts[0], y_discrete=True, method=method[5:]), {}
     else:
-        value, info = dse_approx(X, SIGMA, t, method)
+        value, info = dse_approx(X, SIGMA, ts[0], method)
     seconds = time.perf_counter() - t0
     queue.put((value, seconds, (_rss_kib("VmHWM") - base) * 1024 / 1e9, info))
 
 
-def run(n: int, method: str, t: int) -> tuple[float, float, float, dict]:
+def run(n: int, kind: str, method: str, ts: list[int]) -> tuple[Any, float, float, dict]:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(n, method, t, q))
+    p = ctx.Process(target=_child, args=(n, kind, method, ts, q))
     p.start()
     while True:  # a child that dies (e.g. out of memory) must not hang the benchmark
         try:
@@ -82,37 +92,42 @@ def run(n: int, method: str, t: int) -> tuple[float, float, float, dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sizes", type=int, nargs="+",
-                    default=[2000, 4000, 8000, 16000, 32000, 100000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[2000, 4000, 8000, 100000])
+    ap.add_argument("--kinds", nargs="+", default=["box", "blobs"])
+    ap.add_argument("--ts", type=int, nargs="+", default=[1, 3, 5, 10])
     ap.add_argument("--exact-max", type=int, default=8000)
-    ap.add_argument("--lanczos-max", type=int, default=4000)
     args = ap.parse_args()
     print(f"# {platform.machine()}, {mp.cpu_count()} CPUs; D = {D}, sigma = {SIGMA}")
-    print(f"{'n':>7} {'method':>8} {'t':>2} {'bits':>9} {'seconds':>8} {'peak GB':>8} "
-          f"{'rel. err':>9}  info")
+    print(f"{'kind':>5} {'n':>7} {'method':>10} {'t':>2} {'bits':>9} {'seconds':>8} "
+          f"{'peak GB':>8} {'rel. err':>9} {'err bar':>8} {'covers':>6}  deflated/probes")
     for n in args.sizes:
-        exact = {}
-        small = n <= args.exact_max
-        if small:
-            values, s, gb, _ = run(n, "exact", 0)
-            for t, v in zip((1, 2, 5), values):
-                exact[t] = float(v)
-                print(f"{n:>7} {'exact':>8} {t:>2} {v:>9.4f} {s:>8.1f} {gb:>8.2f} {'':>9}",
+        for kind in args.kinds:
+            exact: dict[int, float] = {}
+            small = n <= args.exact_max
+            if small:
+                values, s, gb, _ = run(n, kind, "exact", args.ts)
+                exact = {t: float(v) for t, v in zip(args.ts, values)}
+                print(f"{kind:>5} {n:>7} {'exact':>10} {'*':>2} {'':>9} {s:>8.1f} {gb:>8.2f}",
                       flush=True)
-        lanczos = (("lanczos", 5),) if n <= args.lanczos_max else ()
-        for method, t in (("slq", 1), ("slq", 2)) + lanczos:
-            v, s, gb, info = run(n, method, t)
-            err = f"{(v - exact[t]) / exact[t]:+.2%}" if t in exact else "n/a"
-            keep = {k: round(x, 3) if isinstance(x, float) else x for k, x in info.items()}
-            print(f"{n:>7} {method:>8} {t:>2} {v:>9.4f} {s:>8.1f} {gb:>8.2f} {err:>9}  {keep}",
-                  flush=True)
-        ref = None
-        if small:
-            ref, s, gb, _ = run(n, "dsmi-exact", 1)
-            print(f"{n:>7} {'dsmi-exact':>8} {1:>2} {ref:>9.4f} {s:>8.1f} {gb:>8.2f}", flush=True)
-        v, s, gb, _ = run(n, "dsmi-slq", 1)
-        err = f"{v - ref:+.4f} b" if ref is not None else "n/a"
-        print(f"{n:>7} {'dsmi-slq':>8} {1:>2} {v:>9.4f} {s:>8.1f} {gb:>8.2f} {err:>9}", flush=True)
+            for t in args.ts:
+                v, s, gb, info = run(n, kind, "auto", [t])
+                bar = info["error_bars"][0]
+                err, covers = "n/a", ""
+                if t in exact:
+                    err = f"{(v - exact[t]) / exact[t]:+.2%}"
+                    covers = "yes" if abs(v - exact[t]) <= bar else "NO"
+                print(f"{kind:>5} {n:>7} {'auto':>10} {t:>2} {v:>9.4f} {s:>8.1f} {gb:>8.2f} "
+                      f"{err:>9} {bar:>8.4f} {covers:>6}  {info.get('deflated')}/"
+                      f"{info.get('probes')}", flush=True)
+            ref = None
+            if small:
+                ref, s, gb, _ = run(n, kind, "dsmi-exact", [1])
+                print(f"{kind:>5} {n:>7} {'dsmi-exact':>10} {1:>2} {ref:>9.4f} {s:>8.1f} "
+                      f"{gb:>8.2f}", flush=True)
+            v, s, gb, _ = run(n, kind, "dsmi-slq", [1])
+            err = f"{v - ref:+.4f} b" if ref is not None else "n/a"
+            print(f"{kind:>5} {n:>7} {'dsmi-slq':>10} {1:>2} {v:>9.4f} {s:>8.1f} {gb:>8.2f} "
+                  f"{err:>9}", flush=True)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,9 @@ Two sources (``studies.model_zoo.source``):
 
 Measures on the embedding Z of the measurement images: those named in ``measures`` (from the
 config's measures registry, ``conf/measures/``; by default DSE_Z, DSMI_ZX, DSMI_ZY in bits, X =
-the inputs spectrally clustered; rankme, alpha_req unitless; knn_acc a fraction). Tidy rows: ``source, group (converged |
-training_length; pretrained timm models: converged), dataset, model, family, arch, param_count
-(millions), epochs, seed, accuracy (fraction), measure, value, unit, status`` (``ok`` or
+the inputs spectrally clustered; rankme, alpha_req unitless; knn_acc a fraction). Tidy rows:
+``source, group (converged | training_length; pretrained timm models: converged), dataset,
+model, family, arch, param_count (millions), epochs, seed, accuracy (fraction), measure, value, unit, status`` (``ok`` or
 ``skipped: <reason>``).
 """
 from __future__ import annotations
@@ -39,9 +39,6 @@ from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 SOURCES = ("timm_pretrained", "self_trained")
-#: The zoo's groups: models trained to convergence or to the fixed budget (every pretrained
-#: timm model), and self-trained members stopped early.
-GROUPS = ("converged", "training_length")
 
 
 def slices(cfg: DictConfig) -> Slices:
@@ -65,8 +62,8 @@ SPEC = StudySpec(
     slices=slices,
     figures=("fig10",),
     # epochs: empty for pretrained models; value: empty for a skipped model
-    columns=dict(source="str", group="str", dataset="str", model="str", family="str", arch="str",
-                 param_count="float", epochs="float?", seed="int", accuracy="float",
+    columns=dict(source="str", group="str", dataset="str", model="str", family="str",
+                 arch="str", param_count="float", epochs="float?", seed="int", accuracy="float",
                  measure="str", value="float?", unit="str", status="str"),
     summaries=("model_zoo_correlations",),
     uses=("training",),
@@ -173,8 +170,8 @@ def timm_rows(cfg: DictConfig, name: str) -> list[dict]:
     s = cfg.studies.model_zoo
     im = s.imagenet
     info = timm_results().set_index("model").loc[name]
-    base = dict(source="timm_pretrained", group="converged", dataset="imagenet_subset", model=name,
-                family=name.split(".")[0], arch=_arch_of(name),
+    base = dict(source="timm_pretrained", group="converged", dataset="imagenet_subset",
+                model=name, family=name.split(".")[0], arch=_arch_of(name),
                 param_count=float(info["param_count"]), epochs=float("nan"), seed=int(cfg.seed),
                 accuracy=float(info["top1"]) / 100)
     # Missing data is every model's problem: a clear error, not a skip.
@@ -245,7 +242,8 @@ def self_trained_rows(cfg: DictConfig, member: str, epochs: int, seed: int) -> l
     z = embed(model, data.x_val)
     group = "converged" if int(epochs) == int(z_cfg.epochs) else "training_length"
     base = dict(source="self_trained", group=group, dataset=dataset,
-                model=f"{member}/e{epochs}/s{seed}", family=arch, arch="vit" if is_vit(model) else "convnet",
+                model=f"{member}/e{epochs}/s{seed}", family=arch,
+                arch="vit" if is_vit(model) else "convnet",
                 param_count=sum(p.numel() for p in model.parameters()) / 1e6,
                 epochs=float(epochs), seed=int(seed), accuracy=held_out)
     log.info("%s: held-out accuracy %.4f on %d images", base["model"], held_out, len(full.y_val))
