@@ -2,12 +2,13 @@
 deflated-SLQ path (``method="auto"``).
 
 Data (``--kinds``), n points in D = 64 (a 3-D latent, randomly rotated, noise sd 0.5), sigma = 10,
-the latent scaled with n so that a point keeps ~150-300 neighbours within the kernel's reach
-(the local-kernel regime the sparse path is for):
+a point keeping ~150-500 neighbours within the kernel's reach at every n (the local-kernel
+regime the sparse path is for):
 
 * ``box``    -- uniform in one 3-D box: a spread-out spectrum;
-* ``blobs``  -- 5 separated 3-D boxes: 5 eigenvalues equal to 1 carry almost all of
-  ``Z = tr K^t`` at large t, the case plain SLQ got wrong (issue 18).
+* ``blobs``  -- n / 500 tight, separated 3-D Gaussian blobs (sd 3, ~500 neighbours per point):
+  one eigenvalue near 1 per blob carries almost all of ``Z = tr K^t`` at t >= 3, the case
+  plain SLQ got wrong (issue 18).
 
 For each n in ``--sizes`` and kind, each in a fresh child process (so peak memory is the
 method's own; Linux ``VmHWM`` after resetting it): ``exact`` -- ``dse_curve(X, 10, ts)``, one
@@ -45,10 +46,12 @@ def data(n: int, kind: str = "box", seed: int = 0) -> tuple[np.ndarray, np.ndarr
     if kind == "box":
         side = 820.0 * (n / 100_000) ** (1 / 3)
         u = rng.uniform(0, side, size=(n, 3))
-    elif kind == "blobs":  # 5 boxes of the same density, 3 sides apart
-        side = 820.0 * (n / 5 / 100_000) ** (1 / 3)
-        centres = np.arange(5)[:, None] * np.array([3 * side, 0, 0])
-        u = rng.uniform(0, side, size=(n, 3)) + centres[rng.integers(0, 5, size=n)]
+    elif kind == "blobs":  # n / 500 tight Gaussian blobs (sd 3), 200 apart on a grid
+        k = max(2, n // 500)
+        per_side = int(np.ceil(k ** (1 / 3)))
+        grid = np.stack(np.meshgrid(*[np.arange(per_side)] * 3, indexing="ij"), -1)
+        centres = 200.0 * grid.reshape(-1, 3)[:k]
+        u = rng.normal(0, 3.0, size=(n, 3)) + centres[rng.integers(0, k, size=n)]
     else:
         raise ValueError(f"kind must be box or blobs, got {kind!r}")
     y = np.minimum(((u[:, 0] - u[:, 0].min()) / np.ptp(u[:, 0]) * 10).astype(int), 9)
