@@ -40,7 +40,8 @@ jackknife over probes of ``S = H / Z + log2 Z``; ``info["error_bars"]`` is
 the eigensolver's tolerance, which the probes do not see). On clustered data (3-20 blobs,
 8-32-D, 100-900 kernel neighbours per point), a tree and uniform data, n = 2000,
 t in {1, 2, 3, 5, 10}, ``auto`` is within 0.9 % of the exact DSE in every case and the error
-bar covers the true error in every case; plain probes without deflation have a relative
+bar covers the true error in 29 of the 30 cases (the miss: uniform data at t = 10, 3.7
+standard errors; the jackknife over 30 probes underestimates the spread by ~15 %); plain probes without deflation have a relative
 error of order ``sqrt(2 / (n_probes k))`` when ``k`` eigenvalues dominate ``Z``.
 """
 from __future__ import annotations
@@ -218,8 +219,8 @@ def slq_nodes(K, *, n_probes: int = 30, steps: int = 40, seed: int = 0,
     steps = check_int(steps, "steps", minimum=2)
     rng = np.random.default_rng(seed)
     n = K.shape[0]
-    if first:
-        rng.choice([-1.0, 1.0], size=(first, n))  # skip the probes already drawn
+    for _ in range(first):  # skip the probes already drawn, one by one as they were drawn
+        rng.choice([-1.0, 1.0], size=n)
     nodes = []
     for _ in range(n_probes):
         v = rng.choice([-1.0, 1.0], size=n)
@@ -258,12 +259,6 @@ def _entropy_and_se(h_top: float, z_top: float, h: np.ndarray, z: np.ndarray,
         return s, float("inf")
     loo = entropy((h.sum() - h) / (p - 1), (z.sum() - z) / (p - 1))
     return s, float(np.sqrt((p - 1) / p * ((loo - loo.mean()) ** 2).sum()))
-
-
-def _slq_entropy(K, nodes: list[tuple[np.ndarray, np.ndarray]], t: int) -> float:
-    """DSE (bits) at diffusion time ``t`` from the (undeflated) SLQ nodes of ``K``."""
-    h, z = _probe_sums(nodes, t)
-    return _entropy_and_se(0.0, 0.0, h, z, _exact_z(K, t))[0]
 
 
 def top_eigenpairs(K, m: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -4,12 +4,20 @@ data set, mean +- sd over seeds."""
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ._style import COLORS, band, figure_legend, log_x, mean_sd, plt
 
 
+def seeds(m: pd.DataFrame) -> str:
+    """"1 seed" / "3 seeds": the most repeats behind a point of ``m`` (a :func:`mean_sd` frame)."""
+    count = int(m["count"].max()) if len(m) else 0
+    return f"{count} seed" + ("" if count == 1 else "s")
+
+
 def plot(df: pd.DataFrame):
-    init = df[df["part"] == "init"]
+    # the init rows hold every measure of init_measures (the scale of Z, other widths): DSE(Z)
+    init = df[(df["part"] == "init") & (df["measure"] == "DSE_Z")]
     trained = df[df["part"] == "train"]
     datasets = sorted(set(init["dataset"]) | set(trained["dataset"]))
     fig, axes = plt.subplots(len(datasets), 3, squeeze=False, figsize=(12, 3.3 * len(datasets)))
@@ -34,7 +42,8 @@ def plot(df: pd.DataFrame):
                 m = mean_sd(g, "epoch")
                 band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
                      color=COLORS[i], label=rf"train: $\sigma$ = {sigma:g} "
-                     f"({', '.join(sorted(sub['model'].unique()))}, {int(m['count'].max())} seeds)")
+                     f"({', '.join(sorted(sub['model'].unique()))}, {seeds(m)})")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_xlabel("epoch")
             ax.set_ylabel(ylabel)
             ax.set_title(f"{ds} - {ylabel.split(' (')[0]} during training")

@@ -1,0 +1,51 @@
+"""Plots draw the numbers they claim to: the measure they name, whatever else the table holds."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+def _sigma_init_rows() -> pd.DataFrame:
+    """Init rows of two measures of very different size (as init_measures writes them)."""
+    rows = [dict(part="init", dataset="d", model="resnet", arch="convnet", method="untrained",
+                 init_sigma=s, seed=sd, epoch=0, measure=m, value=v)
+            for s in (0.01, 0.1) for sd in (0, 1)
+            for m, v in (("DSE_Z", 1.0 + s), ("Z_mean_norm", 100.0))]
+    rows += [dict(part="train", dataset="d", model="resnet", arch="convnet", method="supervised",
+                  init_sigma=s, seed=0, epoch=e, measure=m, value=0.5)
+             for s in (0.01, 0.1) for e in (1, 2) for m in ("val_acc", "DSE_Z")]
+    return pd.DataFrame(rows)
+
+
+def test_fig9_init_panel_is_dse_only():
+    from dse_repro.plots import fig9
+
+    fig = fig9.plot(_sigma_init_rows())
+    line = fig.axes[0].get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), [1.01, 1.1])  # not averaged with |Z| = 100
+    assert "(resnet, 1 seed)" in " ".join(t.get_text() for t in fig.legends[0].get_texts())
+
+
+def test_figS2_draws_without_the_tables_it_reads():
+    """figS2 from its own table only: the panels of the missing tables say so."""
+    from dse_repro.plots import figS2
+
+    sweep = pd.DataFrame([dict(dataset="d", model="m", arch="convnet", method="supervised",
+                               seed=0, state=st, epoch=0, width=w, ratio=r, sigma=r,
+                               median_distance=1.0, measure="DSE_Z", value=v, unit="bits")
+                          for st in ("init", "trained")
+                          for w, r, v in (("ratio", 0.01, 7.0), ("ratio", 100.0, 0.0),
+                                          ("fixed", 10.0, 0.1), ("median", 1.0, 3.0),
+                                          ("knn", np.nan, 5.0))])
+    fig = figS2.plot(sweep)
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert {"no sigma-init results", "no training results", "no model-zoo results"} <= set(texts)
+    assert len(fig.axes[3].get_lines()) >= 2  # the sweep: init and trained curves
+
+
+@pytest.mark.parametrize("count,word", [(1, "1 seed"), (3, "3 seeds")])
+def test_seed_counts_are_pluralised(count, word):
+    from dse_repro.plots.fig9 import seeds
+
+    assert seeds(pd.DataFrame({"count": [count]})) == word
