@@ -73,8 +73,9 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
         for path in (cfg.out, cfg.get("timings_out"), checkpoint_path(cfg, 1)):
             for stale in remove_stale_temps(path) if path else ():
                 log.info("removed %s, left by an interrupted earlier run", stale)
+        job = {k: v for k, v in cfg.studies[study].job.items() if v is not None}
         log.info("study %s, scale %s, job %s -> %s", study, cfg.scale,
-                 dict(cfg.studies[study].job), cfg.out)
+                 ", ".join(f"{k}={v}" for k, v in job.items()) or "the whole grid", cfg.out)
         df = run(cfg)
         df.insert(0, "study", study)
         df.insert(1, "scale", cfg.scale)

@@ -200,3 +200,12 @@ def test_old_format_checkpoint_is_a_clear_error(tiny, tmp_path):
                              "metric_seconds": 1.0}]}, old)
     with pytest.raises(CheckpointError, match="old.pt is corrupt or incompatible"):
         train(_model(), data, TrainSettings(epochs=1), clusters, checkpoint=old)
+
+
+def test_epoch_line_is_readable():
+    from dse_repro.train.loop import EpochMetrics
+
+    m = EpochMetrics(3, 0.51234, 0.873, {"DSE_Z": 5.1234}, 4.12, 0.61)
+    assert m.line() == ("epoch 3: loss 0.5123, val acc 0.8730, DSE_Z 5.123 (train 4.1 s, "
+                        "measures 0.6 s)")
+    assert "val acc n/a (no probe)" in EpochMetrics(1, 1.0, float("nan"), {}, 1.0, 0.0).line()
