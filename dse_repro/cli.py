@@ -1,0 +1,261 @@
+"""``dse-repro measure``: DSE, DSMI and the cheap competitors of embeddings you already have.
+
+    dse-repro measure Z.npy --labels y.npy --inputs X.npz:images --t 1 3 \\
+        --sigma 10 median knn --out measures.csv
+
+Reads ``.npy``, ``.npz`` (``file.npz:key`` picks an array; a file with one array needs no
+key), ``.pt`` (a tensor, or ``file.pt:key`` in a dict of tensors) and ``.csv`` (numbers only; a first
+line that is not all numbers is a header and skipped). Embeddings ``Z`` are ``(n, D)``; labels ``(n,)`` class labels;
+inputs ``(n, ...)`` vectors (flattened, spectrally clustered into ``--n-clusters`` for
+DSMI(Z; X)). Computes, per diffusion time ``t`` and kernel width ``sigma`` (a number in Z's
+units, ``median`` or ``knn``): ``DSE_Z`` (bits), ``DSMI_ZY`` with labels and ``DSMI_ZX`` with
+inputs (bits); once: ``rankme``, ``alpha_req`` (unitless) and, with labels, ``knn_acc``
+(fraction). Prints a table and writes ``--out`` (``.csv`` or ``.json``) atomically. A bad file,
+key or shape is one line naming it (exit code 2); nothing is written then.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+#: The measures ``--measures`` may name (default: every one the given files allow).
+MEASURES = ("DSE_Z", "DSMI_ZY", "DSMI_ZX", "rankme", "alpha_req", "knn_acc")
+#: Show a progress bar from this many points on.
+PROGRESS_FROM = 5000
+
+
+class CLIError(Exception):
+    """A one-line user error (bad file, key, shape or option)."""
+
+
+def _split(spec: str) -> tuple[Path, str | None]:
+    """``file.npz:key`` / ``file.pt:key`` -> (path, key); anything else -> (path, None)."""
+    head, sep, key = spec.rpartition(":")
+    if sep and Path(head).suffix.lower() in (".npz", ".pt"):
+        return Path(head), key or None
+    return Path(spec), None
+
+
+def load_array(spec: str, what: str) -> np.ndarray:
+    """The array in ``spec`` (see the module docstring) as float64 or integer numpy."""
+    path, key = _split(spec)
+    if not path.is_file():
+        raise CLIError(f"{what}: no such file: {path}")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        elif suffix == ".npz":
+            with np.load(path, allow_pickle=False) as f:
+                keys = list(f.keys())
+                if key is None and len(keys) != 1:
+                    raise CLIError(f"{what}: {path} holds {len(keys)} arrays ({', '.join(keys)}); "
+                                   f"name one as {path}:<key>")
+                if key is not None and key not in keys:
+                    raise CLIError(f"{what}: {path} has no array {key!r} (it has "
+                                   f"{', '.join(keys)})")
+                arr = f[key or keys[0]]
+        elif suffix == ".pt":
+            import torch
+
+            obj = torch.load(path, map_location="cpu", weights_only=True)
+            if isinstance(obj, dict):
+                tensors = {k: v for k, v in obj.items() if isinstance(v, torch.Tensor)}
+                if key is None and len(tensors) != 1:
+                    raise CLIError(f"{what}: {path} holds {len(tensors)} tensors "
+                                   f"({', '.join(map(str, tensors))}); name one as {path}:<key>")
+                if key is not None and key not in tensors:
+                    raise CLIError(f"{what}: {path} has no tensor {key!r}")
+                obj = tensors[key] if key is not None else next(iter(tensors.values()))
+            if not isinstance(obj, torch.Tensor):
+                raise CLIError(f"{what}: {path} holds a {type(obj).__name__}, not a tensor")
+            arr = obj.detach().cpu().numpy()
+        elif suffix == ".csv":
+            arr = _read_csv(path)
+        else:
+            raise CLIError(f"{what}: {path}: unknown format {suffix or '(no suffix)'} "
+                           "(.npy, .npz, .pt, .csv)")
+    except CLIError:
+        raise
+    except Exception as err:  # noqa: BLE001 - any reader failure is the file's fault
+        raise CLIError(f"{what}: cannot read {path} ({type(err).__name__}: "
+                       f"{str(err).splitlines()[0] if str(err) else ''})") from None
+    if arr.dtype.kind not in "biuf":
+        raise CLIError(f"{what}: {path} holds {arr.dtype} values, not numbers")
+    if arr.size == 0:
+        raise CLIError(f"{what}: {path} is empty")
+    return arr
+
+
+def _read_csv(path: Path) -> np.ndarray:
+    import pandas as pd
+
+    df = pd.read_csv(path, header=None)
+    header = bool(pd.to_numeric(df.iloc[0], errors="coerce").isna().any())
+    if header:
+        df = df.iloc[1:]
+    values = df.apply(pd.to_numeric, errors="coerce")
+    if values.isna().any().any():
+        row, col = np.argwhere(values.isna().to_numpy())[0]
+        raise CLIError(f"{path}: line {row + 1 + header}, column {col + 1} is not a number")
+    arr = values.to_numpy()
+    return arr[:, 0] if arr.shape[1] == 1 else arr
+
+
+def _width(text: str) -> float | str:
+    if text in ("median", "knn"):
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sigma must be a positive number, 'median' or "
+                                         f"'knn', got {text!r}") from None
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"sigma must be a positive number, got {text!r}")
+    return value
+
+
+def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | None,
+                 ts: Sequence[int], sigmas: Sequence[float | str], measures: Sequence[str],
+                 k: int = 7, n_clusters: int = 10, seed: int = 0,
+                 progress: bool = False) -> list[dict[str, Any]]:
+    """The rows ``{measure, t, sigma, value, unit}`` of every requested measure (``t`` and
+    ``sigma`` empty for the measures without them)."""
+    from tqdm.auto import tqdm
+
+    from dse_repro.measures import (alpha_req, dse_curve, dsmi_curve, knn_accuracy, rankme)
+
+    jobs: list[tuple[str, Any, Callable[[], Any]]] = []
+    for sigma in sigmas:
+        if "DSE_Z" in measures:
+            jobs.append(("DSE_Z", sigma, lambda s=sigma: dse_curve(Z, s, ts, k=k)))
+        if "DSMI_ZY" in measures:
+            jobs.append(("DSMI_ZY", sigma, lambda s=sigma: dsmi_curve(
+                Z, labels, s, ts, y_discrete=True, seed=seed, k=k)))
+        if "DSMI_ZX" in measures:
+            jobs.append(("DSMI_ZX", sigma, lambda s=sigma: dsmi_curve(
+                Z, inputs, s, ts, y_discrete=False, n_clusters=n_clusters, seed=seed, k=k)))
+    once = {"rankme": (lambda: rankme(Z), "unitless"),
+            "alpha_req": (lambda: alpha_req(Z), "unitless"),
+            "knn_acc": (lambda: knn_accuracy(Z, labels, seed=seed), "fraction")}
+    rows = []
+    for name, sigma, fn in tqdm(jobs, desc="kernel measures", disable=not progress):
+        for t, value in zip(ts, fn()):
+            rows.append(dict(measure=name, t=int(t), sigma=sigma, value=float(value),
+                             unit="bits"))
+    for name in measures:
+        if name in once:
+            fn, unit = once[name]
+            rows.append(dict(measure=name, t=None, sigma=None, value=float(fn()), unit=unit))
+    return rows
+
+
+def _table(rows: list[dict]) -> str:
+    lines = [f"{'measure':<10} {'t':>3} {'sigma':>8} {'value':>10}  unit"]
+    for r in rows:
+        t = "" if r["t"] is None else str(r["t"])
+        sigma = "" if r["sigma"] is None else (f"{r['sigma']:g}" if isinstance(r["sigma"], float)
+                                               else r["sigma"])
+        lines.append(f"{r['measure']:<10} {t:>3} {sigma:>8} {r['value']:>10.4f}  {r['unit']}")
+    return "\n".join(lines)
+
+
+def _serialise(rows: list[dict], out: Path) -> str:
+    if out.suffix.lower() == ".json":
+        return json.dumps(rows, indent=1) + "\n"
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=["measure", "t", "sigma", "value", "unit"]).to_csv(
+        index=False, float_format="%.12g")
+
+
+def measure(args: argparse.Namespace) -> int:
+    from dse_repro.io import write_text
+
+    Z = load_array(args.embeddings, "embeddings")
+    if Z.ndim == 1:
+        Z = Z[:, None]
+    if Z.ndim != 2:
+        raise CLIError(f"embeddings: {args.embeddings} has shape {Z.shape}; expected (n, D)")
+    Z = Z.astype(np.float64)
+    if not np.isfinite(Z).all():
+        raise CLIError(f"embeddings: {args.embeddings} holds NaN or infinite values")
+    n = Z.shape[0]
+    labels = inputs = None
+    if args.labels:
+        labels = load_array(args.labels, "labels")
+        labels = labels.reshape(-1) if labels.ndim == 2 and 1 in labels.shape else labels
+        if labels.ndim != 1 or labels.shape[0] != n:
+            raise CLIError(f"labels: {args.labels} has shape {labels.shape}; expected ({n},) "
+                           f"for {n} embeddings")
+        if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):
+            raise CLIError(f"labels: {args.labels} holds non-integer values; labels are classes")
+        labels = labels.astype(np.int64)
+    if args.inputs:
+        inputs = load_array(args.inputs, "inputs")
+        if inputs.shape[0] != n:
+            raise CLIError(f"inputs: {args.inputs} has {inputs.shape[0]} rows; expected {n}")
+        inputs = inputs.reshape(n, -1).astype(np.float64)
+    allowed = {"DSE_Z", "rankme", "alpha_req"} | ({"DSMI_ZY", "knn_acc"} if labels is not None
+                                                  else set()) | (
+        {"DSMI_ZX"} if inputs is not None else set())
+    wanted = args.measures or [m for m in MEASURES if m in allowed]
+    missing = [m for m in wanted if m not in allowed]
+    if missing:
+        raise CLIError(f"--measures {' '.join(missing)} need "
+                       f"{'--labels' if {'DSMI_ZY', 'knn_acc'} & set(missing) else '--inputs'}")
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".csv", ".json"):
+        raise CLIError(f"--out {out}: write .csv or .json")
+    try:
+        rows = measure_rows(Z, labels, inputs, args.t, args.sigma, wanted, k=args.k,
+                            n_clusters=args.n_clusters, seed=args.seed,
+                            progress=n >= PROGRESS_FROM)
+    except (ValueError, TypeError) as err:
+        raise CLIError(str(err).splitlines()[0]) from None
+    print(_table(rows))
+    if out is not None:
+        write_text(out, _serialise(rows, out))
+        print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="dse-repro", description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    m = sub.add_parser("measure", help="measure embeddings you already have",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    m.add_argument("embeddings", help="Z, (n, D): .npy, .npz[:key], .pt[:key] or .csv")
+    m.add_argument("--labels", help="class labels (n,) for DSMI(Z; Y) and k-NN accuracy")
+    m.add_argument("--inputs", help="inputs X (n, ...) for DSMI(Z; X)")
+    m.add_argument("--measures", nargs="+", choices=MEASURES,
+                   help="which (default: all that the given files allow)")
+    m.add_argument("--t", nargs="+", type=int, default=[1], help="diffusion times (default 1)")
+    m.add_argument("--sigma", nargs="+", type=_width, default=[10.0],
+                   help="kernel widths: numbers (units of Z), median, knn (default 10)")
+    m.add_argument("--k", type=int, default=7, help="neighbour of the knn width (default 7)")
+    m.add_argument("--n-clusters", type=int, default=10,
+                   help="clusters of the inputs for DSMI(Z; X) (default 10)")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument("--out", help="write the rows here (.csv or .json)")
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if any(t < 1 for t in args.t):
+            raise CLIError(f"--t: diffusion times are integers >= 1, got {args.t}")
+        return measure(args)
+    except CLIError as err:
+        print(f"dse-repro: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
