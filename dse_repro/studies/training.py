@@ -5,7 +5,8 @@ train_loss | the embedding measures of ``train.measures``, e.g. DSE_Z, DSMI_ZY, 
 value, unit, train_seconds, metric_seconds`` (the two wall times of the epoch go to
 ``timings_out`` when set, keeping ``out`` byte-reproducible).
 Job slice: ``studies.training.job.{dataset,model,method,seed}=…``. The run checkpoints every
-epoch to ``checkpoint`` (default: next to ``out``) and resumes from it when restarted.
+epoch to ``checkpoint`` (default: next to ``out``) and resumes from it when restarted; the
+checkpoint is removed once ``out`` is written unless ``keep_checkpoint=true``.
 """
 from __future__ import annotations
 

@@ -53,13 +53,14 @@ def test_kill_9_after_first_checkpoint_then_resume_is_identical(tmp_path, uninte
     resumed = _training(out)
     assert "resuming from" in resumed.log
     assert out.read_bytes() == uninterrupted.read_bytes()
+    assert not ckpt.exists()  # removed once the results were written (keep_checkpoint=false)
 
 
 def test_changed_setting_after_a_finished_run_gives_new_results(tmp_path, uninterrupted):
     out = tmp_path / "results.csv"
-    _training(out)
+    _training(out, "keep_checkpoint=true")
     assert out.read_bytes() == uninterrupted.read_bytes()
-    again = _training(out)  # nothing changed: restored, not retrained
+    again = _training(out, "keep_checkpoint=true")  # nothing changed: restored, not retrained
     assert "resuming from" in again.log and "epoch 1:" not in again.log
     assert out.read_bytes() == uninterrupted.read_bytes()
     changed = _training(out, "studies.training.train.lr=0.5")

@@ -130,6 +130,13 @@ def test_toy_claims_held(workdir):
     assert all(cid in md for cid in TOY_CLAIMS)
 
 
+def test_no_checkpoints_left_and_results_small(workdir):
+    root = workdir / "results" / "smoke"
+    assert not list(root.rglob("checkpoint.pt"))  # removed once each job's results were written
+    size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+    assert size <= 20e6, f"results/smoke holds {size / 1e6:.1f} MB"
+
+
 def test_second_run_is_noop(workdir):
     proc = _snakemake(workdir, "-n")
     assert "Nothing to be done" in proc.stdout + proc.stderr
