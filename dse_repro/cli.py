@@ -1,4 +1,5 @@
-"""``dse-repro measure``: DSE, DSMI and the cheap competitors of embeddings you already have.
+"""``dse-repro measure``: DSE, DSMI and the cheap competitors of embeddings you already have
+(``dse-repro doctor``: the preflight of :mod:`dse_repro.doctor`).
 
     dse-repro measure Z.npy --labels y.npy --inputs X.npz:images --t 1 3 \\
         --sigma 10 median knn --out measures.csv
@@ -243,11 +244,27 @@ def parser() -> argparse.ArgumentParser:
                    help="clusters of the inputs for DSMI(Z; X) (default 10)")
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("--out", help="write the rows here (.csv or .json)")
+    from dse_repro import doctor
+
+    d = sub.add_parser("doctor", help="preflight: device, data, weights, SLURM",
+                       description=doctor.__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    d.add_argument("--scale", default="laptop", choices=["smoke", "laptop", "paper"])
+    d.add_argument("overrides", nargs="*", help="Hydra overrides, e.g. paths.data_root=/data")
     return ap
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "doctor":
+        from dse_repro.doctor import doctor, table
+
+        rows = doctor(args.scale, args.overrides)
+        print(table(rows))
+        failed = [c for c, s, _ in rows if s == "FAIL"]
+        print(f"scale={args.scale}: " + ("ready" if not failed else
+                                          f"cannot run ({', '.join(failed)})"))
+        return 1 if failed else 0
     try:
         if any(t < 1 for t in args.t):
             raise CLIError(f"--t: diffusion times are integers >= 1, got {args.t}")

@@ -1,0 +1,63 @@
+"""``dse-repro doctor``: the preflight's verdicts on this CPU machine (the GPU branch runs
+wherever a GPU is present)."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+import torch
+
+from dse_repro import doctor
+from dse_repro.cli import main
+
+
+def test_smoke_scale_is_ready_here(capsys):
+    assert main(["doctor", "--scale", "smoke"]) == 0
+    out = capsys.readouterr().out
+    assert "data: digits" in out and "forward + backward" in out and "scale=smoke: ready" in out
+
+
+def test_paper_scale_without_data_names_what_would_fail(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    import huggingface_hub.constants as hc
+
+    monkeypatch.setattr(hc, "HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    rows = doctor.doctor("paper", [f"paths.data_root={tmp_path}"], device=False)
+    status = {c: (s, d) for c, s, d in rows}
+    for d in ("mnist", "cifar10", "stl10"):
+        assert status[f"data: {d}"][0] == "FAIL" and str(tmp_path) in status[f"data: {d}"][1]
+    assert "training 54 jobs" in status["data: cifar10"][1]
+    assert status["data: ImageNet validation"][0] == "FAIL"
+    assert status["timm weights in the local cache"][1].startswith("0 of ")
+    assert main(["doctor", "--scale", "paper", f"paths.data_root={tmp_path}"]) == 1
+    assert "scale=paper: cannot run" in capsys.readouterr().out
+
+
+def test_optional_data_set_is_a_warning_not_a_failure(tmp_path, monkeypatch):
+    from dse_repro.data import datasets
+
+    monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "none")
+    from dse_repro.config import compose_config
+
+    rows = doctor.data_rows(compose_config("laptop", [f"paths.data_root={tmp_path}"]))
+    status = {c: s for c, s, _ in rows}
+    assert status["data: fashion_mnist"] == "warn" and status["data: digits"] == "ok"
+
+
+def test_slurm_rows(monkeypatch):
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: None)
+    assert doctor.slurm_rows()[0][1] == "warn"
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: f"/usr/bin/{name}")
+    answer = subprocess.CompletedProcess([], 0, stdout="12\n13\n", stderr="")
+    assert doctor.slurm_rows(lambda *a, **k: answer)[0] == ("SLURM", "ok",
+                                                           "squeue answers (2 jobs queued)")
+    broken = subprocess.CompletedProcess([], 1, stdout="", stderr="error: no controller\nmore")
+    row = doctor.slurm_rows(lambda *a, **k: broken)[0]
+    assert row[1] == "warn" and row[2] == "squeue failed: error: no controller"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no GPU on this machine")
+def test_gpu_agrees_with_cpu():
+    rows = {c: s for c, s, _ in doctor.device_rows()}
+    assert rows["device"] == "ok" and rows["DSE/DSMI on the GPU"] == "ok"
