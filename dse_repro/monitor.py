@@ -1,0 +1,122 @@
+"""Measure your own network's representation during training: :class:`DSEMonitor`.
+
+    monitor = DSEMonitor(x_val, y_val, csv_path="dse.csv", writer=SummaryWriter())
+    for epoch in range(epochs):
+        train_one_epoch(model)
+        monitor(model, epoch)          # -> {"DSE_Z": ..., "DSMI_ZY": ...}
+
+At the end of an epoch the monitor embeds a fixed, seeded validation subset with the model (no
+gradients, eval mode, the model's mode restored afterwards), computes the chosen measures and
+appends them as tidy rows (``epoch, measure, sigma, t, value, unit``) to ``csv_path`` and, when
+given, to a TensorBoard ``SummaryWriter`` (``dse/<measure>``). Kernel width: ``"median"`` by
+default (scale-free: embedding norms grow during training; see the README, "Choosing sigma").
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import torch
+
+#: Measures the monitor knows: name -> (needs labels, unit).
+MEASURES = {"DSE_Z": (False, "bits"), "DSMI_ZY": (True, "bits"), "rankme": (False, "unitless"),
+            "knn_acc": (True, "fraction")}
+FIELDS = ("epoch", "measure", "sigma", "t", "value", "unit")
+
+
+def default_embed(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """A timm model's pre-logit features; any other model's output."""
+    if hasattr(model, "forward_features") and hasattr(model, "forward_head"):
+        return model.forward_head(model.forward_features(x), pre_logits=True)
+    return model(x)
+
+
+class DSEMonitor:
+    """DSE / DSMI (and RankMe, k-NN accuracy) of a model's embedding of a validation subset.
+
+    Args:
+        x_val: validation inputs ``(n, ...)`` (a tensor, or anything ``torch.as_tensor`` takes).
+        y_val: their class labels ``(n,)``; needed for ``DSMI_ZY`` and ``knn_acc``.
+        measures: names from :data:`MEASURES` (default: DSE_Z, and DSMI_ZY when labels are given).
+        sigma: kernel width: ``"median"`` (default), ``"knn"`` or a number in Z's units.
+        t: diffusion time.
+        max_points: the fixed subset's size (seeded choice; all points when fewer).
+        embed: ``embed(model, x_batch) -> (B, D)``; default :func:`default_embed`.
+        csv_path: append tidy rows here (header written when the file is new).
+        writer: a TensorBoard ``SummaryWriter`` (anything with ``add_scalar``).
+        batch_size: embedding batch size; the batches go to the model's device.
+        seed: seed of the subset (and of the estimators' own subsets).
+    """
+
+    def __init__(self, x_val: Any, y_val: Any = None, *, measures: Sequence[str] | None = None,
+                 sigma: float | str = "median", t: int = 1, max_points: int = 1000,
+                 embed: Callable[[torch.nn.Module, torch.Tensor], torch.Tensor] | None = None,
+                 csv_path: str | Path | None = None, writer: Any = None, batch_size: int = 256,
+                 seed: int = 0) -> None:
+        x = torch.as_tensor(x_val)
+        y = None if y_val is None else np.asarray(torch.as_tensor(y_val).cpu()).reshape(-1)
+        if y is not None and y.shape[0] != x.shape[0]:
+            raise ValueError(f"y_val has {y.shape[0]} labels for {x.shape[0]} inputs x_val")
+        names = list(measures) if measures is not None else (
+            ["DSE_Z"] + (["DSMI_ZY"] if y is not None else []))
+        unknown = [m for m in names if m not in MEASURES]
+        if unknown:
+            raise ValueError(f"measures {unknown} unknown; choose from {list(MEASURES)}")
+        if y is None and any(MEASURES[m][0] for m in names):
+            raise ValueError(f"measures {[m for m in names if MEASURES[m][0]]} need y_val")
+        if max_points < 2:
+            raise ValueError(f"max_points must be >= 2, got {max_points}")
+        idx = np.arange(x.shape[0])
+        if x.shape[0] > max_points:
+            idx = np.sort(np.random.default_rng(seed).choice(x.shape[0], max_points,
+                                                             replace=False))
+        self.x = x[torch.as_tensor(idx)]
+        self.y = None if y is None else y[idx].astype(np.int64)
+        self.measures, self.sigma, self.t, self.seed = names, sigma, int(t), seed
+        self.embed = embed or default_embed
+        self.csv_path = Path(csv_path) if csv_path else None
+        self.writer, self.batch_size = writer, int(batch_size)
+
+    @torch.no_grad()
+    def embeddings(self, model: torch.nn.Module) -> torch.Tensor:
+        """The subset's embeddings ``(n, D)`` on the CPU; the model's train/eval mode is
+        restored afterwards."""
+        was_training = model.training
+        dev = next(model.parameters()).device
+        model.eval()
+        try:
+            z = torch.cat([self.embed(model, self.x[i:i + self.batch_size].to(dev)).cpu()
+                           for i in range(0, self.x.shape[0], self.batch_size)])
+        finally:
+            model.train(was_training)
+        return z.flatten(1).double()
+
+    def __call__(self, model: torch.nn.Module, epoch: int) -> dict[str, float]:
+        """Measure ``model`` after ``epoch``; log and return ``{measure: value}``."""
+        from dse_repro.measures import dse, dsmi, knn_accuracy, rankme
+
+        z = self.embeddings(model).numpy()
+        fns = {"DSE_Z": lambda: dse(z, self.sigma, self.t),
+               "DSMI_ZY": lambda: dsmi(z, self.y, self.sigma, self.t, y_discrete=True,
+                                       seed=self.seed),
+               "rankme": lambda: rankme(z),
+               "knn_acc": lambda: knn_accuracy(z, self.y, seed=self.seed)}
+        values = {m: float(fns[m]()) for m in self.measures}
+        rows = [dict(epoch=int(epoch), measure=m, unit=MEASURES[m][1], value=v,
+                     sigma=self.sigma if m.startswith(("DSE", "DSMI")) else "",
+                     t=self.t if m.startswith(("DSE", "DSMI")) else "")
+                for m, v in values.items()]
+        if self.csv_path is not None:
+            new = not self.csv_path.exists() or self.csv_path.stat().st_size == 0
+            self.csv_path.parent.mkdir(parents=True, exist_ok=True)
+            with self.csv_path.open("a", newline="") as f:
+                w = csv.DictWriter(f, fieldnames=FIELDS)
+                if new:
+                    w.writeheader()
+                w.writerows(rows)
+        if self.writer is not None:
+            for m, v in values.items():
+                self.writer.add_scalar(f"dse/{m}", v, int(epoch))
+        return values
