@@ -81,3 +81,41 @@ def test_bad_arguments(digits, kwargs, match):
 def test_label_count_must_match(digits):
     with pytest.raises(ValueError, match="y_val has 49 labels for 50"):
         DSEMonitor(digits[0][:50], digits[1][:49])
+
+
+def test_lightning_callback_two_epochs(tmp_path, digits):
+    import lightning
+
+    from dse_repro.lightning_callback import DSECallback
+
+    x, y = digits
+
+    class Net(lightning.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.body = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU())
+            self.head = torch.nn.Linear(32, 10)
+
+        def forward(self, v):
+            return self.head(self.body(v))
+
+        def training_step(self, batch, _):
+            return torch.nn.functional.cross_entropy(self(batch[0]), batch[1])
+
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    torch.manual_seed(0)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x[:1000], y[:1000]),
+                                         batch_size=100)
+    callback = DSECallback(x[1000:1400], y[1000:1400], csv_path=tmp_path / "dse.csv",
+                           embed=lambda m, v: m.body(v))
+    trainer = lightning.Trainer(max_epochs=2, callbacks=[callback], logger=False,
+                                enable_checkpointing=False, enable_progress_bar=False,
+                                enable_model_summary=False, accelerator="cpu",
+                                default_root_dir=tmp_path)
+    trainer.fit(Net(), loader)
+    rows = pd.read_csv(tmp_path / "dse.csv")
+    assert list(rows.epoch) == [0, 0, 1, 1] and set(rows.measure) == {"DSE_Z", "DSMI_ZY"}
+    assert len(callback.history) == 2
+    assert "dse/DSE_Z" in trainer.callback_metrics
