@@ -1,5 +1,8 @@
-"""Fig. 4: MI vs label corruption at d = 20 and d = 100, and MI vs d (log axis); one colour per
-estimator, one line style per noise level, mean +- sd over repeats (all in bits)."""
+"""Fig. 4: MI vs label corruption at d = 20 and d = 100, and MI vs d (log axis, every d
+labelled); one colour per estimator, one line style per noise level, mean +- sd over repeats
+(all in bits). Estimators whose curves coincide in a panel are named in a note there (their
+lines hide each other); a mean above H(Y) = log2 3 -- impossible for a mutual information with
+these labels -- is marked with a red cross."""
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +13,34 @@ from ._style import estimator_color, band, figure_legend, log_x, mean_sd, plt
 LINESTYLES = ["-", "--", ":", "-."]
 
 
+H_Y = float(np.log2(3))  # bits: the labels' entropy, an upper bound of I(X; Y)
+#: curves closer than this everywhere (bits) hide each other
+OVERLAP = 1e-3
+
+
+def _overlaps(df: pd.DataFrame, x: str, estimators: list[str]) -> list[list[str]]:
+    """Groups of estimators whose mean curves coincide (within OVERLAP) at every point."""
+    curves = {e: df[df["estimator"] == e].groupby(["noise", x])["value"].mean()
+              for e in estimators}
+    groups: list[list[str]] = []
+    for e in estimators:
+        for g in groups:
+            ref = curves[g[0]]
+            if ref.index.equals(curves[e].index) and (
+                    (ref - curves[e]).abs().max() <= OVERLAP):
+                g.append(e)
+                break
+        else:
+            groups.append([e])
+    return [g for g in groups if len(g) > 1]
+
+
 def _draw(ax, df: pd.DataFrame, x: str, estimators: list[str], noises: list[float]) -> None:
+    labels = dict(zip(df["estimator"], df["label"]))
+    notes = [" = ".join(labels[e] for e in g) for g in _overlaps(df, x, estimators)]
+    if notes:
+        ax.text(0.02, 0.02, "overlapping: " + "; ".join(notes), transform=ax.transAxes,
+                fontsize=6, va="bottom", bbox=dict(fc="white", ec="0.7", alpha=0.8))
     for i, est in enumerate(estimators):
         for j, noise in enumerate(noises):
             g = df[(df["estimator"] == est) & (df["noise"] == noise)]
@@ -21,6 +51,9 @@ def _draw(ax, df: pd.DataFrame, x: str, estimators: list[str], noises: list[floa
             band(ax, m[x].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
                  color=estimator_color(est, i), ls=LINESTYLES[j % 4], label=label, marker=".",
                  ms=3)
+            above = m[m["mean"] > H_Y + OVERLAP]
+            ax.scatter(above[x], above["mean"], marker="x", s=30, color="red", zorder=4,
+                       label="above H(Y): impossible" if len(above) else None)
 
 
 def plot(df: pd.DataFrame):
@@ -34,8 +67,11 @@ def plot(df: pd.DataFrame):
         ax.set_xlabel("label corruption ratio")
         ax.set_title(f"MI vs label corruption, d = {d}")
     ax = axes[-1]
-    _draw(ax, df[df["sweep"] == "dimension"], "dim", estimators, noises)
+    dim_sweep = df[df["sweep"] == "dimension"]
+    _draw(ax, dim_sweep, "dim", estimators, noises)
     log_x(ax)
+    ds = sorted(dim_sweep["dim"].unique())
+    ax.set_xticks(ds, [str(int(d)) for d in ds], rotation=45, fontsize=7)
     ax.set_xlabel("dimension d")
     ax.set_title("MI vs dimension (clean labels)")
     for ax in axes:

@@ -49,3 +49,26 @@ def test_seed_counts_are_pluralised(count, word):
     from dse_repro.plots.fig9 import seeds
 
     assert seeds(pd.DataFrame({"count": [count]})) == word
+
+
+def test_fig4_names_overlaps_marks_impossible_values_and_labels_every_d():
+    from dse_repro.plots import fig4
+
+    rows = []
+    for sweep, xs in (("corruption", [0.0, 0.5, 1.0]), ("dimension", [20, 50, 100, 500])):
+        for x in xs:
+            for est, label, v in (("csmi_5", "CSMI (5 bins)", 0.0), ("csmi_10", "CSMI (10 bins)",
+                                                                     0.0),
+                                  ("dsmi", "DSMI", 1.0 - 0.5 * (x if x <= 1 else 0)),
+                                  ("npeet_micd", "NPEET micd", 3.0)):
+                rows.append(dict(sweep=sweep, dim=20 if sweep == "corruption" else x,
+                                 corruption=x if sweep == "corruption" else 0.0, noise=0.01,
+                                 estimator=est, label=label, value=v, n_points=100))
+    fig = fig4.plot(pd.DataFrame(rows))
+    texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    assert "overlapping: CSMI (5 bins) = CSMI (10 bins)" in texts
+    crosses = [c for ax in fig.axes for c in ax.collections
+               if c.get_label() == "above H(Y): impossible"]
+    assert crosses and all(np.allclose(c.get_offsets()[:, 1], 3.0) for c in crosses)
+    dim_ax = fig.axes[-1]
+    assert [t.get_text() for t in dim_ax.get_xticklabels()] == ["20", "50", "100", "500"]
