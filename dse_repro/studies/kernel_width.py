@@ -81,17 +81,14 @@ def sigma_sweep(z: np.ndarray, ratios: list[float], t: int, k: int) -> list[dict
 def sweep_rows(cfg: DictConfig, dataset: str, model_name: str, seed: int) -> list[dict]:
     """Embed, train and embed again one (dataset, model, seed); the sweep of both embeddings."""
     from dse_repro.models import embed, is_vit
-    from dse_repro.train import TrainSettings, train
-    from dse_repro.train.setup import build_model, device, prepared_data
+    from dse_repro.train import train
+    from dse_repro.train.setup import build_model, device, prepared_data, train_settings
 
     s, t = cfg.studies.kernel_width, cfg.studies.training
     data = prepared_data(cfg, dataset)
     model = build_model(cfg, model_name, data, seed).to(device(t.device))
-    settings = TrainSettings(method=str(s.method), seed=int(seed),
-                             **{**OmegaConf.to_container(t.train, resolve=True),
-                                **({"lr": t.lr_by_dataset[dataset]}
-                                   if dataset in t.lr_by_dataset else {}),
-                                **OmegaConf.to_container(s.train, resolve=True)})
+    settings = train_settings(cfg, dataset, str(s.method), seed,
+                              OmegaConf.to_container(s.train, resolve=True))
     base = dict(dataset=dataset, model=model_name, arch="vit" if is_vit(model) else "convnet",
                 method=str(s.method), seed=int(seed))
     ratios = [float(r) for r in grid(s.ratios)]

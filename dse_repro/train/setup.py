@@ -59,6 +59,18 @@ def build_model(cfg: DictConfig, model_name: str, data: ImageData, seed: int,
     return model
 
 
+def train_settings(cfg: DictConfig, dataset: str, method: str, seed: int,
+                   overrides: dict | None = None) -> TrainSettings:
+    """The training study's ``train`` settings for one run: its per-data-set learning rate
+    (``lr_by_dataset``) and then ``overrides`` applied on top."""
+    s = cfg.studies.training
+    return TrainSettings(method=method, seed=int(seed),
+                         **{**OmegaConf.to_container(s.train, resolve=True),
+                            **({"lr": s.lr_by_dataset[dataset]}
+                               if dataset in s.lr_by_dataset else {}),
+                            **(overrides or {})})
+
+
 def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: int,
             checkpoint: Path | None, init_sigma: float | None = None,
             train_overrides: dict | None = None) -> list[dict]:
@@ -68,11 +80,7 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
     s = cfg.studies.training
     data = prepared_data(cfg, dataset)
     model = build_model(cfg, model_name, data, seed, init_sigma)
-    settings = TrainSettings(method=method, seed=int(seed),
-                             **{**OmegaConf.to_container(s.train, resolve=True),
-                                **({"lr": s.lr_by_dataset[dataset]}
-                                   if dataset in s.lr_by_dataset else {}),
-                                **(train_overrides or {})})
+    settings = train_settings(cfg, dataset, method, seed, train_overrides)
     measures = build_measures(cfg.measures, settings.measures)
     clusters = x_clusters(cfg, data) if needs_clusters(measures) else None
     arch = "vit" if is_vit(model) else "convnet"
