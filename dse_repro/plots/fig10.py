@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import pearsonr, spearmanr
+
+from dse_repro.summaries import zoo_correlations
 
 from ._style import figure_legend, plt
 
@@ -17,33 +18,34 @@ PANELS = [("DSE_Z", r"$S_D(Z)$ (bits)"), ("DSMI_ZX", r"$I_D(Z; X)$ (bits)"),
           ("DSMI_ZY", r"$I_D(Z; Y)$ (bits)"), ("rankme", "RankMe (effective rank)"),
           ("alpha_req", r"$\alpha$-ReQ (spectral decay)"), ("knn_acc", "k-NN accuracy on Z")]
 ARCH_COLORS = {"convnet": "tab:red", "vit": "tab:blue"}
-
-
 GROUP_MARKERS = {"converged": "o", "training_length": "x"}
 
 
-def _stats(x: pd.Series, y: pd.Series, spearman_only: bool = False) -> str:
-    if len(x) < 3 or x.nunique() < 2 or y.nunique() < 2:
+def _stats(t: pd.Series | None, spearman_only: bool = False) -> str:
+    """One group's correlations (a row of :func:`~dse_repro.summaries.zoo_correlations`)."""
+    if t is None or not np.isfinite(t["spearman"]):
         return "too few models for a correlation"
-    rho, prho = spearmanr(x, y)
+    spearman = f"Spearman {t['spearman']:.2f} (p={t['spearman_p']:.1e})"
     if spearman_only:
-        return f"Spearman {rho:.2f} (p={prho:.1e})"
-    r, pr = pearsonr(x, y)
-    return f"Pearson {r:.2f} (p={pr:.1e}), Spearman {rho:.2f} (p={prho:.1e})"
+        return spearman
+    return f"Pearson {t['pearson']:.2f} (p={t['pearson_p']:.1e}), " + spearman
 
 
-def _title(label: str, sub: pd.DataFrame) -> str:
-    conv = sub[sub["group"] == "converged"]
-    title = f"{label}\nconverged ({conv['model'].nunique()}): " + _stats(conv["value"],
-                                                                         conv["accuracy"])
-    if len(conv) < len(sub):
-        title += (f"\nall ({sub['model'].nunique()}): "
-                  + _stats(sub["value"], sub["accuracy"], spearman_only=True))
+def _title(label: str, table: pd.DataFrame, measure: str) -> str:
+    """The panel's title: the converged models' correlations and, when the zoo also holds
+    early-stopped models, all models' Spearman (from the zoo's correlation table)."""
+    row = {g: table.loc[(g, measure)] if (g, measure) in table.index else None
+           for g in ("converged", "all")}
+    count = {g: 0 if r is None else int(r["n_models"]) for g, r in row.items()}
+    title = f"{label}\nconverged ({count['converged']}): " + _stats(row["converged"])
+    if count["converged"] < count["all"]:
+        title += f"\nall ({count['all']}): " + _stats(row["all"], spearman_only=True)
     return title
 
 
 def plot(df: pd.DataFrame):
     ok = df[df["status"] == "ok"]
+    table = zoo_correlations(df).set_index(["group", "measure"])
     skipped = df.loc[df["status"] != "ok", "model"].nunique()
     source = ", ".join(sorted(df["source"].unique()))
     acc_label = ("ImageNet top-1 accuracy" if set(df["source"]) == {"timm_pretrained"}
@@ -61,7 +63,7 @@ def plot(df: pd.DataFrame):
                        label=name if group == "converged" else f"{name}, {group}")
         ax.set_xlabel(acc_label)
         ax.set_ylabel(label)
-        ax.set_title(_title(label, sub), fontsize=8)
+        ax.set_title(_title(label, table, measure), fontsize=8)
     fig.suptitle(f"Fig. 10 - model zoo ({source}: {ok['model'].nunique()} models measured, "
                  f"{skipped} skipped); marker area ~ parameters; bottom row: competitors "
                  "(beyond the paper)")

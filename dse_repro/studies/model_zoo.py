@@ -22,8 +22,8 @@ Measures on the embedding Z of the measurement images: those named in ``measures
 config's measures registry, ``conf/measures/``; by default DSE_Z, DSMI_ZX, DSMI_ZY in bits, X =
 the inputs spectrally clustered; rankme, alpha_req unitless; knn_acc a fraction). Tidy rows:
 ``source, group (converged | training_length; pretrained timm models: converged), dataset,
-model, family, arch, param_count (millions), epochs, seed, accuracy (fraction), measure, value, unit, status`` (``ok`` or
-``skipped: <reason>``).
+model, family, arch, param_count (millions), epochs, seed, accuracy (fraction), measure, value,
+unit, status`` (``ok`` or ``skipped: <reason>``).
 """
 from __future__ import annotations
 
