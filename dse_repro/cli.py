@@ -20,12 +20,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
+from dse_repro.embedding_measures import UNITS
+
 #: The measures ``--measures`` may name (default: every one the given files allow).
-MEASURES = ("DSE_Z", "DSMI_ZY", "DSMI_ZX", "rankme", "alpha_req", "knn_acc")
+MEASURES = tuple(UNITS)
 #: Show a progress bar from this many points on.
 PROGRESS_FROM = 5000
 
@@ -121,41 +123,6 @@ def _width(text: str) -> float | str:
     return value
 
 
-def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | None,
-                 ts: Sequence[int], sigmas: Sequence[float | str], measures: Sequence[str],
-                 k: int = 7, n_clusters: int = 10, seed: int = 0,
-                 progress: bool = False) -> list[dict[str, Any]]:
-    """The rows ``{measure, t, sigma, value, unit}`` of every requested measure (``t`` and
-    ``sigma`` empty for the measures without them)."""
-    from tqdm.auto import tqdm
-
-    from dse_repro.measures import (alpha_req, dse_curve, dsmi_curve, knn_accuracy, rankme)
-
-    jobs: list[tuple[str, Any, Callable[[], Any]]] = []
-    for sigma in sigmas:
-        if "DSE_Z" in measures:
-            jobs.append(("DSE_Z", sigma, lambda s=sigma: dse_curve(Z, s, ts, k=k)))
-        if "DSMI_ZY" in measures:
-            jobs.append(("DSMI_ZY", sigma, lambda s=sigma: dsmi_curve(
-                Z, labels, s, ts, y_discrete=True, seed=seed, k=k)))
-        if "DSMI_ZX" in measures:
-            jobs.append(("DSMI_ZX", sigma, lambda s=sigma: dsmi_curve(
-                Z, inputs, s, ts, y_discrete=False, n_clusters=n_clusters, seed=seed, k=k)))
-    once = {"rankme": (lambda: rankme(Z), "unitless"),
-            "alpha_req": (lambda: alpha_req(Z), "unitless"),
-            "knn_acc": (lambda: knn_accuracy(Z, labels, seed=seed), "fraction")}
-    rows = []
-    for name, sigma, fn in tqdm(jobs, desc="kernel measures", disable=not progress):
-        for t, value in zip(ts, fn()):
-            rows.append(dict(measure=name, t=int(t), sigma=sigma, value=float(value),
-                             unit="bits"))
-    for name in measures:
-        if name in once:
-            fn, unit = once[name]
-            rows.append(dict(measure=name, t=None, sigma=None, value=float(fn()), unit=unit))
-    return rows
-
-
 def _table(rows: list[dict]) -> str:
     lines = [f"{'measure':<10} {'t':>3} {'sigma':>8} {'value':>10}  unit"]
     for r in rows:
@@ -213,6 +180,8 @@ def measure(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
         raise CLIError(f"--out {out}: write .csv or .json")
+    from dse_repro.embedding_measures import measure_rows
+
     try:
         rows = measure_rows(Z, labels, inputs, args.t, args.sigma, wanted, k=args.k,
                             n_clusters=args.n_clusters, seed=args.seed,

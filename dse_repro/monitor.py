@@ -20,9 +20,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import torch
 
-#: Measures the monitor knows: name -> (needs labels, unit).
-MEASURES = {"DSE_Z": (False, "bits"), "DSMI_ZY": (True, "bits"), "rankme": (False, "unitless"),
-            "knn_acc": (True, "fraction")}
+#: Measures the monitor knows: name -> needs labels (units: embedding_measures.UNITS).
+MEASURES = {"DSE_Z": False, "DSMI_ZY": True, "rankme": False, "knn_acc": True}
 FIELDS = ("epoch", "measure", "sigma", "t", "value", "unit")
 
 
@@ -64,8 +63,8 @@ class DSEMonitor:
         unknown = [m for m in names if m not in MEASURES]
         if unknown:
             raise ValueError(f"measures {unknown} unknown; choose from {list(MEASURES)}")
-        if y is None and any(MEASURES[m][0] for m in names):
-            raise ValueError(f"measures {[m for m in names if MEASURES[m][0]]} need y_val")
+        if y is None and any(MEASURES[m] for m in names):
+            raise ValueError(f"measures {[m for m in names if MEASURES[m]]} need y_val")
         if max_points < 2:
             raise ValueError(f"max_points must be >= 2, got {max_points}")
         idx = np.arange(x.shape[0])
@@ -95,19 +94,13 @@ class DSEMonitor:
 
     def __call__(self, model: torch.nn.Module, epoch: int) -> dict[str, float]:
         """Measure ``model`` after ``epoch``; log and return ``{measure: value}``."""
-        from dse_repro.measures import dse, dsmi, knn_accuracy, rankme
+        from dse_repro.embedding_measures import measure_rows
 
-        z = self.embeddings(model).numpy()
-        fns = {"DSE_Z": lambda: dse(z, self.sigma, self.t),
-               "DSMI_ZY": lambda: dsmi(z, self.y, self.sigma, self.t, y_discrete=True,
-                                       seed=self.seed),
-               "rankme": lambda: rankme(z),
-               "knn_acc": lambda: knn_accuracy(z, self.y, seed=self.seed)}
-        values = {m: float(fns[m]()) for m in self.measures}
-        rows = [dict(epoch=int(epoch), measure=m, unit=MEASURES[m][1], value=v,
-                     sigma=self.sigma if m.startswith(("DSE", "DSMI")) else "",
-                     t=self.t if m.startswith(("DSE", "DSMI")) else "")
-                for m, v in values.items()]
+        found = measure_rows(self.embeddings(model).numpy(), self.y, None, [self.t],
+                             [self.sigma], self.measures, seed=self.seed)
+        found.sort(key=lambda r: self.measures.index(r["measure"]))  # in the order asked for
+        rows = [dict(epoch=int(epoch), **r) for r in found]
+        values = {r["measure"]: r["value"] for r in rows}
         if self.csv_path is not None:
             new = not self.csv_path.exists() or self.csv_path.stat().st_size == 0
             self.csv_path.parent.mkdir(parents=True, exist_ok=True)

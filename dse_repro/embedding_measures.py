@@ -1,0 +1,46 @@
+"""DSE, DSMI and the cheap competitors of one embedding as tidy rows: what ``dse-repro
+measure`` prints and :class:`dse_repro.monitor.DSEMonitor` logs every epoch."""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+#: Measure -> unit. The kernel measures (DSE_Z, DSMI_ZY, DSMI_ZX) come per t and kernel width;
+#: DSMI_ZY and knn_acc need labels, DSMI_ZX inputs.
+UNITS = {"DSE_Z": "bits", "DSMI_ZY": "bits", "DSMI_ZX": "bits", "rankme": "unitless",
+         "alpha_req": "unitless", "knn_acc": "fraction"}
+
+
+def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | None,
+                 ts: Sequence[int], sigmas: Sequence[float | str], measures: Sequence[str],
+                 k: int = 7, n_clusters: int = 10, seed: int = 0,
+                 progress: bool = False) -> list[dict[str, Any]]:
+    """The rows ``{measure, t, sigma, value, unit}`` of every requested measure (``t`` and
+    ``sigma`` empty for the measures without them)."""
+    from tqdm.auto import tqdm
+
+    from dse_repro.measures import (alpha_req, dse_curve, dsmi_curve, knn_accuracy, rankme)
+
+    jobs: list[tuple[str, Any, Callable[[], Any]]] = []
+    for sigma in sigmas:
+        if "DSE_Z" in measures:
+            jobs.append(("DSE_Z", sigma, lambda s=sigma: dse_curve(Z, s, ts, k=k)))
+        if "DSMI_ZY" in measures:
+            jobs.append(("DSMI_ZY", sigma, lambda s=sigma: dsmi_curve(
+                Z, labels, s, ts, y_discrete=True, seed=seed, k=k)))
+        if "DSMI_ZX" in measures:
+            jobs.append(("DSMI_ZX", sigma, lambda s=sigma: dsmi_curve(
+                Z, inputs, s, ts, y_discrete=False, n_clusters=n_clusters, seed=seed, k=k)))
+    once = {"rankme": lambda: rankme(Z), "alpha_req": lambda: alpha_req(Z),
+            "knn_acc": lambda: knn_accuracy(Z, labels, seed=seed)}
+    rows = []
+    for name, sigma, fn in tqdm(jobs, desc="kernel measures", disable=not progress):
+        for t, value in zip(ts, fn()):
+            rows.append(dict(measure=name, t=int(t), sigma=sigma, value=float(value),
+                             unit=UNITS[name]))
+    for name in measures:
+        if name in once:
+            rows.append(dict(measure=name, t=None, sigma=None, value=float(once[name]()),
+                             unit=UNITS[name]))
+    return rows
