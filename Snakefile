@@ -20,6 +20,9 @@ if SCALE not in SCALES:
     raise ValueError(f"--config scale must be one of {SCALES}, got {SCALE!r}")
 
 
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 
 

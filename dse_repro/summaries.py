@@ -17,11 +17,15 @@ from scipy.stats import pearsonr, spearmanr
 def groundtruth_summary(df: pd.DataFrame) -> pd.DataFrame:
     """Per (family, dim, estimator): bias (mean estimate - true MI, bits) and spread (sd over
     repeats) at each true MI, plus the Spearman correlation of the mean estimate with the true
-    MI across the family's parameters (is the estimator monotone in the truth?)."""
-    g = df.groupby(["family", "dim", "estimator", "label", "param", "true_mi"])["value"]
-    cells = g.agg(mean="mean", sd="std", repeats="count").reset_index()
+    MI across the family's parameters (is the estimator monotone in the truth?). ``h_y``: mean
+    entropy (bits) of the labels the estimator saw (NaN where it took a continuous Y);
+    ``above_h_y``: the mean estimate exceeds it -- impossible for a Shannon MI."""
+    g = df.groupby(["family", "dim", "estimator", "label", "param", "true_mi"])
+    cells = g["value"].agg(mean="mean", sd="std", repeats="count").reset_index()
     cells["sd"] = cells["sd"].fillna(0.0)
     cells["bias"] = cells["mean"] - cells["true_mi"]
+    cells["h_y"] = g["h_y"].mean().to_numpy()
+    cells["above_h_y"] = cells["h_y"].notna() & (cells["mean"] > cells["h_y"])
     rho = {}
     for key, c in cells.groupby(["family", "dim", "estimator"]):
         ok = c["mean"].nunique() > 1 and c["true_mi"].nunique() > 1

@@ -57,10 +57,20 @@ def study_job_outputs(scale: str, table: str) -> list[str]:
 
 
 def all_targets(scale: str) -> list[str]:
-    """Every figure (PDF and PNG), the claims table and every study's summary tables."""
+    """Every figure (PDF and PNG), the claims table (CSV, Markdown, HTML) and every study's
+    summary tables (CSV and the HTML page the report shows)."""
     figs = [f"figures/{scale}/{f}.{ext}" for f in figures() for ext in ("pdf", "png")]
-    summaries = [f"results/{scale}/{t}.csv" for s in specs().values() for t in s.summaries]
-    return figs + [f"results/{scale}/claims.csv", f"results/{scale}/claims.md"] + summaries
+    summaries = [f"results/{scale}/{t}.{ext}" for s in specs().values() for t in s.summaries
+                 for ext in ("csv", "html")]
+    claims = [f"results/{scale}/claims.{ext}" for ext in ("csv", "md", "html")]
+    return figs + claims + summaries
+
+
+def figure_labels(fig: str, fmt: str) -> dict[str, str]:
+    """The report labels of figure ``fig`` in format ``fmt``: first its place in natural figure
+    order, zero-padded ("01", "02", ...) -- the report sorts entries by label text, which would
+    put fig10 before fig2 -- then its name and format."""
+    return {"#": f"{list(figures()).index(fig) + 1:02d}", "figure": fig, "format": fmt}
 
 
 def conf_inputs(name: str) -> list[str]:

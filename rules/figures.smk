@@ -1,5 +1,6 @@
 # Per-table collection of job results and one plot rule for every figure (local: seconds each).
-from dse_repro.workflow import figure_caption, figure_inputs, figure_study, study_job_outputs
+from dse_repro.workflow import (figure_caption, figure_inputs, figure_labels, figure_study,
+                                 study_job_outputs)
 
 
 rule collect:
@@ -23,9 +24,9 @@ rule plot:
         lambda w: figure_inputs(w.scale, w.fig),
     output:
         pdf=report("figures/{scale}/{fig}.pdf", caption="../report/figure.rst", category="Figures",
-                   labels={"figure": "{fig}", "format": "pdf"}),
+                   labels=lambda w: figure_labels(w.fig, "pdf")),
         png=report("figures/{scale}/{fig}.png", caption="../report/figure.rst", category="Figures",
-                   labels={"figure": "{fig}", "format": "png"}),
+                   labels=lambda w: figure_labels(w.fig, "png")),
     params:
         study=lambda w: figure_study(w.fig),
         caption=lambda w: figure_caption(w.fig),

@@ -25,10 +25,13 @@ rule mi_groundtruth_summary:
     input:
         "results/{scale}/mi_groundtruth.csv",
     output:
-        report("results/{scale}/mi_groundtruth_summary.csv", caption="../report/groundtruth.rst",
-               category="Ground truth"),
+        csv="results/{scale}/mi_groundtruth_summary.csv",
+        html=report("results/{scale}/mi_groundtruth_summary.html", caption="../report/groundtruth.rst",
+                    category="Ground truth"),
     log:
         "logs/{scale}/mi_groundtruth_summary.log",
     localrule: True
     shell:
-        "python -m dse_repro.summaries groundtruth --input {input} --out {output} > {log} 2>&1"
+        "(python -m dse_repro.summaries groundtruth --input {input} --out {output.csv} && "
+        "python -m dse_repro.report_tables groundtruth --input {output.csv} --out {output.html}) "
+        "> {log} 2>&1"

@@ -44,10 +44,13 @@ rule model_zoo_correlations:
     input:
         "results/{scale}/model_zoo.csv",
     output:
-        report("results/{scale}/model_zoo_correlations.csv", caption="../report/zoo.rst",
-               category="Model zoo"),
+        csv="results/{scale}/model_zoo_correlations.csv",
+        html=report("results/{scale}/model_zoo_correlations.html", caption="../report/zoo.rst",
+                    category="Model zoo"),
     log:
         "logs/{scale}/model_zoo_correlations.log",
     localrule: True
     shell:
-        "python -m dse_repro.summaries zoo --input {input} --out {output} > {log} 2>&1"
+        "(python -m dse_repro.summaries zoo --input {input} --out {output.csv} && "
+        "python -m dse_repro.report_tables zoo --input {output.csv} --out {output.html}) "
+        "> {log} 2>&1"

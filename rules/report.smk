@@ -1,4 +1,5 @@
-# Claims table: every claim of the paper checked against the results of this scale.
+# Claims table: every claim of the paper checked against the results of this scale (CSV,
+# Markdown, and an HTML page that the report shows).
 from dse_repro.workflow import claims_conf_inputs, collected
 
 
@@ -7,12 +8,14 @@ rule claims:
         results=lambda w: expand("results/{scale}/{table}.csv", scale=w.scale, table=collected()),
         conf=claims_conf_inputs(),  # the claims' thresholds that live in conf
     output:
-        csv=report("results/{scale}/claims.csv", caption="../report/claims.rst",
-                   category="Claims"),
+        csv="results/{scale}/claims.csv",
         md="results/{scale}/claims.md",
+        html=report("results/{scale}/claims.html", caption="../report/claims.rst",
+                    category="Claims"),
     log:
         "logs/{scale}/claims.log",
     localrule: True
     shell:
-        "python -m dse_repro.claims --scale {wildcards.scale} --results {input.results} "
-        "--csv {output.csv} --md {output.md} > {log} 2>&1"
+        "(python -m dse_repro.claims --scale {wildcards.scale} --results {input.results} "
+        "--csv {output.csv} --md {output.md} && python -m dse_repro.report_tables claims "
+        "--input {output.csv} --out {output.html}) > {log} 2>&1"

@@ -1,5 +1,7 @@
 """Fig. S1 (beyond the paper): estimates vs known Shannon MI, one panel per family and
-dimension, one colour per estimator, mean +- sd over repeats; dotted: estimate = truth."""
+dimension, one colour per estimator, mean +- sd over repeats; dotted: estimate = truth. A mean
+above the entropy of the labels the estimator saw (``h_y``) -- impossible for a Shannon MI -- is
+marked with a red cross."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,13 +14,19 @@ def plot(df: pd.DataFrame):
     panels = list(df.groupby(["family", "dim"]).groups)
     fig, axes = plt.subplots(1, len(panels), figsize=(3.8 * len(panels), 4.2), squeeze=False)
     estimators = list(dict.fromkeys(df["estimator"]))
+    flagged = False
     for ax, (family, dim) in zip(axes[0], panels):
         sub = df[(df["family"] == family) & (df["dim"] == dim)]
         for i, est in enumerate(estimators):
             g = sub[sub["estimator"] == est]
-            m = g.groupby("true_mi")["value"].agg(["mean", "std"]).reset_index().fillna(0.0)
+            m = g.groupby("true_mi").agg(mean=("value", "mean"), std=("value", "std"),
+                                         h_y=("h_y", "mean")).reset_index()
+            m["std"] = m["std"].fillna(0.0)
             band(ax, m["true_mi"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
                  color=estimator_color(est, i), marker="o", ms=3, label=g["label"].iloc[0])
+            above = m[m["h_y"].notna() & (m["mean"] > m["h_y"])]
+            flagged = flagged or len(above) > 0
+            ax.scatter(above["true_mi"], above["mean"], marker="x", s=30, color="red", zorder=4)
         top = float(sub["true_mi"].max())
         ax.plot([0, top], [0, top], color="k", ls=":", lw=1, label="estimate = truth")
         ax.set_xlabel("true Shannon MI (bits)")
@@ -27,6 +35,8 @@ def plot(df: pd.DataFrame):
         ax.set_title(f"{what}, D = {dim}")
         if family == "gaussian" and top > 4 * max(np.nanmax(sub["value"]), 1e-9):
             ax.set_ylim(top=max(2.0, float(np.nanmax(sub["value"])) * 1.3))
+    if flagged:
+        axes[0][0].scatter([], [], marker="x", color="red", label="above H(labels): impossible")
     fig.suptitle("Fig. S1 - estimators vs known mutual information (beyond the paper)")
     figure_legend(fig, axes[0], ncol=6)
     return fig

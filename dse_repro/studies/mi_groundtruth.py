@@ -1,8 +1,11 @@
 """Ground truth (beyond the paper): the Fig. 4 estimators on distributions with known MI.
 
 Tidy rows: ``family (gaussian|mixture), dim, param (rho | separation), true_mi, estimator,
-label, repeat, n_points, measure (MI), value, unit (bits)``. Job slice:
-``studies.mi_groundtruth.job.{family,estimator}=…``. Estimator settings are the ``mi_compare`` registry entries.
+label, repeat, n_points, h_y, measure (MI), value, unit (bits)``; ``h_y`` is the entropy (bits) of
+the discrete labels the estimator saw -- no Shannon MI with them can exceed it -- and empty where
+the estimator took the gaussian family's continuous Y instead (``continuous_y`` in the study's
+conf). Job slice: ``studies.mi_groundtruth.job.{family,estimator}=…``. Estimator settings are the
+``mi_compare`` registry entries.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import numpy as np
 import pandas as pd
 from hydra.utils import instantiate
 from omegaconf import DictConfig
+from scipy.stats import entropy
 
 from dse_repro.measures import spectral_clusters
 from dse_repro.simulate.known_mi import (
@@ -20,6 +24,12 @@ from dse_repro.simulate.known_mi import (
 )
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies.spec import JobKind, Slices, StudySpec
+
+
+def label_entropy(labels: np.ndarray) -> float:
+    """Shannon entropy (bits) of the empirical label distribution, shape ``(n,)``."""
+    _, counts = np.unique(labels, return_counts=True)
+    return float(entropy(counts, base=2))
 
 
 def _cases(cfg: DictConfig, family: str):
@@ -54,7 +64,8 @@ SPEC = StudySpec(
                         for e in cfg.studies.mi_groundtruth.estimators],
     figures=("figS1",),
     columns=dict(family="str", dim="int", param="float", true_mi="float", estimator="str",
-                 label="str", repeat="int", n_points="int", measure="str", value="float",
+                 label="str", repeat="int", n_points="int", h_y="float?", measure="str",
+                 value="float",
                  unit="str"),
     summaries=("mi_groundtruth_summary",),
     uses=("mi_compare",),
@@ -72,12 +83,15 @@ def run(cfg: DictConfig) -> pd.DataFrame:
             if est not in registry:
                 raise ValueError(f"estimator {est!r} is not in studies.mi_compare.estimators")
             fn = instantiate(registry[est].fn)
+            takes_y = est in s.continuous_y
             for dim, param, rep, X, labels, Y, truth in progress(
                     list(_cases(cfg, family)), cfg, desc=f"groundtruth {family} {est}"):
+                y = Y if takes_y else None
+                h_y = np.nan if y is not None else label_entropy(labels)
                 rows.append(dict(family=family, dim=dim, param=param, true_mi=truth,
                                  estimator=est, label=registry[est].label, repeat=rep,
-                                 n_points=s.n_points, measure="MI",
-                                 value=float(fn(X, labels, y=Y)), unit="bits"))
+                                 n_points=s.n_points, h_y=h_y, measure="MI",
+                                 value=float(fn(X, labels, y=y)), unit="bits"))
     return pd.DataFrame(rows)
 
 

@@ -98,7 +98,8 @@ def mi_groundtruth(good: bool) -> pd.DataFrame:
             for rep in range(2):
                 v = truth * 0.8 if good else 1.0 - truth * 0.5
                 rows.append(dict(family=family, dim=10, estimator="dsmi", label="DSMI",
-                                 param=float(i), true_mi=truth, repeat=rep, value=v + 0.01 * rep))
+                                 param=float(i), true_mi=truth, repeat=rep, h_y=np.log2(3),
+                                 value=v + 0.01 * rep))
     return pd.DataFrame(rows)
 
 
