@@ -96,7 +96,8 @@ def sweep_rows(cfg: DictConfig, dataset: str, model_name: str, seed: int) -> lis
     for state in ("init", "trained"):
         if state == "trained":
             train(model, data, settings, None, device=device(t.device),
-                  on_epoch=lambda m: log.info("%s", m.line()))
+                  on_epoch=lambda m: log.info("%s", m.line()),
+                  progress=bool(cfg.progress))
         z = embed(model, data.x_val).double().cpu().numpy()
         epoch = 0 if state == "init" else settings.epochs
         for r in sigma_sweep(z, ratios, int(s.t), int(s.k)):

@@ -237,7 +237,8 @@ def self_trained_rows(cfg: DictConfig, member: str, epochs: int, seed: int) -> l
     settings = TrainSettings(method="supervised", epochs=int(epochs), seed=int(seed),
                              measures=(), **train_cfg)
     train(model, data, settings, clusters, device=device(s.device),
-          on_epoch=lambda m: log.info("%s", m.line()))
+          on_epoch=lambda m: log.info("%s", m.line()),
+          progress=bool(cfg.progress))
     held_out = accuracy(model, full.x_val, full.y_val, batch_size=512)
     z = embed(model, data.x_val)
     group = "converged" if int(epochs) == int(z_cfg.epochs) else "training_length"

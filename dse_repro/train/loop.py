@@ -31,6 +31,7 @@ from typing import Callable, Mapping
 import numpy as np
 import torch
 import torch.nn.functional as F
+from tqdm.auto import tqdm
 
 from dse_repro.data import ImageData, random_labels
 from dse_repro.io import atomic_write
@@ -219,7 +220,7 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
           device: str | torch.device = "cpu",
           on_epoch: Callable[[EpochMetrics], None] | None = None,
           measures: Mapping[str, EmbeddingMeasure] | None = None,
-          describe: Mapping | None = None) -> list[EpochMetrics]:
+          describe: Mapping | None = None, progress: bool = False) -> list[EpochMetrics]:
     """Train ``model`` on ``data`` and measure it after every epoch.
 
     Args:
@@ -236,6 +237,7 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
             validation embeddings after every epoch.
         describe: what else determines the run, in the caller's words (JSON-able), part of
             the checkpoint's fingerprint (see :func:`run_fingerprint`).
+        progress: show a tqdm bar over each epoch's batches (on stderr: the job's log).
 
     Returns:
         One :class:`EpochMetrics` per epoch (including those restored from the checkpoint).
@@ -281,7 +283,9 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
         model.train()
         order = torch.randperm(n, generator=gen)
         losses = []
-        for b in range(steps_per_epoch):
+        bar = tqdm(range(steps_per_epoch), desc=f"epoch {epoch + 1}/{s.epochs}", unit="batch",
+                   leave=False, mininterval=2.0, disable=not progress)
+        for b in bar:
             idx = order[b * s.batch_size:(b + 1) * s.batch_size]
             x = data.x_train[idx].to(device)
             if s.method == "simclr":
@@ -297,6 +301,8 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
             opt.step()
             sched.step()
             losses.append(float(loss.detach()))
+            bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
+        bar.close()
         t1 = time.perf_counter()
         values: dict[str, float] = {}
         if s.measures:

@@ -94,7 +94,8 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
                              if k not in ("job", "resources")}}
     epochs = train(model, data, settings, clusters, checkpoint=checkpoint,
                    device=device(s.device), measures=measures, describe=describe,
-                   on_epoch=lambda m: log.info("%s", m.line()))
+                   on_epoch=lambda m: log.info("%s", m.line()),
+                   progress=bool(cfg.progress))
     units = {**BASE_UNITS, **{k: m.unit for k, m in measures.items()}}
     return [dict(dataset=dataset, model=model_name, arch=arch, method=method, seed=int(seed),
                  epoch=m.epoch, measure=k,

@@ -2,7 +2,9 @@
 
 Checks: every figure exists and is a valid PDF/PNG; the tidy results have the documented
 columns; the claims rows of the toy figures say held; a second run is a no-op; a rerun from
-scratch gives byte-identical results; ``snakemake --report`` writes a report with the figures.
+scratch gives byte-identical results; ``snakemake --report`` writes a report with the figures,
+and in a real headless browser every figure image loads and the claims, zoo and ground-truth
+tables show as tables.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from _browser import CHROMIUM_ARGS, chromium_path
 from _repo import copy_repository, result_hashes
 
 from dse_repro.claims import CLAIMS
@@ -143,8 +146,7 @@ def test_second_run_is_noop(workdir):
 
 
 def test_report(workdir):
-    _snakemake(workdir, "--report", "report.html")
-    html = (workdir / "report.html").read_text(errors="replace")
+    html = _report(workdir).read_text(errors="replace")
     # Every figure with its own caption (rendered per figure), and the claims table.
     for caption in ("Fig. 2 -- intuition", "Fig. 3A -- DSE tracks", "Fig. 3B -- DSMI tracks",
                     "Fig. 4 -- mutual information", "Fig. 5 -- runtime", "Fig. 9 -- sigma",
@@ -156,6 +158,66 @@ def test_report(workdir):
         first = figure_caption(fig).split("\n")[0].strip("*").split("--")[0].strip()
         assert first in html, fig
     assert "{% if" not in html
+
+
+def _report(workdir: Path) -> Path:
+    path = workdir / "report.html"
+    if not path.is_file():
+        _snakemake(workdir, "--report", "report.html")
+    return path
+
+
+def test_report_in_a_browser(workdir):
+    """Open the report in headless Chromium, as a reader would: every figure's PNG loads (a
+    decoded image, a different one per figure, in natural order) and each table page shows
+    its table, the claims with one row per claim and coloured statuses."""
+    exe = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    report = _report(workdir)
+    claims = pd.read_csv(workdir / "results" / "smoke" / "claims.csv")
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(report.as_uri())
+        page.get_by_role("link", name="Figures", exact=True).click()
+        page.get_by_text("png", exact=True).click()  # the format toggle
+        rows = page.locator("table").first.locator("tbody tr")
+        names, sources = [], set()
+        for i in range(rows.count()):
+            names.append(rows.nth(i).locator("td").nth(1).inner_text().strip())
+            rows.nth(i).locator("a[iconname=eye]").click()
+            img = page.locator("img[src^='data:image/png']")
+            img.wait_for(state="visible", timeout=10_000)
+            width = img.evaluate("i => i.complete ? i.naturalWidth : 0")
+            assert width > 200, (names[-1], width)  # decoded, not a broken image
+            sources.add(img.get_attribute("src")[-200:])
+        assert names == FIGS  # every figure, in natural order (fig2 ... fig10, figS1, figS2)
+        assert len(sources) == len(FIGS)
+        for category, title, n_rows in [("Claims", "Claims table", len(claims)),
+                                        ("Model zoo", "Model zoo", None),
+                                        ("Ground truth", "Ground truth", None)]:
+            page.get_by_role("link", name="Results", exact=True).first.click()
+            page.get_by_role("link", name=category, exact=True).click()
+            page.locator("a[iconname=eye]").first.click()
+            frame = page.frame_locator("iframe")
+            table = frame.locator("table#table")
+            table.wait_for(state="visible", timeout=10_000)
+            assert title in frame.locator("h1").inner_text()
+            body = table.locator("tbody tr")
+            assert body.count() == n_rows if n_rows else body.count() > 0, category
+            if category == "Claims":
+                held = frame.locator("td.held").first
+                assert held.is_visible()
+                assert held.evaluate("e => getComputedStyle(e).backgroundColor") != \
+                    frame.locator("td.not-held").first.evaluate(
+                        "e => getComputedStyle(e).backgroundColor")
+                assert frame.locator("th", has_text="paper").is_visible()
+                assert "1.585" in frame.locator("tr", has_text="fig2.dse_three_blobs").inner_text()
+        browser.close()
+    assert not errors, errors
 
 
 def test_rerun_from_scratch_is_byte_identical(workdir):
