@@ -7,7 +7,7 @@ pipeline (``dse_repro.studies``, ``dse_repro.plots``, ...).
 
 >>> from dse_repro.measures import dse, dsmi
 """
-from .bandwidth import mean_norm, median_distance
+from .bandwidth import DegenerateSigmaWarning, mean_norm, median_distance
 from .diffusion import (
     diffusion_eigenvalues,
     diffusion_matrix,
@@ -45,4 +45,5 @@ __all__ = [
     "discretize",
     "mean_norm",
     "median_distance",
+    "DegenerateSigmaWarning",
 ]

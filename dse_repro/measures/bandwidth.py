@@ -32,7 +32,14 @@ import numpy as np
 from ._validation import check_int, check_points, check_positive_real, to_numpy
 from .diffusion import _sq_distances_numpy
 
-__all__ = ["POLICIES", "resolve_sigma", "degenerate_sigma", "median_distance", "mean_norm"]
+__all__ = ["POLICIES", "DegenerateSigmaWarning", "resolve_sigma", "degenerate_sigma",
+           "median_distance", "mean_norm"]
+
+
+class DegenerateSigmaWarning(UserWarning):
+    """A fixed kernel width far from the data's scale (see :func:`degenerate_sigma`). A
+    subclass of ``UserWarning``, so that code computing such a width on purpose (the paper's
+    sigma = 10 beside the scale-free widths) can filter it by category."""
 
 POLICIES = ("median", "knn")
 #: Up to this many points the median is over all pairs; above, over a seeded sample of pairs.
@@ -122,10 +129,10 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
             if not value > 0:
                 raise ValueError("sigma='median': the median distance between points is 0 "
                                  "(most points coincide); use a fixed sigma")
-            _log.info("sigma='median' -> %.6g", value)
+            _log.debug("sigma='median' -> %.6g", value)
             return value
         widths = _knn_widths(Xn, k, squared)
-        _log.info("sigma='knn' (k=%d) -> per-point widths, median %.6g (min %.3g, max %.3g)",
+        _log.debug("sigma='knn' (k=%d) -> per-point widths, median %.6g (min %.3g, max %.3g)",
                   k, np.median(widths), widths.min(), widths.max())
         return widths
     if not isinstance(sigma, numbers.Real) or isinstance(sigma, bool):

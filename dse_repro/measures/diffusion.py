@@ -230,15 +230,16 @@ def _matrix(X: Any, sigma: float | np.ndarray, precision: str) -> Any:
 def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False,
           seed: int = 0) -> float | np.ndarray:
     """The kernel width for checked points ``X`` (or squared distances): a number as given
-    (with one ``UserWarning`` when it is degenerate for these data), or the width a policy
+    (with one :class:`~dse_repro.measures.bandwidth.DegenerateSigmaWarning`, a
+    ``UserWarning``, when it is degenerate for these data), or the width a policy
     reads off them (:func:`dse_repro.measures.bandwidth.resolve_sigma`)."""
-    from .bandwidth import degenerate_sigma, resolve_sigma
+    from .bandwidth import DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
 
     value = resolve_sigma(X, sigma, k=k, squared=squared, seed=seed)
     if not isinstance(sigma, str):
         message = degenerate_sigma(X, value, squared=squared, seed=seed)
         if message:
-            warnings.warn(message, UserWarning, stacklevel=3)
+            warnings.warn(message, DegenerateSigmaWarning, stacklevel=3)
     return value
 
 

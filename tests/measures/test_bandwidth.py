@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from dse_repro.measures import dse, dse_curve, dsmi
+from dse_repro.measures import DegenerateSigmaWarning, dse, dse_curve, dsmi
 from dse_repro.measures.bandwidth import median_distance, resolve_sigma
 
 RNG = np.random.default_rng(0)
@@ -81,8 +81,9 @@ def test_bad_policies():
 
 @pytest.mark.parametrize("scale,which", [(0.001, "far above"), (1e4, "far below")])
 def test_degenerate_fixed_width_warns_once(scale, which):
-    with pytest.warns(UserWarning, match=f"sigma=10 is {which}.*sigma='median'") as record:
+    with pytest.warns(DegenerateSigmaWarning, match=f"sigma=10 is {which}.*sigma='median'") as record:
         dse(X * scale, 10.0)
+    assert issubclass(DegenerateSigmaWarning, UserWarning)
     assert len([r for r in record if "sigma=10" in str(r.message)]) == 1
     with pytest.warns(UserWarning, match=which):
         dsmi(X * scale, Y, 10.0)

@@ -106,3 +106,16 @@ def test_unwritable_out_fails_before_training(tmp_path):
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "out=/proc/x.csv cannot be written" in log
     assert "epoch 1:" not in log
+
+
+def test_job_log_is_for_humans(tmp_path):
+    """A training job's console: a batch bar per epoch, one readable line per epoch, and each
+    warning text once (the paper's sigma = 10 is far above an untrained ResNet's scale: said
+    once, not by every measure at every epoch); no warning from the project's own loop."""
+    log = _training(tmp_path / "results.csv", "progress=true").log
+    assert "epoch 1/4:" in log and "batch" in log  # tqdm over the batches
+    assert [ln.split(":")[0] for ln in log.splitlines() if ln.startswith("epoch ")
+            and "loss" in ln] == [f"epoch {e}" for e in (1, 2, 3, 4)]
+    assert log.count("DegenerateSigmaWarning") == 1
+    assert "requires_grad" not in log and "EpochMetrics(" not in log
+    assert "sigma='median' ->" not in log  # the chosen widths are DEBUG, not per-epoch noise
