@@ -38,7 +38,7 @@ def test_median_policy_is_the_fixed_width_it_reports(caplog):
     m = median_distance(X)
     d = np.sqrt(((X[:, None] - X[None]) ** 2).sum(-1))[np.triu_indices(150, 1)]
     assert m == pytest.approx(np.median(d))
-    with caplog.at_level(logging.INFO, logger="dse_repro.measures"):
+    with caplog.at_level(logging.DEBUG, logger="dse_repro.measures"):
         value = dse(X, "median", t=2)
     assert value == pytest.approx(dse(X, m, t=2), abs=1e-12)
     assert f"sigma='median' -> {m:.6g}" in caplog.text
