@@ -15,7 +15,7 @@ embedding's scale as much as its structure. Two policies make the estimate scale
   and subset.
 
 Both depend on the data only through its distances: invariant to scale, translation and
-rotation. The width used is logged on the ``dse_repro.measures`` logger.
+rotation. The width used is logged (DEBUG) on the ``dse_repro.measures`` logger.
 
 :func:`degenerate_sigma` tells when a fixed width is so far from the data's scale that the
 kernel is nearly the identity (DSE close to log2 n) or nearly all ones (DSE close to 0)
@@ -118,7 +118,7 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
                   seed: int = 0) -> float | np.ndarray:
     """The kernel width for points ``X`` ``(n, D)`` (or squared distances with
     ``squared=True``): a number is checked and returned; ``"median"`` gives a float,
-    ``"knn"`` per-point widths ``(n,)``. Logged."""
+    ``"knn"`` per-point widths ``(n,)``. Logged at DEBUG."""
     if isinstance(sigma, str):
         if sigma not in POLICIES:
             raise TypeError(f"sigma must be a number > 0 or one of {POLICIES}, got the string "
