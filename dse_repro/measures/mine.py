@@ -66,6 +66,10 @@ def mine_mi(
 ) -> float:
     """MINE estimate of ``I(X; Y)``, in **nats** (``bits=True`` for bits).
 
+    Cost: ``epochs * ceil(n / batch_size)`` optimiser steps of a small MLP, linear in ``n`` and
+    ``epochs``: at the defaults about 5 s for n = 1797, D = 64 (digits) or n = 5000, D = 20 on
+    2 CPU cores (measured 2026-11-27); ``progress=True`` shows the epochs go by.
+
     Args:
         X: shape ``(n, Dx)``; Y: shape ``(n,)`` or ``(n, Dy)`` (labels are used as a continuous
             column, as in the paper).
