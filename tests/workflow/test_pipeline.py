@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from _browser import CHROMIUM_ARGS, chromium_path
@@ -131,6 +132,22 @@ def test_toy_claims_held(workdir):
     assert claims.loc["fig4.dsmi_vs_micd", "status"] in ("held", "not held")
     md = (workdir / "results" / "smoke" / "claims.md").read_text()
     assert all(cid in md for cid in TOY_CLAIMS)
+
+
+def test_groundtruth_knows_the_label_entropy(workdir):
+    """Each ground-truth row carries the entropy of the labels its estimator saw (empty where
+    it took the continuous Y), and the summary flags means above it."""
+    gt = pd.read_csv(workdir / "results" / "smoke" / "mi_groundtruth.csv")
+    cont = gt["estimator"].isin(["npeet_mi", "mine"]) & (gt["family"] == "gaussian")
+    assert gt.loc[cont, "h_y"].isna().all() and gt.loc[~cont, "h_y"].notna().all()
+    mix = gt[gt["family"] == "mixture"]["h_y"]
+    assert ((mix > 1.4) & (mix <= np.log2(3) + 1e-12)).all()  # 3 components, near-balanced
+    summary = pd.read_csv(workdir / "results" / "smoke" / "mi_groundtruth_summary.csv")
+    expect = summary["h_y"].notna() & (summary["mean"] > summary["h_y"])
+    assert (summary["above_h_y"] == expect).all()
+    for page in ("claims", "model_zoo_correlations", "mi_groundtruth_summary"):
+        assert (workdir / "results" / "smoke" / f"{page}.html").read_text().startswith(
+            "<!DOCTYPE html>")
 
 
 def test_no_checkpoints_left_and_results_small(workdir):
