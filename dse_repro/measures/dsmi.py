@@ -23,7 +23,8 @@ random errors of the two terms are correlated (common random numbers); the DSMI 
 absolute, in bits (see ``tests/measures/test_large_n.py`` for the tolerance checked). Each
 set's entropy is deflated SLQ with its own standard error (``large_n.dse_slq_curve``; ``auto``
 adds probes per set to its error target); the DSMI's standard error, combined from them, is
-logged on the ``dse_repro.measures`` logger.
+logged on the ``dse_repro.measures`` logger and returned, with an error bar, by
+:func:`dsmi_curve_approx`.
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ from .diffusion import (
 )
 from .labels import class_partition, discretize
 
-__all__ = ["dsmi", "dsmi_curve", "conditional_subsets"]
+__all__ = ["dsmi", "dsmi_curve", "dsmi_curve_approx", "conditional_subsets"]
 
 #: Above this many points the full distance matrix is not kept (8 n^2 bytes) and each
 #: class/subset kernel is built from its own points instead.
@@ -140,11 +141,13 @@ def _combine(eig_plan: list, counts: np.ndarray, t: int) -> float:
 
 
 def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list[int],
-                  method: str, seed: int, precision: str) -> np.ndarray:
+                  method: str, seed: int, precision: str) -> tuple[np.ndarray, dict]:
     """DSMI at each of ``ts`` (bits) with every set's entropy from the sparse large-n path
-    (``method``), or exact for sets of at most ``AUTO_EXACT_MAX_N`` points under ``auto``."""
+    (``method``), or exact for sets of at most ``AUTO_EXACT_MAX_N`` points under ``auto``;
+    and what ran: ``method``, ``sets`` (how many sets each estimator did), ``std_errors`` and
+    ``error_bars`` (bits, per t)."""
     from .diffusion import _eigenvalues
-    from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
+    from .large_n import AUTO_EXACT_MAX_N, SLQ_ATOL, dse_curve_approx
 
     Zn = to_numpy(Z)
     used: dict[str, int] = {}
@@ -173,7 +176,9 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
     logging.getLogger("dse_repro.measures").info(
         "dsmi(n=%d, method=%s): entropies of %s sets; standard errors %s bits at t = %s",
         Zn.shape[0], method, used, np.round(std_errors, 5).tolist(), ts)
-    return w @ np.array(parts)
+    info = {"method": method, "sets": used, "std_errors": std_errors.tolist(),
+            "error_bars": [max(3 * se, SLQ_ATOL) for se in std_errors]}
+    return w @ np.array(parts), info
 
 
 def dsmi(
@@ -257,6 +262,35 @@ def dsmi_curve(
 
     Eigenvalues of every class and subset are computed once and powered for each ``t``.
     """
+    return _dsmi_curve(Z, Y, sigma, ts, y_discrete, n_clusters, reference=reference,
+                       n_repeats=n_repeats, seed=seed, precision=precision,
+                       precomputed=precomputed, method=method, k=k)[0]
+
+
+def dsmi_curve_approx(Z: Any, Y: Any, sigma: float | str = 10.0, ts: Any = (1,),
+                      y_discrete: bool | None = None, n_clusters: int = 10, *,
+                      method: str = "auto", n_repeats: int = 5, seed: int = 0,
+                      k: int = 7) -> tuple[np.ndarray, dict]:
+    """:func:`dsmi_curve` by the large-n path, with its error: returns ``(values, info)``,
+    values shape ``(len(ts),)`` in bits; ``info``: ``method``, ``sets`` (how many class and
+    subset entropies each estimator computed), ``std_errors`` (bits per t: the sets' jackknife
+    standard errors combined as if independent -- an upper bound, since the common probe seeds
+    correlate the two terms of each difference positively) and ``error_bars`` =
+    ``max(3 x std_error, 1e-3 bits)``. ``method``: ``"slq"``, ``"lanczos"`` (its tail bounds
+    stand in for standard errors) or ``"auto"`` (exact, with zero error, while n <=
+    ``large_n.AUTO_EXACT_MAX_N``). Other arguments as :func:`dsmi`."""
+    if check_method(method) == "exact":
+        raise ValueError("dsmi_curve_approx needs method='slq', 'lanczos' or 'auto' "
+                         "(method='exact' has no error to report: use dsmi_curve)")
+    return _dsmi_curve(Z, Y, sigma, ts, y_discrete, n_clusters, n_repeats=n_repeats,
+                       seed=seed, method=method, k=k)
+
+
+def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | None,
+                n_clusters: int, *, reference: bool = False, n_repeats: int = 5,
+                seed: int = 0, precision: Precision = "float64", precomputed: bool = False,
+                method: str = "exact", k: int = 7) -> tuple[np.ndarray, dict]:
+    """:func:`dsmi_curve` and what ran (see :func:`dsmi_curve_approx`)."""
     Z = check_points(Z, "Z")
     if check_method(method) != "exact" and (precomputed or reference):
         raise ValueError(f"method={method!r} needs the points: it cannot be combined with "
@@ -294,12 +328,19 @@ def dsmi_curve(
                 h_sub = np.mean([reference_dse(Zn[s], sigma=sigma, t=t) for s in subsets])
                 parts.append(h_sub - h_cond)
             out.append(np.sum(counts / np.sum(counts) * np.array(parts)))
-        return np.array(out, dtype=np.float64)
+        return np.array(out, dtype=np.float64), _exact_info(ts, "reference")
 
     if method != "exact":
         from .large_n import AUTO_EXACT_MAX_N
 
         if method != "auto" or Z.shape[0] > AUTO_EXACT_MAX_N:
-            return _approx_curve(Z, plan, counts, sigma, ts, method, seed, precision)
+            values, info = _approx_curve(Z, plan, counts, sigma, ts, method, seed, precision)
+            return np.asarray(values, dtype=np.float64), info
     eig_plan = _plan_eigenvalues(Z, plan, sigma, precision, precomputed)
-    return np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)
+    values = np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)
+    return values, _exact_info(ts, "exact")
+
+
+def _exact_info(ts: list[int], method: str) -> dict:
+    """What ran, for the exact paths: no random error (rounding only)."""
+    return {"method": method, "std_errors": [0.0] * len(ts), "error_bars": [0.0] * len(ts)}

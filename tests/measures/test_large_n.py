@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dse_repro.measures import dse, dse_curve, dsmi
+from dse_repro.measures import dse, dse_curve, dsmi, dsmi_curve
 from dse_repro.measures import large_n
 from dse_repro.measures.large_n import (dse_approx, dse_lanczos, dse_slq, neighbourhood_size,
                                         sparse_diffusion_operator)
@@ -237,3 +237,32 @@ def test_dsmi_large_n_logs_its_standard_error(caplog):
         approx = dsmi(X, y, SIGMA, 3, method="slq")
     assert "standard errors [" in caplog.text
     assert abs(approx - dsmi(X, y, SIGMA, 3)) <= DSMI_ATOL + 0.02 * abs(approx)
+
+
+def test_dsmi_curve_approx_returns_its_error_bar():
+    """The DSMI's combined standard error comes back with an error bar that covers the true
+    error (against exact) on labelled data, per t; exact paths report zero error."""
+    from dse_repro.measures.dsmi import dsmi_curve_approx
+
+    covered = 0
+    cases = 0
+    for kind in ("blobs", "tree"):  # clustered (deflated) and not
+        X, y = _labelled(kind)
+        ts = [1, 3]
+        values, info = dsmi_curve_approx(X, y, SIGMA, ts, method="slq")
+        np.testing.assert_array_equal(values, dsmi_curve(X, y, SIGMA, ts, method="slq"))
+        assert info["method"] == "slq" and info["sets"] == {"slq": 6 * len(np.unique(y))}
+        assert len(info["std_errors"]) == len(ts) == len(info["error_bars"])
+        assert all(b >= max(3 * se, 1e-3) - 1e-15
+                   for se, b in zip(info["std_errors"], info["error_bars"]))
+        exact = dsmi_curve(X, y, SIGMA, ts)
+        for v, e, bar in zip(values, exact, info["error_bars"]):
+            cases += 1
+            covered += abs(v - e) <= bar
+    assert covered == cases, (covered, cases)
+    X, y = _labelled("blobs")
+    values, info = dsmi_curve_approx(X, y, SIGMA, [1], method="auto")  # n <= threshold: exact
+    assert info == {"method": "exact", "std_errors": [0.0], "error_bars": [0.0]}
+    assert values[0] == dsmi(X, y, SIGMA, 1)
+    with pytest.raises(ValueError, match="method='exact' has no error"):
+        dsmi_curve_approx(X, y, SIGMA, [1], method="exact")
