@@ -5,7 +5,8 @@ One row per data set: (a) DSE(Z) at initialization vs the conv-weight sigma (sig
 table); (b) DSE(Z) and DSMI(Z; Y) per epoch (training table; mean over models and seeds, one
 line style per method); (d) DSE(Z) vs sigma / median distance for embeddings at
 initialization and after training (this study's table; stars: sigma = 10, dots: the median
-width, ticks at the right edge: the knn width). Bottom row: (c) Spearman correlation with
+width, ticks at the right edge: the knn width). In (a) and (d) the line style names the model
+(a legend in the panel). Bottom row: (c) Spearman correlation with
 accuracy across the converged model zoo (bars) and all models (dots) of every measure under
 each width (model-zoo table)."""
 from __future__ import annotations
@@ -29,6 +30,19 @@ def _empty(ax, what: str) -> None:
     ax.text(0.5, 0.5, f"no {what} results", ha="center", va="center", transform=ax.transAxes)
 
 
+def _model_legend(ax, models: list[str]) -> None:
+    """A legend naming the model of each line style (instead of labels at the line ends,
+    which overlap when lines end close together), in a band added above the lines."""
+    from matplotlib.lines import Line2D
+
+    if len(models) > 1:
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + 0.3 * (hi - lo))
+        handles = [Line2D([], [], color="0.3", ls=MODEL_STYLES[i % 4]) for i in range(len(models))]
+        ax.legend(handles, models, loc="upper center", ncol=2, fontsize=6, framealpha=0.9,
+                  handlelength=3)
+
+
 def _init_panel(ax, init: pd.DataFrame) -> None:
     models = sorted(init["model"].unique())
     for width, (suffix, color, label) in WIDTHS.items():
@@ -38,7 +52,7 @@ def _init_panel(ax, init: pd.DataFrame) -> None:
             if len(m):
                 ax.plot(m.index, m.to_numpy(), color=color, ls=MODEL_STYLES[i % 4], marker="o",
                         ms=3, label=f"{label}" if i == 0 else None)
-                ax.annotate(model, (m.index[-1], m.iloc[-1]), fontsize=6, color=color)
+    _model_legend(ax, models)
     log_x(ax)
     ax.set_xlabel(r"conv weight $\sigma$ at initialization")
     ax.set_ylabel(r"$S_D(Z)$ at init (bits)")
@@ -69,13 +83,13 @@ def _sweep_panel(ax, sweep: pd.DataFrame) -> None:
             curve = g[g["width"] == "ratio"].groupby("ratio")["value"].mean()
             ax.plot(curve.index, curve.to_numpy(), color=color, ls=MODEL_STYLES[i % 4], lw=lw,
                     label=f"sweep: {state}" if i == 0 else None)
-            ax.annotate(model, (curve.index[-1], curve.iloc[-1]), fontsize=6, color=color)
             for width, marker in (("fixed", "*"), ("median", "o")):
                 p = g[g["width"] == width]
                 ax.scatter(p["ratio"], p["value"], marker=marker, s=50, zorder=3,
                            color=WIDTHS[width][1])
             knn = g.loc[g["width"] == "knn", "value"]
             ax.axhline(float(knn.mean()), xmin=0.96, xmax=1.0, color=WIDTHS["knn"][1], lw=2)
+    _model_legend(ax, models)
     log_x(ax)
     ax.set_xlabel(r"$\sigma$ / median distance of Z")
     ax.set_ylabel(r"$S_D(Z)$ (bits)")
