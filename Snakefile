@@ -3,7 +3,8 @@
 #   snakemake --cores 2                          # all figures at the default scale (laptop)
 #   snakemake --cores 2 --config scale=smoke     # the same DAG, tiny (CI)
 #   snakemake --cores 2 figures/laptop/fig3b.pdf # one figure
-#   snakemake --report report.html               # figures + captions + claims table
+#   snakemake --report report.html               # figures, captions, claims/zoo/ground-truth
+#   snakemake --report r.html --config scale=smoke  # the report of another scale
 #
 # Jobs are Hydra entry points (python -m dse_repro.studies.<name>); their grids live in conf/
 # and are read through Hydra's compose API. Studies are registered in dse_repro/studies/ (each
