@@ -20,8 +20,12 @@ def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | 
     ``sigma`` empty for the measures without them)."""
     from tqdm.auto import tqdm
 
-    from dse_repro.measures import (alpha_req, dse_curve, dsmi_curve, knn_accuracy, rankme)
+    from dse_repro.measures import (alpha_req, discretize, dse_curve, dsmi_curve, knn_accuracy,
+                                    rankme)
 
+    # The inputs' clusters do not depend on the kernel width: cluster once, not per sigma.
+    x_labels = (discretize(inputs, y_discrete=False, n_clusters=n_clusters, seed=seed)
+                if "DSMI_ZX" in measures else None)
     jobs: list[tuple[str, Any, Callable[[], Any]]] = []
     for sigma in sigmas:
         if "DSE_Z" in measures:
@@ -31,7 +35,7 @@ def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | 
                 Z, labels, s, ts, y_discrete=True, seed=seed, k=k)))
         if "DSMI_ZX" in measures:
             jobs.append(("DSMI_ZX", sigma, lambda s=sigma: dsmi_curve(
-                Z, inputs, s, ts, y_discrete=False, n_clusters=n_clusters, seed=seed, k=k)))
+                Z, x_labels, s, ts, y_discrete=True, seed=seed, k=k)))
     once = {"rankme": lambda: rankme(Z), "alpha_req": lambda: alpha_req(Z),
             "knn_acc": lambda: knn_accuracy(Z, labels, seed=seed)}
     rows = []
