@@ -21,10 +21,11 @@ def groundtruth_summary(df: pd.DataFrame) -> pd.DataFrame:
     entropy (bits) of the labels the estimator saw (NaN where it took a continuous Y);
     ``above_h_y``: the mean estimate exceeds it -- impossible for a Shannon MI."""
     g = df.groupby(["family", "dim", "estimator", "label", "param", "true_mi"])
-    cells = g["value"].agg(mean="mean", sd="std", repeats="count").reset_index()
+    cells = g.agg(mean=("value", "mean"), sd=("value", "std"), repeats=("value", "count"),
+                  h_y=("h_y", "mean")).reset_index()
     cells["sd"] = cells["sd"].fillna(0.0)
     cells["bias"] = cells["mean"] - cells["true_mi"]
-    cells["h_y"] = g["h_y"].mean().to_numpy()
+    cells["h_y"] = cells.pop("h_y")  # after the bias, beside its flag
     cells["above_h_y"] = cells["h_y"].notna() & (cells["mean"] > cells["h_y"])
     rho = {}
     for key, c in cells.groupby(["family", "dim", "estimator"]):

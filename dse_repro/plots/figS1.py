@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dse_repro.summaries import groundtruth_summary
+
 from ._style import estimator_color, band, figure_legend, plt
 
 
@@ -14,18 +16,16 @@ def plot(df: pd.DataFrame):
     panels = list(df.groupby(["family", "dim"]).groups)
     fig, axes = plt.subplots(1, len(panels), figsize=(3.8 * len(panels), 4.2), squeeze=False)
     estimators = list(dict.fromkeys(df["estimator"]))
-    flagged = False
+    # mean, sd and the above-H(labels) flag per cell: the ground-truth summary's
+    cells = groundtruth_summary(df).set_index(["family", "dim", "estimator"]).sort_index()
+    flagged = bool(cells["above_h_y"].any())
     for ax, (family, dim) in zip(axes[0], panels):
         sub = df[(df["family"] == family) & (df["dim"] == dim)]
         for i, est in enumerate(estimators):
-            g = sub[sub["estimator"] == est]
-            m = g.groupby("true_mi").agg(mean=("value", "mean"), std=("value", "std"),
-                                         h_y=("h_y", "mean")).reset_index()
-            m["std"] = m["std"].fillna(0.0)
-            band(ax, m["true_mi"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
-                 color=estimator_color(est, i), marker="o", ms=3, label=g["label"].iloc[0])
-            above = m[m["h_y"].notna() & (m["mean"] > m["h_y"])]
-            flagged = flagged or len(above) > 0
+            m = cells.loc[[(family, dim, est)]].sort_values("true_mi")
+            band(ax, m["true_mi"].to_numpy(), m["mean"].to_numpy(), m["sd"].to_numpy(),
+                 color=estimator_color(est, i), marker="o", ms=3, label=m["label"].iloc[0])
+            above = m[m["above_h_y"]]
             ax.scatter(above["true_mi"], above["mean"], marker="x", s=30, color="red", zorder=4)
         top = float(sub["true_mi"].max())
         ax.plot([0, top], [0, top], color="k", ls=":", lw=1, label="estimate = truth")
