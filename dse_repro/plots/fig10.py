@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.report_tables import paper_values
+from dse_repro.report_tables import paper_zoo_correlations
 from dse_repro.summaries import zoo_correlations
 
 from ._style import figure_legend, plt
@@ -73,10 +73,7 @@ def plot(df: pd.DataFrame):
     acc_label = ("ImageNet top-1 accuracy" if set(df["source"]) == {"timm_pretrained"}
                  else "held-out accuracy")
     fig, axes = plt.subplots(2, 3, figsize=(14, 9), squeeze=False)
-    paper: dict[str, dict[str, str]] = {}
-    for r in paper_values().itertuples():
-        if r.zoo_measure:
-            paper.setdefault(r.zoo_measure, {})[r.quantity.split()[0].lower()] = r.paper_value
+    paper = paper_zoo_correlations()
     sizes = ok.groupby("model")["param_count"].first()
     scale = 300 / max(float(sizes.max()), 1e-9) if len(sizes) else 1.0
     for ax, (measure, label) in zip(axes.ravel(), PANELS):
