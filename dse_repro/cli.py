@@ -133,18 +133,19 @@ def _table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _serialise(rows: list[dict], out: Path) -> str:
-    if out.suffix.lower() == ".json":
-        return json.dumps(rows, indent=1) + "\n"
-    import pandas as pd
+def _write(rows: list[dict], out: Path) -> None:
+    """``rows`` to ``out`` atomically: JSON, or CSV as every tidy table (:func:`write_tidy`)."""
+    from dse_repro.io import write_text, write_tidy
 
-    return pd.DataFrame(rows, columns=["measure", "t", "sigma", "value", "unit"]).to_csv(
-        index=False, float_format="%.12g")
+    if out.suffix.lower() == ".json":
+        write_text(out, json.dumps(rows, indent=1) + "\n")
+    else:
+        import pandas as pd
+
+        write_tidy(pd.DataFrame(rows, columns=["measure", "t", "sigma", "value", "unit"]), out)
 
 
 def measure(args: argparse.Namespace) -> int:
-    from dse_repro.io import write_text
-
     Z = load_array(args.embeddings, "embeddings")
     if Z.ndim == 1:
         Z = Z[:, None]
@@ -190,7 +191,7 @@ def measure(args: argparse.Namespace) -> int:
         raise CLIError(str(err).splitlines()[0]) from None
     print(_table(rows))
     if out is not None:
-        write_text(out, _serialise(rows, out))
+        _write(rows, out)
         print(f"wrote {len(rows)} rows to {out}", file=sys.stderr)
     return 0
 
