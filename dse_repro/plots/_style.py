@@ -53,6 +53,14 @@ def log_x(ax: Any) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
+def epoch_x(ax: Any) -> None:
+    """An epoch x axis: integer ticks only (no epoch 2.5 on a short run)."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("epoch")
+
+
 def save(fig: Any, pdf: str | None, png: str | None) -> None:
     """Write the figure atomically; PDFs carry no creation date so reruns are byte-identical."""
     for path, fmt, kwargs in ((pdf, "pdf", {"metadata": {"CreationDate": None}}),

@@ -4,9 +4,8 @@ data set, mean +- sd over seeds."""
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
-from ._style import COLORS, band, figure_legend, log_x, mean_sd, plt
+from ._style import COLORS, band, epoch_x, figure_legend, log_x, mean_sd, plt
 
 
 def seeds(m: pd.DataFrame) -> str:
@@ -43,8 +42,7 @@ def plot(df: pd.DataFrame):
                 band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
                      color=COLORS[i], label=rf"train: $\sigma$ = {sigma:g} "
                      f"({', '.join(sorted(sub['model'].unique()))}, {seeds(m)})")
-            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_xlabel("epoch")
+            epoch_x(ax)
             ax.set_ylabel(ylabel)
             ax.set_title(f"{ds} - {ylabel.split(' (')[0]} during training")
     fig.suptitle(r"Fig. 9 - conv weights $\sim N(0, \sigma)$: DSE at init and training speed")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, log_x, plt
+from ._style import COLORS, epoch_x, log_x, plt
 
 #: width -> (suffix of the measure name in the results, colour, label)
 WIDTHS = {"fixed": ("", COLORS[0], r"$\sigma$ = 10 (paper)"),
@@ -59,8 +59,6 @@ def _init_panel(ax, init: pd.DataFrame) -> None:
 
 
 def _epoch_panel(ax, train: pd.DataFrame, measure: str) -> None:
-    from matplotlib.ticker import MaxNLocator
-
     for width, (suffix, color, label) in WIDTHS.items():
         for method, g in train[train["measure"] == measure + suffix].groupby("method"):
             m = g.groupby("epoch")["value"].mean()
@@ -69,8 +67,7 @@ def _epoch_panel(ax, train: pd.DataFrame, measure: str) -> None:
     for method, ls in METHOD_STYLES.items():  # legend entries for the line styles
         if method in set(train["method"]):
             ax.plot([], [], color="k", ls=ls, label=method.replace("_", " "))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("epoch")
+    epoch_x(ax)
 
 
 def _sweep_panel(ax, sweep: pd.DataFrame) -> None:
