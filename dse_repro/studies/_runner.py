@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import gc
 import logging
-import time
 import re
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
