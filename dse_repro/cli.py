@@ -9,7 +9,7 @@ key), ``.pt`` (a tensor, or ``file.pt:key`` in a dict of tensors) and ``.csv`` (
 line that is not all numbers is a header and skipped). Embeddings ``Z`` are ``(n, D)``; labels ``(n,)`` class labels;
 inputs ``(n, ...)`` vectors (flattened, spectrally clustered into ``--n-clusters`` for
 DSMI(Z; X)). Computes, per diffusion time ``t`` and kernel width ``sigma`` (a number in Z's
-units, ``median`` or ``knn``): ``DSE_Z`` (bits), ``DSMI_ZY`` with labels and ``DSMI_ZX`` with
+units, or ``knn`` -- the default --, ``knn_median``, ``median``): ``DSE_Z`` (bits), ``DSMI_ZY`` with labels and ``DSMI_ZX`` with
 inputs (bits); once: ``rankme``, ``alpha_req`` (unitless) and, with labels, ``knn_acc``
 (fraction). Prints a table and writes ``--out`` (``.csv`` or ``.json``) atomically. A bad file,
 key or shape is one line naming it (exit code 2); nothing is written then.
@@ -25,6 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from dse_repro.embedding_measures import UNITS
+from dse_repro.measures.bandwidth import DEFAULT_SIGMA, POLICIES
 
 #: The measures ``--measures`` may name (default: every one the given files allow).
 MEASURES = tuple(UNITS)
@@ -111,13 +112,13 @@ def _read_csv(path: Path) -> np.ndarray:
 
 
 def _width(text: str) -> float | str:
-    if text in ("median", "knn"):
+    if text in POLICIES:
         return text
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"sigma must be a positive number, 'median' or "
-                                         f"'knn', got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"sigma must be a positive number or one of "
+                                         f"{', '.join(POLICIES)}, got {text!r}") from None
     if not np.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"sigma must be a positive number, got {text!r}")
     return value
@@ -207,8 +208,9 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--measures", nargs="+", choices=MEASURES,
                    help="which (default: all that the given files allow)")
     m.add_argument("--t", nargs="+", type=int, default=[1], help="diffusion times (default 1)")
-    m.add_argument("--sigma", nargs="+", type=_width, default=[10.0],
-                   help="kernel widths: numbers (units of Z), median, knn (default 10)")
+    m.add_argument("--sigma", nargs="+", type=_width, default=[DEFAULT_SIGMA],
+                   help=f"kernel widths: numbers (units of Z; the paper: 10), "
+                        f"{', '.join(POLICIES)} (default {DEFAULT_SIGMA})")
     m.add_argument("--k", type=int, default=7, help="neighbour of the knn width (default 7)")
     m.add_argument("--n-clusters", type=int, default=10,
                    help="clusters of the inputs for DSMI(Z; X) (default 10)")

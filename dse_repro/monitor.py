@@ -8,8 +8,9 @@
 At the end of an epoch the monitor embeds a fixed, seeded validation subset with the model (no
 gradients, eval mode, the model's mode restored afterwards), computes the chosen measures and
 appends them as tidy rows (``epoch, measure, sigma, t, value, unit``) to ``csv_path`` and, when
-given, to a TensorBoard ``SummaryWriter`` (``dse/<measure>``). Kernel width: ``"median"`` by
-default (scale-free: embedding norms grow during training; see the README, "Choosing sigma").
+given, to a TensorBoard ``SummaryWriter`` (``dse/<measure>``). Kernel width: the library's
+default ``"knn"`` (scale-free: embedding norms grow during training; see the README, "Choosing
+sigma").
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import torch
+
+from dse_repro.measures.bandwidth import DEFAULT_SIGMA
 
 #: Measures the monitor knows: name -> needs labels (units: embedding_measures.UNITS).
 MEASURES = {"DSE_Z": False, "DSMI_ZY": True, "rankme": False, "knn_acc": True}
@@ -39,7 +42,8 @@ class DSEMonitor:
         x_val: validation inputs ``(n, ...)`` (a tensor, or anything ``torch.as_tensor`` takes).
         y_val: their class labels ``(n,)``; needed for ``DSMI_ZY`` and ``knn_acc``.
         measures: names from :data:`MEASURES` (default: DSE_Z, and DSMI_ZY when labels are given).
-        sigma: kernel width: ``"median"`` (default), ``"knn"`` or a number in Z's units.
+        sigma: kernel width: ``"knn"`` (default, as every estimator), ``"knn_median"``,
+            ``"median"`` or a number in Z's units.
         t: diffusion time.
         max_points: the fixed subset's size (seeded choice; all points when fewer).
         embed: ``embed(model, x_batch) -> (B, D)``; default :func:`default_embed`.
@@ -50,7 +54,7 @@ class DSEMonitor:
     """
 
     def __init__(self, x_val: Any, y_val: Any = None, *, measures: Sequence[str] | None = None,
-                 sigma: float | str = "median", t: int = 1, max_points: int = 1000,
+                 sigma: float | str = DEFAULT_SIGMA, t: int = 1, max_points: int = 1000,
                  embed: Callable[[torch.nn.Module, torch.Tensor], torch.Tensor] | None = None,
                  csv_path: str | Path | None = None, writer: Any = None, batch_size: int = 256,
                  seed: int = 0) -> None:

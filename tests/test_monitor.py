@@ -50,12 +50,12 @@ def test_two_epoch_loop(tmp_path, digits):
     rows = pd.read_csv(tmp_path / "dse.csv")
     assert len(rows) == 8 and list(rows.epoch.unique()) == [0, 1]
     assert set(rows.measure) == {"DSE_Z", "DSMI_ZY", "rankme", "knn_acc"}
-    assert (rows[rows.measure == "DSE_Z"].sigma == "median").all()
+    assert (rows[rows.measure == "DSE_Z"].sigma == "knn").all()
     assert len(writer.scalars) == 8 and writer.scalars[0][0] == "dse/DSE_Z"
     # the numbers are the library's, on the monitor's fixed subset
     z = monitor.embeddings(model).numpy()
-    assert seen[1]["DSE_Z"] == pytest.approx(dse(z, "median", 1))
-    assert seen[1]["DSMI_ZY"] == pytest.approx(dsmi(z, monitor.y, "median", 1, y_discrete=True))
+    assert seen[1]["DSE_Z"] == pytest.approx(dse(z, "knn", 1))
+    assert seen[1]["DSMI_ZY"] == pytest.approx(dsmi(z, monitor.y, "knn", 1, y_discrete=True))
     assert monitor.x.shape[0] == 400
 
 

@@ -2,24 +2,37 @@
 
 DSE and DSMI see the data only through ``sigma`` relative to its scale
 (``dse(c X, c sigma) == dse(X, sigma)``), so a fixed width (the paper's 10) measures the
-embedding's scale as much as its structure. Two policies make the estimate scale-free:
+embedding's scale as much as its structure. Three policies make the estimate scale-free:
 
+* ``sigma="knn"`` (the library's default, :data:`DEFAULT_SIGMA`): an adaptive local width
+  (self-tuning spectral clustering, Zelnik-Manor and Perona 2004): ``sigma_i`` = the distance
+  from point i to its ``k``-th nearest other point, and the kernel
+  ``exp(-d_ij^2 / (2 sigma_i sigma_j))`` -- symmetric, with the Gaussian's ``2 sigma^2``
+  replaced by ``2 sigma_i sigma_j``, so dense regions get narrow kernels and sparse ones wide
+  kernels. For DSMI the widths are those of the whole set, cut to each class and subset.
+  Exact method only.
+* ``sigma="knn_median"``: one global width read off local distances, the median over points
+  of the distance to the ``k``-th nearest other point. A single number, so it also serves the
+  sparse large-n path and ``reference=True``; it mixes clusters of very different spread less
+  evenly than ``"knn"``.
 * ``sigma="median"``: one width, the median Euclidean distance over all pairs of points (a
   seeded sample of :data:`MEDIAN_PAIRS` pairs when n is larger than :data:`MEDIAN_EXACT_MAX_N`).
-  For DSMI it is taken once over the whole set and used for every class and subset.
-* ``sigma="knn"``: an adaptive local width (self-tuning spectral clustering, Zelnik-Manor and
-  Perona 2004): ``sigma_i`` = the distance from point i to its ``k``-th nearest other point,
-  and the kernel ``exp(-d_ij^2 / (2 sigma_i sigma_j))`` -- symmetric, with the Gaussian's
-  ``2 sigma^2`` replaced by ``2 sigma_i sigma_j``, so dense regions get narrow kernels and
-  sparse ones wide kernels. For DSMI the widths are those of the whole set, cut to each class
-  and subset.
+  For DSMI it is taken once over the whole set and used for every class and subset. As wide
+  as a typical distance *between* clusters, so by t = 3 the diffusion mixes across them:
+  DSE of separated clusters collapses towards 0 (:func:`degenerate_sigma` warns).
 
-Both depend on the data only through its distances: invariant to scale, translation and
-rotation. The width used is logged (DEBUG) on the ``dse_repro.measures`` logger.
+Why ``"knn"`` is the default: on data of known structure (``benchmarks/width_policies.py``,
+README "Choosing sigma") it is the policy under which DSE of k separated Gaussian blobs in
+8 or more dimensions reads log2 k at t = 10 (k = 1..20, blob spreads differing tenfold),
+while ``"median"`` reads 0 from t = 3 and ``"knn_median"`` misreads blobs of unequal spread.
 
-:func:`degenerate_sigma` tells when a fixed width is so far from the data's scale that the
-kernel is nearly the identity (DSE close to log2 n) or nearly all ones (DSE close to 0)
-whatever the data; the estimators warn then.
+All depend on the data only through its distances: invariant to scale (data of extreme scale
+are rescaled by a power of two first, exactly), translation and rotation. The width used is
+logged (DEBUG) on the ``dse_repro.measures`` logger.
+
+:func:`degenerate_sigma` tells when a width is so far from the data's scale, at the diffusion
+time asked for, that the operator is nearly the identity (DSE close to log2 n) or mixes across
+any structure (DSE close to 0) whatever the data; the estimators warn then.
 """
 from __future__ import annotations
 
@@ -29,11 +42,11 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, check_points, check_positive_real, to_numpy
-from .diffusion import _sq_distances_numpy
+from ._validation import check_int, check_points, check_positive_real, to_numpy, unit_exponent
+from .distances import sq_distances
 
-__all__ = ["POLICIES", "DegenerateSigmaWarning", "resolve_sigma", "degenerate_sigma",
-           "median_distance", "mean_norm"]
+__all__ = ["POLICIES", "DEFAULT_SIGMA", "DegenerateSigmaWarning", "resolve_sigma",
+           "degenerate_sigma", "median_distance", "mean_norm"]
 
 
 class DegenerateSigmaWarning(UserWarning):
@@ -41,14 +54,21 @@ class DegenerateSigmaWarning(UserWarning):
     subclass of ``UserWarning``, so that code computing such a width on purpose (the paper's
     sigma = 10 beside the scale-free widths) can filter it by category."""
 
-POLICIES = ("median", "knn")
+POLICIES = ("knn", "knn_median", "median")
+#: The width every estimator, the CLI, the monitor and the Lightning callback use by default.
+DEFAULT_SIGMA = "knn"
 #: Up to this many points the median is over all pairs; above, over a seeded sample of pairs.
 MEDIAN_EXACT_MAX_N = 3000
 MEDIAN_PAIRS = 500_000
-#: A fixed width is degenerate when the weight at the largest distance is above this (all ones)
+#: A width is degenerate when the weight at the largest distance is above this (all ones) ...
 ALL_ONES_WEIGHT = 0.99
-#: ... or the weight at the median nearest-neighbour distance below this (the identity).
+#: ... or t times the weight at the median nearest-neighbour distance is below this (the
+#: walk does not leave its point in t steps: the identity) ...
 IDENTITY_WEIGHT = 1e-4
+#: ... or two clusters as far apart as the median pair of points would be mixed at t: the
+#: cluster-level eigenvalue ``(1 - w) / (1 + w)`` (w = the weight at the median distance)
+#: to the power t is below this, so DSE of two such clusters reads < 0.28 bits, not 1.
+MIXED_EIGENVALUE = 0.05
 #: Points the degenerate-width test looks at (a seeded sample above this).
 DEGENERATE_SAMPLE = 500
 _log = logging.getLogger("dse_repro.measures")
@@ -70,7 +90,7 @@ def _pair_sq_distances(X: np.ndarray, i: np.ndarray, j: np.ndarray,
     if squared:  # X holds squared distances already
         return X[i, j]
     if X.shape[0] <= MEDIAN_EXACT_MAX_N:  # every pair: one Gram matrix (BLAS) is fastest
-        return _sq_distances_numpy(X, np.float64)[i, j]
+        return sq_distances(X, np.float64)[i, j]
     out = np.empty(len(i))
     for s in range(0, len(i), 8192):  # sampled pairs, in chunks of (8192, D) differences
         d = X[i[s:s + 8192]] - X[j[s:s + 8192]]
@@ -114,26 +134,45 @@ def _knn_widths(X: np.ndarray, k: int, squared: bool) -> np.ndarray:
     return np.where(kth > 0, kth, positive.min())
 
 
+def _unit_exponent(X: np.ndarray, squared: bool) -> int:
+    """The power of two ``2**e`` that brings points (or squared distances, by ``4**e``) of
+    extreme scale near 1 before any distance is squared; 0 for data of ordinary scale. Exact:
+    widths computed on ``X * 2**e`` are divided by ``2**e`` again."""
+    m = float(np.abs(X).max()) if X.size else 0.0
+    e = unit_exponent(m, 200)
+    if e is None:
+        return 0
+    return round(e / 2) if squared else e
+
+
 def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
                   seed: int = 0) -> float | np.ndarray:
     """The kernel width for points ``X`` ``(n, D)`` (or squared distances with
-    ``squared=True``): a number is checked and returned; ``"median"`` gives a float,
-    ``"knn"`` per-point widths ``(n,)``. Logged at DEBUG."""
+    ``squared=True``), in the units of ``X``: a number is checked and returned; ``"median"``
+    and ``"knn_median"`` give a float, ``"knn"`` per-point widths ``(n,)``. Logged at DEBUG."""
     if isinstance(sigma, str):
         if sigma not in POLICIES:
             raise TypeError(f"sigma must be a number > 0 or one of {POLICIES}, got the string "
                             f"{sigma!r}")
         Xn = np.asarray(to_numpy(X), dtype=np.float64)
+        e = _unit_exponent(Xn, squared)
+        if e:  # data of extreme scale: widths from the exactly rescaled data
+            Xn = np.ldexp(Xn, 2 * e if squared else e)
         if sigma == "median":
             value = median_distance(Xn, squared=squared, seed=seed)
             if not value > 0:
                 raise ValueError("sigma='median': the median distance between points is 0 "
                                  "(most points coincide); use a fixed sigma")
+            value = float(np.ldexp(value, -e))
             _log.debug("sigma='median' -> %.6g", value)
             return value
-        widths = _knn_widths(Xn, k, squared)
+        widths = np.ldexp(_knn_widths(Xn, k, squared), -e)
+        if sigma == "knn_median":
+            value = float(np.median(widths))
+            _log.debug("sigma='knn_median' (k=%d) -> %.6g", k, value)
+            return value
         _log.debug("sigma='knn' (k=%d) -> per-point widths, median %.6g (min %.3g, max %.3g)",
-                  k, np.median(widths), widths.min(), widths.max())
+                   k, np.median(widths), widths.min(), widths.max())
         return widths
     if not isinstance(sigma, numbers.Real) or isinstance(sigma, bool):
         raise TypeError(f"sigma must be a number > 0 or one of {POLICIES}, got "
@@ -141,19 +180,34 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
     return check_positive_real(sigma, "sigma")
 
 
-def degenerate_sigma(X: Any, sigma: float, *, squared: bool = False,
-                     seed: int = 0) -> str | None:
-    """A warning text when the fixed width ``sigma`` makes the kernel of ``X`` nearly all ones
-    (the weight at the largest sampled distance > :data:`ALL_ONES_WEIGHT`) or nearly the
-    identity (the weight at the median nearest-neighbour distance < :data:`IDENTITY_WEIGHT`);
-    else None. Works on a seeded sample of at most 500 points (nearest-neighbour distances in
-    a sample are larger than in the whole set, so the identity test errs on the quiet side)."""
+def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, t: int = 1, squared: bool = False,
+                     seed: int = 0, name: str | None = None) -> str | None:
+    """A warning text when the width ``sigma`` (a number, or per-point widths ``(n,)`` read
+    as their median) makes the diffusion of ``X`` at time ``t`` degenerate whatever the data:
+
+    * all ones: the weight at the largest sampled distance > :data:`ALL_ONES_WEIGHT`;
+    * mixed at t: two clusters as far apart as the median pair of points would be one at
+      ``t`` (``((1 - w) / (1 + w))**t < MIXED_EIGENVALUE``, ``w`` the weight at the median
+      distance) -- e.g. ``sigma="median"`` from t = 3;
+    * the identity: ``t`` times the weight at the median nearest-neighbour distance
+      < :data:`IDENTITY_WEIGHT` (the walk does not leave its point).
+
+    Else None. ``name`` is how the width is named in the text (default ``sigma=<value>``);
+    the local policies (``name`` ``sigma='knn'`` / ``sigma='knn_median'``) skip the mixing
+    test (their width resolves any cluster of more than k points).
+    Works on a seeded sample of at most 500 points (nearest-neighbour distances in a sample
+    are larger than in the whole set, so the identity test errs on the quiet side)."""
     Xn = np.asarray(to_numpy(X), dtype=np.float64)
+    e = _unit_exponent(Xn, squared)
+    if e:
+        Xn = np.ldexp(Xn, 2 * e if squared else e)
+    width = float(np.median(sigma)) if isinstance(sigma, np.ndarray) else float(sigma)
+    width = float(np.ldexp(width, e))
     n = Xn.shape[0]
     if n > DEGENERATE_SAMPLE:
         idx = np.sort(np.random.default_rng(seed).choice(n, DEGENERATE_SAMPLE, replace=False))
         Xn = Xn[np.ix_(idx, idx)] if squared else Xn[idx]
-    S = Xn.copy() if squared else _sq_distances_numpy(Xn, np.float64)
+    S = Xn.copy() if squared else sq_distances(Xn, np.float64)
     np.fill_diagonal(S, np.nan)
     if not np.isfinite(np.nanmax(S)):
         return None
@@ -161,15 +215,25 @@ def degenerate_sigma(X: Any, sigma: float, *, squared: bool = False,
     d_max = float(np.sqrt(np.nanmax(S)))
     np.fill_diagonal(S, np.inf)
     d_nn = float(np.sqrt(np.median(S.min(axis=1))))
-    advice = (f"(median distance between points {median:.3g}); consider sigma='median' or "
-              "sigma='knn'")
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
-        w_max = np.exp(-0.5 * np.square(np.float64(d_max) / np.float64(sigma)))
-        w_nn = np.exp(-0.5 * np.square(np.float64(d_nn) / np.float64(sigma)))
+        w = lambda d: float(np.exp(-0.5 * np.square(np.float64(d) / np.float64(width))))  # noqa: E731
+        w_max, w_med, w_nn = w(d_max), w(median), w(d_nn)
+    label = name or f"sigma={sigma:g}"
+    median_text = f"{np.ldexp(median, -e):.3g}"
+    advice = (f"(median distance between points {median_text}); consider the default "
+              f"sigma='{DEFAULT_SIGMA}'" + (" or a smaller t" if name == "sigma='median'" else ""))
     if d_max > 0 and w_max > ALL_ONES_WEIGHT:
-        return (f"sigma={sigma:g} is far above the data's scale {advice}: the kernel is nearly "
+        return (f"{label} is far above the data's scale {advice}: the kernel is nearly "
                 "all ones, so DSE is close to 0 and DSMI to 0 whatever the data")
-    if d_nn > 0 and w_nn < IDENTITY_WEIGHT:
-        return (f"sigma={sigma:g} is far below the data's scale {advice}: the kernel is nearly "
-                "the identity, so DSE is close to log2 n whatever the data")
+    # The local policies' width is a k-th neighbour's distance, which resolves any cluster of
+    # more than k points; where it comes close to the median distance the data have no
+    # structure between those scales to mix, so the mixing test is for the other widths.
+    local = name in ("sigma='knn'", "sigma='knn_median'")
+    if not local and median > 0 and ((1.0 - w_med) / (1.0 + w_med)) ** t < MIXED_EIGENVALUE:
+        return (f"{label} at t={t} mixes across any structure at the data's scale {advice}: "
+                f"two clusters as far apart as the median pair of points would read as one, "
+                "so DSE is close to 0 whatever the data")
+    if d_nn > 0 and t * w_nn < IDENTITY_WEIGHT:
+        return (f"{label} at t={t} is far below the data's scale {advice}: the kernel is "
+                "nearly the identity, so DSE is close to log2 n whatever the data")
     return None

@@ -45,6 +45,8 @@ from ._validation import (
     to_numpy,
     unit_exponent,
 )
+from .bandwidth import DEFAULT_SIGMA, DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
+from .distances import gram_to_sq_distances, sq_distances
 
 Precision = Literal["float64", "float32"]
 
@@ -104,24 +106,6 @@ def _check_precision(precision: str) -> str:
     return precision
 
 
-def _sq_distances_numpy(X: np.ndarray, dtype: type) -> np.ndarray:
-    """Squared Euclidean distances of the rows of ``X`` (shape (n, D)) -> (n, n), ``dtype``."""
-    Xc = X - X.mean(axis=0, keepdims=True)
-    Xc = np.ascontiguousarray(Xc, dtype=dtype)
-    return _gram_to_sq_distances(Xc @ Xc.T, np.einsum("ij,ij->i", Xc, Xc))
-
-
-def _gram_to_sq_distances(gram: np.ndarray, sq: np.ndarray) -> np.ndarray:
-    """``||x_i||^2 + ||x_j||^2 - 2 <x_i, x_j>`` in place in ``gram`` (the only n x n matrix),
-    clamped at 0 with an exact zero diagonal."""
-    gram *= -2.0
-    gram += sq[:, None]
-    gram += sq[None, :]
-    np.maximum(gram, 0.0, out=gram)
-    np.fill_diagonal(gram, 0.0)
-    return gram
-
-
 def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray:
     """Squared Euclidean distances between the rows of a point cloud, shape ``(n, n)``.
 
@@ -139,7 +123,7 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
     """
     dtype = np.dtype(_check_precision(precision)).type
     if isinstance(X, np.ndarray) or is_torch(X):
-        return _sq_distances_numpy(to_numpy(check_points(X, "X")), dtype)
+        return sq_distances(to_numpy(check_points(X, "X")), dtype)
     gram = sq = None
     for i, block in enumerate(X):
         block = to_numpy(check_points(block, f"X block {i}"))
@@ -153,7 +137,7 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
         sq += np.einsum("ij,ij->i", Bc, Bc)
     if gram is None:
         raise ValueError("X is an empty iterable of blocks")
-    return _gram_to_sq_distances(gram, sq)
+    return gram_to_sq_distances(gram, sq)
 
 
 def _kernel_from_sq_numpy(S: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
@@ -198,14 +182,15 @@ def _kernel_torch(X: "Any", sigma: float, dtype: "Any") -> "Any":
     return S
 
 
-def diffusion_matrix(X: Any, sigma: float | str = 10.0, *, precision: Precision = "float64",
+def diffusion_matrix(X: Any, sigma: float | str = DEFAULT_SIGMA, *, precision: Precision = "float64",
                      k: int = 7) -> Any:
     """Symmetric diffusion matrix ``K = D^-1/2 G D^-1/2`` of a point cloud.
 
     Args:
         X: points, shape ``(n, D)``; numpy array or torch tensor (kept on its device).
-        sigma: Gaussian kernel width, in the units of ``X``, or ``"median"`` / ``"knn"``
-            (:mod:`dse_repro.measures.bandwidth`).
+        sigma: ``"knn"`` (default), ``"knn_median"``, ``"median"``
+            (:mod:`dse_repro.measures.bandwidth`) or a Gaussian kernel width in the units of
+            ``X``.
         precision: ``"float64"`` (default) or ``"float32"``.
         k: the neighbour whose distance is each point's width under ``sigma="knn"``.
 
@@ -224,22 +209,24 @@ def _matrix(X: Any, sigma: float | np.ndarray, precision: str) -> Any:
         import torch
 
         return _kernel_torch(X, sigma, getattr(torch, precision))
-    return _kernel_from_sq_numpy(_sq_distances_numpy(X, np.dtype(precision).type), sigma)
+    return _kernel_from_sq_numpy(sq_distances(X, np.dtype(precision).type), sigma)
 
 
-def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False,
-          seed: int = 0) -> float | np.ndarray:
-    """The kernel width for checked points ``X`` (or squared distances): a number as given
-    (with one :class:`~dse_repro.measures.bandwidth.DegenerateSigmaWarning`, a
-    ``UserWarning``, when it is degenerate for these data), or the width a policy
-    reads off them (:func:`dse_repro.measures.bandwidth.resolve_sigma`)."""
-    from .bandwidth import DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
-
+def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False, seed: int = 0,
+          ts: Any = (1,)) -> float | np.ndarray:
+    """The kernel width for checked points ``X`` (or squared distances): a number as given,
+    or the width a policy reads off them
+    (:func:`dse_repro.measures.bandwidth.resolve_sigma`). When it is degenerate for these data
+    at one of the diffusion times ``ts``, one
+    :class:`~dse_repro.measures.bandwidth.DegenerateSigmaWarning` (a ``UserWarning``) names
+    the width, the t and the alternative."""
     value = resolve_sigma(X, sigma, k=k, squared=squared, seed=seed)
-    if not isinstance(sigma, str):
-        message = degenerate_sigma(X, value, squared=squared, seed=seed)
+    name = f"sigma={sigma!r}" if isinstance(sigma, str) else None
+    for t in sorted(set(check_ts(ts))):
+        message = degenerate_sigma(X, value, t=t, squared=squared, seed=seed, name=name)
         if message:
             warnings.warn(message, DegenerateSigmaWarning, stacklevel=3)
+            break
     return value
 
 
@@ -264,7 +251,7 @@ def _eigvalsh_inplace(K: Any) -> np.ndarray:
 
 
 def diffusion_eigenvalues(
-    X: Any, sigma: float = 10.0, *, precision: Precision = "float64"
+    X: Any, sigma: float | str = DEFAULT_SIGMA, *, precision: Precision = "float64"
 ) -> np.ndarray:
     """Eigenvalues of the diffusion matrix of ``X`` (shape ``(n, D)``), ascending, shape ``(n,)``.
 
@@ -308,7 +295,7 @@ def _subsample(X: Any, max_n: int | None, seed: int | None) -> Any:
 
 def dse(
     X: Any,
-    sigma: float | str = 10.0,
+    sigma: float | str = DEFAULT_SIGMA,
     t: int = 1,
     *,
     reference: bool = False,
@@ -323,13 +310,16 @@ def dse(
     Args:
         X: points, shape ``(n, D)`` (a 1-D array is read as ``(n, 1)``); numpy array or torch
             tensor. Tensors are computed on their own device (GPU if they live there).
-        sigma: Gaussian kernel width (> 0), in the units of ``X``. The paper uses 10, and
-            ``sqrt(D)`` for high-dimensional blobs. Or a scale-free policy
-            (:mod:`dse_repro.measures.bandwidth`): ``"median"`` = the median distance between
-            points; ``"knn"`` = per-point widths (distance to the ``k``-th neighbour) with
-            the kernel ``exp(-d_ij^2 / (2 sigma_i sigma_j))`` (exact method only). A fixed
-            width far from the data's scale (kernel nearly the identity or all ones) gets
-            one ``UserWarning``.
+        sigma: kernel width. Default ``"knn"``: per-point widths (each point's distance to
+            its ``k``-th neighbour) with the kernel ``exp(-d_ij^2 / (2 sigma_i sigma_j))``
+            (exact method only); ``"knn_median"``: one width, the median of those distances;
+            ``"median"``: the median distance between points (mixes clusters from t = 3); or
+            a fixed Gaussian width (> 0) in the units of ``X`` -- the paper uses 10, and
+            ``sqrt(D)`` for high-dimensional blobs (:mod:`dse_repro.measures.bandwidth`). A
+            width that is degenerate at ``t`` for these data (operator nearly the identity,
+            or mixing across any structure) gets one ``DegenerateSigmaWarning``. At t = 1 a
+            local width reads local dimension (near log2 n for spread-out data); cluster
+            structure needs a larger t (k separated blobs -> log2 k by t = 10 in >= 8-D).
         t: diffusion time (integer >= 1). Larger ``t`` suppresses small (noise) eigenvalues.
         reference: reproduce the authors' ``dse-dsmi`` 1.1 step for step (slow; for parity).
         precision: ``"float32"``: about 1.8x faster than float64 at n = 4000, 4.5e-7 bits from
@@ -365,7 +355,7 @@ def dse(
     if check_method(method) != "exact" and reference:
         raise ValueError(f"method={method!r} cannot be combined with reference=True (the "
                          "reference is dse-dsmi's exact eigensolve)")
-    sigma = width(X, sigma, k, seed=seed)
+    sigma = width(X, sigma, k, seed=seed, ts=[t])
     _scalar_width(sigma, method, reference)
     X, sigma = rescale(X, sigma)
     if reference:
@@ -387,9 +377,10 @@ def dse(
 def _scalar_width(sigma: float | np.ndarray, method: str, reference: bool) -> None:
     """Per-point widths (``sigma="knn"``) need the exact, non-reference path."""
     if isinstance(sigma, np.ndarray) and (reference or method != "exact"):
-        raise ValueError("sigma='knn' needs method='exact' and reference=False (the sparse "
-                         "large-n path and dse-dsmi's kernel take one width); use "
-                         "sigma='median' there")
+        raise ValueError("sigma='knn' (the default) needs method='exact' and reference=False "
+                         "(the sparse large-n path and dse-dsmi's kernel take one width); pass "
+                         "sigma='knn_median' (one width from the same local distances) or a "
+                         "number there (dse-dsmi's default is sigma=10)")
 
 
 #: Estimators of :func:`dse`, :func:`dse_curve` and :func:`~dse_repro.measures.dsmi`.
@@ -439,7 +430,7 @@ def check_ts(ts: Any) -> list[int]:
 
 
 def dse_curve(
-    X: Any, sigma: float | str = 10.0, ts: Any = (1,), *, precision: Precision = "float64",
+    X: Any, sigma: float | str = DEFAULT_SIGMA, ts: Any = (1,), *, precision: Precision = "float64",
     method: str = "exact", seed: int = 0, k: int = 7,
 ) -> np.ndarray:
     """:func:`dse` at several diffusion times for the cost of one eigensolve (or, with
@@ -449,10 +440,10 @@ def dse_curve(
         DSE in bits, shape ``(len(ts),)``.
     """
     X = check_points(X, "X")
-    sigma = width(X, sigma, k, seed=seed)
+    ts = check_ts(ts)
+    sigma = width(X, sigma, k, seed=seed, ts=ts)
     _scalar_width(sigma, check_method(method), False)
     X, sigma = rescale(X, sigma)
-    ts = check_ts(ts)
     approx = _large_n(X, sigma, ts, method, seed, "dse_curve")
     if approx is not None:
         return approx

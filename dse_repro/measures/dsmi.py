@@ -53,9 +53,10 @@ from .diffusion import (
     width,
     check_method,
     check_ts,
-    _sq_distances_numpy,
     spectral_entropy,
 )
+from .bandwidth import DEFAULT_SIGMA
+from .distances import sq_distances
 from .labels import class_partition, discretize
 
 __all__ = ["dsmi", "dsmi_curve", "dsmi_curve_approx", "conditional_subsets"]
@@ -123,13 +124,13 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
             return _eigvalsh_inplace(_kernel_torch(Z[sel], _cut(sigma, idx),
                                                    getattr(torch, precision)))
     elif Z.shape[0] <= _FULL_DISTANCE_MAX_N and _full_matrix_pays(plan, Z.shape[0]):
-        S = _sq_distances_numpy(Z, np.dtype(precision).type)
+        S = sq_distances(Z, np.dtype(precision).type)
 
         def eigs(idx: np.ndarray) -> np.ndarray:
             return _eigs_from_sq(S, idx, sigma)
     else:
         def eigs(idx: np.ndarray) -> np.ndarray:
-            S_idx = _sq_distances_numpy(Z[idx], np.dtype(precision).type)
+            S_idx = sq_distances(Z[idx], np.dtype(precision).type)
             return _eigvalsh_inplace(_kernel_from_sq_numpy(S_idx, _cut(sigma, idx)))
     return [(eigs(idx), [eigs(s) for s in subsets]) for idx, subsets in plan]
 
@@ -184,7 +185,7 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
 def dsmi(
     Z: Any,
     Y: Any,
-    sigma: float | str = 10.0,
+    sigma: float | str = DEFAULT_SIGMA,
     t: int = 1,
     y_discrete: bool | None = None,
     n_clusters: int = 10,
@@ -204,8 +205,9 @@ def dsmi(
         Y: the other variable, ``n`` rows: class labels ``(n,)``/``(n, 1)``, a continuous scalar
             ``(n,)``/``(n, 1)`` (binned into ``n_clusters``), or vectors ``(n, D')`` such as
             flattened images (spectrally clustered into ``n_clusters``).
-        sigma: Gaussian kernel width (> 0) for ``Z``, or ``"median"`` / ``"knn"`` (as in
-            :func:`~dse_repro.measures.dse`): read off the whole set ``Z`` once and used for
+        sigma: kernel width policy ``"knn"`` (default), ``"knn_median"``, ``"median"``, or a
+            fixed Gaussian width (> 0) in the units of ``Z`` (the paper: 10), as in
+            :func:`~dse_repro.measures.dse`: read off the whole set ``Z`` once and used for
             every class and bias-correction subset (``knn``: each point keeps its width).
         t: diffusion time, integer >= 1.
         y_discrete: ``True`` = ``Y`` holds labels; ``False`` = continuous; ``None`` (default)
@@ -245,7 +247,7 @@ def dsmi(
 def dsmi_curve(
     Z: Any,
     Y: Any,
-    sigma: float | str = 10.0,
+    sigma: float | str = DEFAULT_SIGMA,
     ts: Any = (1,),
     y_discrete: bool | None = None,
     n_clusters: int = 10,
@@ -267,7 +269,7 @@ def dsmi_curve(
                        precomputed=precomputed, method=method, k=k)[0]
 
 
-def dsmi_curve_approx(Z: Any, Y: Any, sigma: float | str = 10.0, ts: Any = (1,),
+def dsmi_curve_approx(Z: Any, Y: Any, sigma: float | str = "knn_median", ts: Any = (1,),
                       y_discrete: bool | None = None, n_clusters: int = 10, *,
                       method: str = "auto", n_repeats: int = 5, seed: int = 0,
                       k: int = 7) -> tuple[np.ndarray, dict]:
@@ -278,7 +280,8 @@ def dsmi_curve_approx(Z: Any, Y: Any, sigma: float | str = 10.0, ts: Any = (1,),
     correlate the two terms of each difference positively) and ``error_bars`` =
     ``max(3 x std_error, 1e-3 bits)``. ``method``: ``"slq"``, ``"lanczos"`` (its tail bounds
     stand in for standard errors) or ``"auto"`` (exact, with zero error, while n <=
-    ``large_n.AUTO_EXACT_MAX_N``). Other arguments as :func:`dsmi`."""
+    ``large_n.AUTO_EXACT_MAX_N``). ``sigma`` defaults to ``"knn_median"``, not the library's
+    ``"knn"``: the sparse path takes one width. Other arguments as :func:`dsmi`."""
     if check_method(method) == "exact":
         raise ValueError("dsmi_curve_approx needs method='slq', 'lanczos' or 'auto' "
                          "(method='exact' has no error to report: use dsmi_curve)")
@@ -301,10 +304,10 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
                              f"distances, got shape {tuple(Z.shape)}")
         if reference:
             raise ValueError("reference=True needs the points, not precomputed distances")
-    sigma = width(Z, sigma, k, squared=precomputed, seed=seed)  # from the whole set
+    ts = check_ts(ts)
+    sigma = width(Z, sigma, k, squared=precomputed, seed=seed, ts=ts)  # from the whole set
     _scalar_width(sigma, method, reference)
     Z, sigma = rescale(Z, sigma, squared=precomputed)
-    ts = check_ts(ts)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     _check_precision(precision)
     if y_discrete is not None and not isinstance(y_discrete, (bool, np.bool_)):

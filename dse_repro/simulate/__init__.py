@@ -10,12 +10,14 @@ from .toys import (
     gaussian_blobs,
     random_spd,
     random_tree,
+    separated_blobs,
 )
 from .wide_blobs import WideBlobs
 
 __all__ = [
     "gaussian_blobs",
     "random_tree",
+    "separated_blobs",
     "embedded_manifold",
     "random_spd",
     "add_uniform_noise",

@@ -44,6 +44,26 @@ def gaussian_blobs(
     return X, y.astype(np.int64)
 
 
+def separated_blobs(
+    n_blobs: int, dim: int, per_blob: int, seed: "int | np.random.Generator" = 0, *,
+    spread: tuple[float, float] = (0.5, 2.0), separation: float = 3.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n_blobs`` isotropic Gaussian blobs of ``per_blob`` points each, every blob with its own
+    standard deviation drawn from ``U[spread]``, centres in random directions at radius
+    ``separation * max(std) * sqrt(dim)`` (pairwise about 4 x the widest blob's typical
+    within-blob distance apart at the default 3): clusters that a width at the clusters'
+    scale separates, so DSE should tend to ``log2 n_blobs`` at large t (Fig. 2's property).
+    Returns ``(X (n_blobs * per_blob, dim), labels)``."""
+    rng = _rng(seed)
+    stds = rng.uniform(*spread, size=n_blobs)
+    centres = rng.normal(size=(n_blobs, dim))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    centres *= separation * stds.max() * np.sqrt(dim)
+    labels = np.repeat(np.arange(n_blobs), per_blob)
+    X = centres[labels] + rng.normal(size=(labels.size, dim)) * stds[labels, None]
+    return X, labels.astype(np.int64)
+
+
 def random_tree(
     n_branches: int, branch_length: int, dim: int, seed: "int | np.random.Generator" = 0, *,
     step: float = 1.0,

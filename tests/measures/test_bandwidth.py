@@ -1,4 +1,5 @@
-"""Kernel-width policies (sigma="median", sigma="knn") and the degenerate-width warning."""
+"""Kernel-width policies (sigma="knn", the default; "knn_median"; "median"), the default
+width everywhere, DSE's defining property under it, and the degenerate-width warning."""
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,7 @@ from dse_repro.measures.bandwidth import median_distance, resolve_sigma
 RNG = np.random.default_rng(0)
 Y = np.repeat(np.arange(3), 50)
 X = RNG.normal(size=(150, 8)) + 3.0 * np.eye(8)[Y]
-POLICIES = ["median", "knn"]
+POLICIES = ["median", "knn", "knn_median"]
 
 
 @pytest.mark.parametrize("policy", POLICIES)
@@ -68,8 +69,10 @@ def test_bad_policies():
         dse(X, "mean")
     with pytest.raises(TypeError, match="sigma"):
         dse(X, [1.0])
-    with pytest.raises(ValueError, match="knn.*exact"):
+    with pytest.raises(ValueError, match="knn.*exact.*knn_median"):
         dse(X, "knn", method="slq")
+    with pytest.raises(ValueError, match="knn.*exact.*sigma=10"):
+        dse(X, reference=True)  # the default width needs the exact, non-reference path
     with pytest.raises(ValueError, match="knn.*exact"):
         dse(X, "knn", reference=True)
     with pytest.raises(ValueError, match="knn.*exact"):
@@ -79,9 +82,9 @@ def test_bad_policies():
     assert dse(X, "median", reference=True) == pytest.approx(dse(X, "median"), abs=1e-6)
 
 
-@pytest.mark.parametrize("scale,which", [(0.001, "far above"), (1e4, "far below")])
+@pytest.mark.parametrize("scale,which", [(0.001, "is far above"), (1e4, "at t=1 is far below")])
 def test_degenerate_fixed_width_warns_once(scale, which):
-    with pytest.warns(DegenerateSigmaWarning, match=f"sigma=10 is {which}.*sigma='median'") as record:
+    with pytest.warns(DegenerateSigmaWarning, match=f"sigma=10 {which}.*sigma='knn'") as record:
         dse(X * scale, 10.0)
     assert issubclass(DegenerateSigmaWarning, UserWarning)
     assert len([r for r in record if "sigma=10" in str(r.message)]) == 1
@@ -96,3 +99,71 @@ def test_sensible_widths_do_not_warn():
         dse(X, "median")
         dse(X, "knn")
         dsmi(X, Y, 3.0)
+
+
+def test_one_default_width_everywhere():
+    """dse, dse_curve, dsmi, dsmi_curve, the CLI, the monitor and the Lightning callback (which
+    passes its keywords to the monitor) default to the same width, ``DEFAULT_SIGMA``."""
+    import inspect
+
+    from dse_repro import cli
+    from dse_repro.measures import dse_curve, dsmi_curve
+    from dse_repro.measures.bandwidth import DEFAULT_SIGMA
+    from dse_repro.monitor import DSEMonitor
+
+    assert DEFAULT_SIGMA == "knn"
+    for fn in (dse, dse_curve, dsmi, dsmi_curve, DSEMonitor.__init__):
+        assert inspect.signature(fn).parameters["sigma"].default == DEFAULT_SIGMA, fn
+    args = cli.parser().parse_args(["measure", "Z.npy"])
+    assert args.sigma == [DEFAULT_SIGMA]
+    assert dse(X) == dse(X, "knn") and dsmi(X, Y) == dsmi(X, Y, "knn")
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_default_width_reads_log2_k_of_separated_blobs_at_t10(seed):
+    """DSE's defining property (Fig. 2) under the default width: k separated Gaussian blobs
+    (spreads differing up to fourfold) in 8 to 64 dimensions read log2 k within 0.2 bits at
+    t = 10, for k = 1..20, on draws these tests were not tuned to; no warning."""
+    from dse_repro.simulate import separated_blobs
+
+    rng = np.random.default_rng(seed)
+    for k in range(1, 21):
+        dim = int(rng.choice([8, 16, 32, 64]))
+        Xb, _ = separated_blobs(k, dim, 50, rng)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            value = dse(Xb, t=10)
+        assert abs(value - np.log2(k)) < 0.2, (k, dim, value)
+
+
+def test_median_width_mixes_clusters_and_says_so():
+    """The median width is as wide as a typical distance between clusters: 10 separated blobs
+    read far below log2 10 from t = 3, and the call warns naming sigma, t and the default."""
+    from dse_repro.simulate import separated_blobs
+
+    Xb, _ = separated_blobs(10, 32, 60, 5)
+    with pytest.warns(DegenerateSigmaWarning, match="sigma='median' at t=3 mixes.*'knn'"):
+        assert dse(Xb, "median", t=3) < 0.5
+    with pytest.warns(DegenerateSigmaWarning, match="t=10"):
+        dse_curve(Xb, "median", [1, 10])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert dse(Xb, "median", t=1) > 1.0  # t = 1 is not degenerate for it
+        assert abs(dse(Xb, "knn", t=10) - np.log2(10)) < 0.2
+
+
+@pytest.mark.parametrize("policy", ["knn", "knn_median", "median"])
+@pytest.mark.parametrize("c", [1e-155, 1e155, 1e-300, 1e300])
+def test_policies_hold_at_extreme_scale(policy, c):
+    """Widths are read off exactly rescaled data: x 1e155 (where squared distances overflow)
+    gives the value of x 1, for DSE and DSMI."""
+    assert dse(X * c, policy, t=2) == pytest.approx(dse(X, policy, t=2), abs=1e-9)
+    assert dsmi(X * c, Y, policy) == pytest.approx(dsmi(X, Y, policy), abs=1e-9)
+
+
+def test_knn_median_is_one_global_width():
+    w = resolve_sigma(X, "knn", k=7)
+    assert resolve_sigma(X, "knn_median", k=7) == pytest.approx(np.median(w))
+    assert dse(X, "knn_median") == pytest.approx(dse(X, float(np.median(w))), abs=1e-12)
+    # one width: the reference mode and the sparse path take it
+    assert dse(X, "knn_median", reference=True) == pytest.approx(dse(X, "knn_median"), abs=1e-6)
