@@ -1,6 +1,8 @@
 """Fig. 2 study: DSE and DSMI against diffusion time t, 3 Gaussian blobs vs 1 blob.
 
-Tidy rows: ``dim, dataset, labels, t, measure (DSE|DSMI), value, unit (bits)``.
+Tidy rows: ``dim, dataset, labels, t, measure, value, unit (bits)``; measure ``DSE`` / ``DSMI``
+at the study's sigma, and ``DSE_<width>`` / ``DSMI_<width>`` under each scale-free width of
+``width_check`` (the same t grid).
 Job slice: ``studies.fig2.job.dim=<d>``.
 """
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dse_repro.config import grid
 from dse_repro.measures import dse_curve, dsmi_curve
 from dse_repro.simulate import gaussian_blobs
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies._widths import width_variants
 from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 
@@ -38,10 +41,12 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                                   center_radius=s.center_radius)
             if label_kind == "random":
                 y = rng.integers(0, s.n_random_labels, size=s.n_points)
-            curves = {
-                "DSE": dse_curve(X, s.sigma, ts),
-                "DSMI": dsmi_curve(X, y, s.sigma, ts, y_discrete=True, seed=cfg.seed),
-            }
+            dse_at = lambda w, _: dse_curve(X, w, ts)  # noqa: E731
+            dsmi_at = lambda w, _: dsmi_curve(X, y, w, ts, y_discrete=True,  # noqa: E731
+                                              seed=cfg.seed)
+            curves = {"DSE": dse_at(s.sigma, ts), "DSMI": dsmi_at(s.sigma, ts),
+                      **dict(width_variants(cfg, "DSE", None, dse_at)),
+                      **dict(width_variants(cfg, "DSMI", None, dsmi_at))}
             for measure, values in curves.items():
                 rows += [dict(dim=int(dim), dataset=dataset, labels=label_kind, t=t,
                               n_points=s.n_points,

@@ -4,8 +4,9 @@ Panel ``spd``: DSE of ``(1 - alpha) S + alpha I`` (random SPD ``S``) against alp
 Panels ``uniform``/``gaussian``: a d-dimensional cloud embedded in ``ambient_dim`` dimensions
 with uniform noise; DSE (sigma, t) and CSE (``cse_bins`` per dimension) against d.
 
-Tidy rows: ``panel, size, alpha, intrinsic_dim, noise, repeat, n_points, measure (DSE|CSE),
-value, unit (bits)`` (columns a panel does not use are empty).
+Tidy rows: ``panel, size, alpha, intrinsic_dim, noise, repeat, n_points, measure (DSE|CSE, and
+DSE_<width>[_t<t>] under each scale-free width of ``width_check``), value, unit (bits)``
+(columns a panel does not use are empty).
 Job slice: ``studies.fig3a.job.panel=<spd|uniform|gaussian>``.
 """
 from __future__ import annotations
@@ -15,9 +16,10 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.config import grid
-from dse_repro.measures import cse, dse, dse_from_matrix
+from dse_repro.measures import cse, dse, dse_curve, dse_from_matrix
 from dse_repro.simulate import add_uniform_noise, embedded_manifold, random_spd
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies._widths import width_variants
 from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 
@@ -50,6 +52,8 @@ def run_manifold(cfg: DictConfig, distribution: str) -> list[dict]:
                 common = dict(panel=distribution, intrinsic_dim=int(d), noise=noise, repeat=rep,
                               n_points=s.n_points, unit="bits")
                 rows.append(dict(common, measure="DSE", value=dse(X, s.sigma, s.t)))
+                rows += [dict(common, measure=m, value=v) for m, v in width_variants(
+                    cfg, "DSE", s.t, lambda w, ts: dse_curve(X, w, ts))]
                 rows.append(dict(common, measure="CSE", value=cse(X, s.cse_bins)))
     return rows
 

@@ -1,7 +1,7 @@
 """Fig. 3B study: DSMI tracks label corruption on random trees; CSMI does not.
 
-Tidy rows: ``branches, noise, corruption, repeat, n_points, measure (DSMI|CSMI), value,
-unit (bits)``. Job slice: ``studies.fig3b.job.branches=<k>``.
+Tidy rows: ``branches, noise, corruption, repeat, n_points, measure (DSMI|CSMI, and
+DSMI_<width>[_t<t>] under each scale-free width of ``width_check``), value, unit (bits)``. Job slice: ``studies.fig3b.job.branches=<k>``.
 """
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.config import grid
-from dse_repro.measures import csmi, dsmi
+from dse_repro.measures import csmi, dsmi, dsmi_curve
 from dse_repro.simulate import add_uniform_noise, corrupt_labels, random_tree
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies._widths import width_variants
 from dse_repro.studies.spec import JobKind, Slices, StudySpec
 
 
@@ -42,6 +43,9 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                                   n_points=X.shape[0], unit="bits")
                     rows.append(dict(common, measure="DSMI",
                                      value=dsmi(X, y, s.sigma, s.t, y_discrete=True, seed=cfg.seed)))
+                    rows += [dict(common, measure=m, value=v) for m, v in width_variants(
+                        cfg, "DSMI", s.t, lambda w, ts: dsmi_curve(X, y, w, ts, y_discrete=True,
+                                                                   seed=cfg.seed))]
                     rows.append(dict(common, measure="CSMI",
                                      value=csmi(X, y, s.csmi_bins, y_discrete=True)))
     return pd.DataFrame(rows)
