@@ -24,7 +24,8 @@ import pandas as pd
 __all__ = ["claims_page", "groundtruth_page", "paper_values", "paper_zoo_correlations",
            "zoo_page"]
 
-STATUS_CLASS = {"held": "held", "not held": "not-held", "not run": "not-run"}
+STATUS_CLASS = {"held": "held", "not held": "not-held", "inconclusive": "inconclusive",
+                "premise absent": "premise", "not run": "not-run"}
 
 _CSS = """
 body { font-family: system-ui, sans-serif; font-size: 14px; margin: 1em; color: #222; }
@@ -36,6 +37,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
 td.held { background: #d8f0d8; font-weight: bold; }
 td.not-held { background: #f8d8d8; font-weight: bold; }
 td.not-run { background: #e8e8e8; color: #666; }
+td.inconclusive { background: #fbf3c4; font-weight: bold; }
+td.premise { background: #e3e0f3; font-weight: bold; }
 td.paper { background: #eef3fb; }
 td.flag { background: #fde9c8; font-weight: bold; }
 tr.informative td { font-style: italic; }
@@ -122,19 +125,34 @@ def claims_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:
                  _td(f"<code>{html.escape(str(r.id))}</code>"),
                  _td(html.escape(str(r.statement)), "text"),
                  _td(_num(r.value), "num"),
+                 _td(_interval(r), "num"),
                  _td(html.escape(str(r.threshold)), "text"),
                  _td(_paper_text(paper[paper["claim"] == base]), "paper"),
                  _td(html.escape("" if pd.isna(r.detail) else str(r.detail)), "detail")]
         cls = " class=\"informative\"" if informative else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
     note = (f"Scale <code>{html.escape(scale)}</code>: {counts.get('held', 0)} held, "
-            f"{counts.get('not held', 0)} not held, {counts.get('not run', 0)} not run. "
-            "<i>paper</i>: the value the paper states or shows for that claim (read off its "
-            "figures; settings in brackets), where it gives one. Rows suffixed <code>@median"
-            "</code> / <code>@knn</code> judge the claim again under a scale-free kernel width; "
-            "italic rows go beyond the paper's text.")
-    return _page("Claims table", note, ["status", "id", "claim", "value", "threshold", "paper",
-                                        "detail"], rows)
+            f"{counts.get('not held', 0)} not held, {counts.get('inconclusive', 0)} "
+            f"inconclusive, {counts.get('premise absent', 0)} premise absent, "
+            f"{counts.get('not run', 0)} not run. <i>interval</i>: 95 % bootstrap interval of "
+            "the value over the independent units (seeds, models, repeats) the claim rests on, "
+            "and their number; <i>held</i> when the claim holds on the estimate and on at least "
+            "97.5 % of the bootstrap resamples, <i>not held</i> when on at most 2.5 %, "
+            "<i>inconclusive</i> otherwise; <i>premise absent</i>: the results do not realise "
+            "what the claim presupposes. <i>paper</i>: the value the paper states or shows for that claim "
+            "(read off its figures; settings in brackets), where it gives one. Rows suffixed "
+            "<code>@knn</code>, <code>@knn_t10</code>, ... judge the claim again under a "
+            "scale-free kernel width (at t = 10); italic rows go beyond the paper's text.")
+    return _page("Claims table", note, ["status", "id", "claim", "value", "interval (units)",
+                                        "threshold", "paper", "detail"], rows)
+
+
+def _interval(r) -> str:
+    """``[low, high] (n)`` of a claims row; "" for rows without one (older tables too)."""
+    low, high, n = (getattr(r, k, float("nan")) for k in ("ci_low", "ci_high", "n_units"))
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"[{_num(low)}, {_num(high)}] ({int(n)})"
 
 
 def zoo_page(corr: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:

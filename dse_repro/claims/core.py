@@ -1,8 +1,11 @@
 """The claim type, evaluation and rendering shared by every figure family's claims.
 
-Each claim names its figure, a statement, the number behind it and a threshold; its status is
-``held``, ``not held`` or ``not run`` (the results it needs are missing). The results table a
-claim reads is its figure's, from the study registry.
+Each claim names its figure, a statement, the number behind it and a threshold. Its status is
+``held`` / ``not held`` / ``inconclusive`` from the estimate and a bootstrap over the
+independent units it rests on (:mod:`.uncertainty`), ``premise absent`` when the results do
+not realise what the claim presupposes (:class:`PremiseAbsent`), or ``not run`` (the results
+it needs are missing). The results table a claim reads is its figure's, from the study
+registry.
 """
 from __future__ import annotations
 
@@ -14,10 +17,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from dse_repro.claims.uncertainty import spread
+from dse_repro.claims.uncertainty import status as verdict
+
 Results = dict[str, pd.DataFrame]
 #: Thresholds that live in conf/ (read by :func:`settings_from_conf`): name -> config key.
 SETTINGS = {"target_acc": "studies.sigma_init.compare.target_acc"}
 LOG2_3 = float(np.log2(3))
+#: Rank correlations are compared with their thresholds up to rounding: Spearman's rho of 5
+#: points with one swap is exactly 0.9, which floating point may give as 0.8999999999999999.
+RHO_TOL = 1e-9
 #: Noise levels up to this count as "low noise" in the corruption claims.
 LOW_NOISE = 0.1
 #: The measures whose value depends on a kernel width (the paper's fixed sigma): of the
@@ -26,8 +35,16 @@ LOW_NOISE = 0.1
 #: ``DSE_knn_t10``: conf/measures/default.yaml, ``width_check`` in conf/config.yaml); a claim
 #: with ``kernel=True`` is evaluated again under each variant present, as ``<id>@<variant>``.
 KERNEL_MEASURES = ("DSE_Z", "DSMI_ZY", "DSMI_ZX", "DSE", "DSMI")
+#: The columns of the claims table, in order.
+COLUMNS = ["id", "figure", "statement", "value", "ci_low", "ci_high", "threshold", "status",
+           "held_fraction", "n_units", "interval", "unit_values", "detail", "scale"]
 #: The figures whose kernel claims the ``kernel_width.held_only_at_fixed_sigma`` row counts.
 EMBEDDING_FIGURES = ("fig6", "fig7", "fig8", "fig9", "fig10")
+
+
+class PremiseAbsent(ValueError):
+    """Raised by a check whose claim presupposes something the results do not show (e.g. two
+    initialisations whose DSE at init differs): the claim is not tested at this scale."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,9 @@ class Claim:
     #: reads kernel measures (KERNEL_MEASURES): also evaluated under every width variant
     #: that the results hold (:func:`width_variants`)
     kernel: bool = False
+    #: the columns that identify one independent unit of the results (a run's model and
+    #: seed, a toy study's repeat), resampled for the verdict's interval; () = one unit
+    units: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -73,16 +93,27 @@ def settings_from_conf(scale: str) -> dict:
     return {name: OmegaConf.select(cfg, key) for name, key in SETTINGS.items()}
 
 
-def check(c: Claim, df: pd.DataFrame | None, settings: dict) -> tuple[float, str, str]:
-    """(value, status, detail) of one claim on its results."""
+def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> dict:
+    """``value, status, detail`` and the verdict's spread (``n_units, unit_values, ci_low,
+    ci_high, held_fraction, interval``) of one claim on its results."""
+    empty = dict(value=float("nan"), detail="", n_units=0, unit_values="",
+                 ci_low=float("nan"), ci_high=float("nan"), held_fraction=float("nan"),
+                 interval="")
     if df is None or df.empty:
-        return float("nan"), "not run", ""
+        return dict(empty, status="not run")
+    kwargs = {k: settings[k] for k in c.settings}
+    fn = lambda d: c.check(d, **kwargs)  # noqa: E731
     try:
-        value, held, *rest = c.check(df, **{k: settings[k] for k in c.settings})
+        value, held, *rest = fn(df)
+    except PremiseAbsent as err:
+        return dict(empty, status="premise absent", detail=str(err))
     except (KeyError, IndexError, ValueError) as err:  # results lack what it needs
-        return float("nan"), f"not run ({type(err).__name__}: {err})", ""
-    status = "held" if held and np.isfinite(value) else "not held"
-    return value, status, rest[0] if rest else ""
+        return dict(empty, status=f"not run ({type(err).__name__}: {err})")
+    held = bool(held and np.isfinite(value))
+    s = spread(fn, df, c.units, float(value), held, name or c.id)
+    return dict(value=value, status=verdict(held, s), detail=rest[0] if rest else "",
+                n_units=s.n_units, unit_values=s.unit_values, ci_low=s.ci_low,
+                ci_high=s.ci_high, held_fraction=s.held_fraction, interval=s.method)
 
 
 def width_variants(df: pd.DataFrame | None) -> list[str]:
@@ -129,11 +160,11 @@ def _rows(c: Claim, df: pd.DataFrame | None, settings: dict, suffix: str = "") -
         groups = [(f"[{key}]", g) for key, g in df.groupby(c.per, sort=True)]
     rows = []
     for group, g in groups:
-        value, status, detail = check(c, g, settings)
-        rows.append(dict(id=c.id + group + suffix, figure=c.figure,
+        cid = c.id + group + suffix
+        rows.append(dict(id=cid, figure=c.figure,
                          statement=c.statement + (f" ({variant_label(suffix[1:])})"
                                                   if suffix else ""),
-                         value=value, threshold=c.threshold, status=status, detail=detail))
+                         threshold=c.threshold, **check(c, g, settings, cid)))
     return rows
 
 
@@ -171,19 +202,29 @@ def evaluate_claims(claims: Sequence[Claim], results: Results, scale: str,
             threshold=f"value = claims held at sigma = 10 and under no scale-free width "
                       f"(of {judged} judged); held if 0",
             status="held" if not fixed_only else "not held",
-            detail=", ".join(fixed_only) or "none"))
-    table = pd.DataFrame(rows)
+            detail=", ".join(fixed_only) or "none", n_units=judged, unit_values="",
+            ci_low=float(len(fixed_only)), ci_high=float(len(fixed_only)),
+            held_fraction=float(not fixed_only), interval="a count of the rows above"))
+    table = pd.DataFrame(rows, columns=COLUMNS[:-1])
     table["scale"] = scale
     return table
+
+
+def interval_text(r) -> str:
+    """``[low, high]`` of a claims row, or "" when it has none."""
+    if pd.isna(r.ci_low) or pd.isna(r.ci_high):
+        return ""
+    return f"[{r.ci_low:.4g}, {r.ci_high:.4g}]"
 
 
 def to_markdown(table: pd.DataFrame) -> str:
     """The claims table as a Markdown table (``|`` in cells escaped)."""
     esc = lambda s: str(s).replace("|", "\\|")  # noqa: E731
-    lines = ["| id | figure | statement | value | threshold | status | detail |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| id | figure | statement | value | 95 % interval | units | threshold | status "
+             "| detail |", "|---|---|---|---|---|---|---|---|---|"]
     for r in table.itertuples():
         value = "" if pd.isna(r.value) else f"{r.value:.4g}"
         lines.append(f"| {r.id} | {r.figure} | {esc(r.statement)} | {value} | "
-                     f"{esc(r.threshold)} | **{r.status}** | {esc(r.detail)} |")
+                     f"{interval_text(r)} | {r.n_units} | {esc(r.threshold)} | **{r.status}** "
+                     f"| {esc(r.detail)} |")
     return "\n".join(lines) + "\n"

@@ -4,7 +4,31 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import Claim, spearman
+from dse_repro.claims.core import RHO_TOL, Claim, PremiseAbsent, spearman
+
+#: The paper's Fig. 9 premise: the two arms start at clearly different DSE(Z) (its ResNet-50 on
+#: CIFAR-10: 0 bits at conv std 0.01, 13 bits at 0.1). Arms closer than this at init (the
+#: paper's sigma = 10) do not test "low initial DSE trains faster".
+PREMISE_BITS = 1.0
+
+
+def _premise(df: pd.DataFrame) -> str:
+    """The arms' seed-mean DSE(Z) at initialization (init sweep rows of the trained model); a
+    :class:`PremiseAbsent` when the arms differ by less than :data:`PREMISE_BITS`; "" when the
+    init sweep did not measure the trained model."""
+    train = df[df["part"] == "train"]
+    lo, hi = train["init_sigma"].min(), train["init_sigma"].max()
+    init = df[(df["part"] == "init") & (df["measure"] == "DSE_Z")
+              & df["model"].isin(train["model"].unique())]
+    means = init.groupby("init_sigma")["value"].mean()
+    if lo not in means.index or hi not in means.index:
+        return "DSE(Z) at init of these arms not measured"
+    text = (f"DSE(Z) at init (sigma = 10): conv std {lo:g}: {means[lo]:.3f} bits, "
+            f"{hi:g}: {means[hi]:.3f} bits")
+    if means[hi] - means[lo] < PREMISE_BITS:
+        raise PremiseAbsent(f"{text}; the claim presupposes that the small std starts at "
+                            f"clearly lower DSE (>= {PREMISE_BITS:g} bit; paper: 0 vs 13 bits)")
+    return text
 
 
 # --- Fig. 9 (sigma-initialization) ---------------------------------------------------------
@@ -20,7 +44,7 @@ def _sigma_init_rises(df):
     if not conv:
         raise ValueError("no ConvNet in the init sweep")
     detail = ", ".join(f"{m} ({a}): Spearman {v:.2f}" for (m, a), v in rho.items())
-    return float(min(conv)), bool(min(conv) >= 0.8 - 1e-9), detail
+    return float(min(conv)), bool(min(conv) >= 0.8 - RHO_TOL), detail
 
 
 def _sigma_curves(df, measure: str) -> pd.DataFrame:
@@ -32,16 +56,18 @@ def _sigma_curves(df, measure: str) -> pd.DataFrame:
 
 
 def _sigma_small_ends_higher(df):
+    premise = _premise(df)
     curves = _sigma_curves(df, "val_acc")
     lo, hi = curves.columns.min(), curves.columns.max()
     last = curves.iloc[-1]
     n = df[(df["part"] == "train")].groupby("init_sigma")["seed"].nunique()
     detail = (f"final mean val acc: sigma {lo:g}: {last[lo]:.3f}, sigma {hi:g}: {last[hi]:.3f} "
-              f"({int(n.min())} seeds, epoch {int(curves.index[-1])})")
+              f"({int(n.min())} seeds, epoch {int(curves.index[-1])}); {premise}")
     return float(last[lo] - last[hi]), bool(last[lo] > last[hi]), detail
 
 
 def _sigma_small_faster(df, target_acc: float):
+    premise = _premise(df)
     curves = _sigma_curves(df, "val_acc")
     lo, hi = curves.columns.min(), curves.columns.max()
 
@@ -56,7 +82,7 @@ def _sigma_small_faster(df, target_acc: float):
         return f"{e:g}" if np.isfinite(e) else f"never in {last} epochs (counted as {last + 1})"
 
     detail = (f"first epoch with mean val acc >= {target_acc:g}: sigma {lo:g}: {shown(e_lo)}, "
-              f"sigma {hi:g}: {shown(e_hi)}")
+              f"sigma {hi:g}: {shown(e_hi)}; {premise}")
     if not (np.isfinite(e_lo) or np.isfinite(e_hi)):
         return float("nan"), False, detail
     # "never" counts as one epoch past the last, so the value stays finite and comparable.
@@ -68,14 +94,14 @@ CLAIMS: list[Claim] = [
     Claim("fig9.init_dse_rises_with_sigma", "fig9",
           "DSE(Z) at initialization increases with the conv-weight sigma for the ResNet",
           "min over ConvNets of Spearman(sigma, seed-mean DSE at init) >= 0.8",
-          _sigma_init_rises, per="dataset", kernel=True),
+          _sigma_init_rises, per="dataset", kernel=True, units=('seed',)),
     Claim("fig9.small_sigma_ends_higher", "fig9",
           "Training from sigma = 0.01 ends with a higher mean validation accuracy than from 0.1",
           "mean final val acc (small sigma) - (large sigma) > 0", _sigma_small_ends_higher,
-          per="dataset"),
+          per="dataset", units=('seed',)),
     Claim("fig9.small_sigma_faster", "fig9",
           "Training from sigma = 0.01 reaches a set accuracy in fewer epochs than from 0.1",
           "epochs to a seed-mean val acc >= target: large sigma - small sigma > 0 "
           "(target: studies.sigma_init.compare.target_acc)", _sigma_small_faster,
-          per="dataset", settings=("target_acc",)),
+          per="dataset", settings=("target_acc",), units=('seed',)),
 ]

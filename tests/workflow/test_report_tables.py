@@ -20,10 +20,14 @@ def _claims() -> pd.DataFrame:
     return pd.DataFrame([
         dict(id="fig2.dse_three_blobs", figure="fig2", statement="DSE tends to log2 3",
              value=1e-12, threshold="|DSE - log2 3| <= 0.05", status="held", detail=np.nan,
-             scale="smoke"),
+             ci_low=1e-12, ci_high=1e-12, n_units=1, scale="smoke"),
         dict(id="fig9.init_dse_rises_with_sigma[digits]@median", figure="fig9",
              statement="DSE at init <rises> & more", value=-0.65, threshold="rho >= 0.8",
-             status="not held", detail="resnet: -0.65", scale="smoke"),
+             status="not held", detail="resnet: -0.65", ci_low=-0.9, ci_high=-0.4, n_units=3,
+             scale="smoke"),
+        dict(id="fig7.dsmi_zy_rises[digits]", figure="fig7", statement="DSMI rises",
+             value=0.2, threshold="> 0", status="inconclusive", detail="", ci_low=-0.1,
+             ci_high=0.5, n_units=6, scale="smoke"),
         dict(id="fig10.dsmi_zy_vs_competitors", figure="fig10", statement="beats k-NN",
              value=np.nan, threshold="x", status="not run", detail="no zoo", scale="smoke"),
     ])
@@ -37,16 +41,20 @@ def _rows(page: str) -> list[str]:
 def test_claims_page_colours_statuses_and_shows_the_papers_values():
     page = claims_page(_claims())
     rows = _rows(page)
-    assert len(rows) == 3
+    assert len(rows) == 4
+    rows = [rows[0], rows[1], rows[3], rows[2]]  # the inconclusive row last
     assert '<td class="held">held</td>' in rows[0]
     assert '<td class="not-held">not held</td>' in rows[1]
     assert '<td class="not-run">not run</td>' in rows[2]
+    assert '<td class="inconclusive">inconclusive</td>' in rows[3]
+    assert '<td class="num">[-0.9, -0.4] (3)</td>' in rows[1]  # the interval and its units
+    assert '<td class="num"></td>' in rows[2]  # no interval where the claim did not run
     assert "1.585 bits" in rows[0]  # the paper's value beside the claim
     # The data-set and kernel-width suffixes still find the claim's paper values.
     assert "13.2 bits" in rows[1] and "0.0 bits" in rows[1]
     assert "&lt;rises&gt; &amp; more" in rows[1] and "<rises>" not in page
     assert 'class="paper"></td>' in rows[2]  # the paper states no number for it
-    assert "1 held, 1 not held, 1 not run" in page
+    assert "1 held, 1 not held, 1 inconclusive, 0 premise absent, 1 not run" in page
 
 
 def test_paper_values_link_to_real_claims_and_measures():
