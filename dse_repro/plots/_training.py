@@ -1,6 +1,7 @@
 """Shared drawing of Figs. 6-8: a measure of Z against validation accuracy during training,
 one panel per (architecture family, data set), one colour per method, one line per model
-(mean over seeds at each epoch; marker size grows with the epoch)."""
+(mean over seeds at each epoch, error bars +- sd over seeds in both coordinates; the number of
+seeds in the title)."""
 from __future__ import annotations
 
 import pandas as pd
@@ -25,8 +26,12 @@ def plot_measure(df: pd.DataFrame, measure: str, ylabel: str, title: str):
             ax = axes[r, c]
             sub = wide[(wide["arch"] == arch) & (wide["dataset"] == ds)]
             for (model, method), g in sub.groupby(["model", "method"]):
-                m = g.groupby("epoch")[["val_acc", measure]].mean().reset_index()
-                ax.plot(m["val_acc"], m[measure], color=METHOD_COLORS.get(method, "k"),
+                by_epoch = g.groupby("epoch")[["val_acc", measure]]
+                m, sd = by_epoch.mean().reset_index(), by_epoch.std().fillna(0.0).reset_index()
+                color = METHOD_COLORS.get(method, "k")
+                ax.errorbar(m["val_acc"], m[measure], xerr=sd["val_acc"], yerr=sd[measure],
+                            fmt="none", ecolor=color, alpha=0.35, lw=0.8)
+                ax.plot(m["val_acc"], m[measure], color=color,
                         marker=MARKERS[models.index(model) % len(MARKERS)], ms=3, lw=1,
                         label=f"{method}, {model}")
                 ax.scatter(m["val_acc"].iloc[-1:], m[measure].iloc[-1:], s=40,
@@ -34,6 +39,10 @@ def plot_measure(df: pd.DataFrame, measure: str, ylabel: str, title: str):
             ax.set_title(f"{'ConvNets' if arch == 'convnet' else 'ViTs'} - {ds}")
             ax.set_xlabel("validation accuracy (SimCLR: linear probe)")
             ax.set_ylabel(ylabel)
-    fig.suptitle(title + " (large dot: last epoch)")
+    n_seeds = wide.groupby(["dataset", "model", "method"])["seed"].nunique()
+    seeds = (f"{n_seeds.min()}" if n_seeds.min() == n_seeds.max()
+             else f"{n_seeds.min()}-{n_seeds.max()}")
+    fig.suptitle(title + f" (mean +- sd over {seeds} seed{'s' if n_seeds.max() > 1 else ''}; "
+                 "large dot: last epoch)")
     figure_legend(fig, axes.ravel(), ncol=3)
     return fig

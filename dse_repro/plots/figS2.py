@@ -14,12 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, epoch_x, log_x, plt
+from ._style import COLORS, band, epoch_x, log_x, mean_sd, plt
 
 #: width -> (suffix of the measure name in the results, colour, label)
 WIDTHS = {"fixed": ("", COLORS[0], r"$\sigma$ = 10 (paper)"),
           "median": ("_median", COLORS[1], r"$\sigma$ = median distance"),
-          "knn": ("_knn", COLORS[2], r"adaptive ($k$-NN) width")}
+          "knn": ("_knn", COLORS[2], r"adaptive ($k$-NN) width"),
+          "knn_t10": ("_knn_t10", COLORS[4], r"adaptive ($k$-NN) width, $t$ = 10")}
 METHOD_STYLES = {"supervised": "-", "simclr": "--", "random_labels": ":"}
 MODEL_STYLES = ["-", "--", "-.", ":"]
 KERNEL = ("DSE_Z", "DSMI_ZX", "DSMI_ZY")
@@ -28,6 +29,12 @@ SCALE_FREE = ("rankme", "alpha_req", "knn_acc", "Z_mean_norm", "Z_median_distanc
 
 def _empty(ax, what: str) -> None:
     ax.text(0.5, 0.5, f"no {what} results", ha="center", va="center", transform=ax.transAxes)
+
+
+def _n(df: pd.DataFrame, keys, noun: str) -> str:
+    """"3 seeds" / "1 run": how many distinct ``keys`` (seeds, model x seed runs) ``df`` holds."""
+    n = 0 if df.empty else int(df[keys].drop_duplicates().shape[0])
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _model_legend(ax, models: list[str]) -> None:
@@ -48,10 +55,11 @@ def _init_panel(ax, init: pd.DataFrame) -> None:
     for width, (suffix, color, label) in WIDTHS.items():
         for i, model in enumerate(models):
             g = init[(init["measure"] == "DSE_Z" + suffix) & (init["model"] == model)]
-            m = g.groupby("init_sigma")["value"].mean()
+            m = mean_sd(g, "init_sigma")  # over seeds
             if len(m):
-                ax.plot(m.index, m.to_numpy(), color=color, ls=MODEL_STYLES[i % 4], marker="o",
-                        ms=3, label=f"{label}" if i == 0 else None)
+                band(ax, m["init_sigma"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
+                     color=color, ls=MODEL_STYLES[i % 4], marker="o", ms=3,
+                     label=f"{label}" if i == 0 else None)
     _model_legend(ax, models)
     log_x(ax)
     ax.set_xlabel(r"conv weight $\sigma$ at initialization")
@@ -61,9 +69,9 @@ def _init_panel(ax, init: pd.DataFrame) -> None:
 def _epoch_panel(ax, train: pd.DataFrame, measure: str) -> None:
     for width, (suffix, color, label) in WIDTHS.items():
         for method, g in train[train["measure"] == measure + suffix].groupby("method"):
-            m = g.groupby("epoch")["value"].mean()
-            ax.plot(m.index, m.to_numpy(), color=color, ls=METHOD_STYLES.get(method, "-"),
-                    marker="o", ms=2, label=label)
+            m = mean_sd(g, "epoch")  # over models and seeds
+            band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
+                 color=color, ls=METHOD_STYLES.get(method, "-"), marker="o", ms=2, label=label)
     for method, ls in METHOD_STYLES.items():  # legend entries for the line styles
         if method in set(train["method"]):
             ax.plot([], [], color="k", ls=ls, label=method.replace("_", " "))
@@ -129,15 +137,16 @@ def plot(df: pd.DataFrame, training: pd.DataFrame | None = None,
         init = (sigma_init[(sigma_init["part"] == "init") & (sigma_init["dataset"] == ds)]
                 if sigma_init is not None else pd.DataFrame())
         _init_panel(ax, init) if not init.empty else _empty(ax, "sigma-init")
-        ax.set_title(f"(a) {ds}: DSE at init vs conv init std", fontsize=9)
+        ax.set_title(f"(a) {ds}: DSE at init vs conv init std "
+                     f"(mean +- sd, {_n(init, 'seed', 'seed')})", fontsize=9)
         train = training[training["dataset"] == ds] if training is not None else pd.DataFrame()
         for c, (measure, ylabel) in enumerate((("DSE_Z", r"$S_D(Z)$ (bits)"),
                                                ("DSMI_ZY", r"$I_D(Z; Y)$ (bits)")), start=1):
             ax = fig.add_subplot(grid[r, c])
             _epoch_panel(ax, train, measure) if not train.empty else _empty(ax, "training")
             ax.set_ylabel(ylabel)
-            ax.set_title(f"(b) {ds}: {ylabel.split(' (')[0]} per epoch (seed and model mean)",
-                         fontsize=9)
+            ax.set_title(f"(b) {ds}: {ylabel.split(' (')[0]} per epoch (mean +- sd over "
+                         f"{_n(train, ['model', 'seed'], 'run')})", fontsize=9)
         ax = fig.add_subplot(grid[r, 3])
         sweep = df[df["dataset"] == ds]
         _sweep_panel(ax, sweep) if not sweep.empty else _empty(ax, "sweep")
