@@ -57,12 +57,14 @@ def study_job_outputs(scale: str, table: str) -> list[str]:
 
 
 def all_targets(scale: str) -> list[str]:
-    """Every figure (PDF and PNG), the claims table (CSV, Markdown, HTML) and every study's
-    summary tables (CSV and the HTML page the report shows)."""
+    """Every figure (PDF and PNG), the claims table (CSV, Markdown, HTML), the findings folded
+    from it (Markdown, HTML) and every study's summary tables (CSV and the HTML page the report
+    shows)."""
     figs = [f"figures/{scale}/{f}.{ext}" for f in figures() for ext in ("pdf", "png")]
     summaries = [f"results/{scale}/{t}.{ext}" for s in specs().values() for t in s.summaries
                  for ext in ("csv", "html")]
-    claims = [f"results/{scale}/claims.{ext}" for ext in ("csv", "md", "html")]
+    claims = [f"results/{scale}/claims.{ext}" for ext in ("csv", "md", "html")] + [
+        f"results/{scale}/findings.{ext}" for ext in ("md", "html")]
     return figs + claims + summaries
 
 

@@ -201,7 +201,8 @@ def _report(workdir: Path) -> Path:
 def test_report_in_a_browser(workdir):
     """Open the report in headless Chromium, as a reader would: every figure's PNG loads (a
     decoded image, a different one per figure, in natural order) and each table page shows
-    its table, the claims with one row per claim and coloured statuses."""
+    its table: the findings with one row per claim, the claims with one row per claim and
+    coloured statuses."""
     exe = chromium_path()
     from playwright.sync_api import sync_playwright
 
@@ -227,7 +228,11 @@ def test_report_in_a_browser(workdir):
             sources.add(img.get_attribute("src")[-200:])
         assert names == FIGS  # every figure, in natural order (fig2 ... fig10, figS1, figS2)
         assert len(sources) == len(FIGS)
-        for category, title, n_rows in [("Claims", "Claims table", len(claims)),
+        from dse_repro.findings import findings
+
+        for category, title, n_rows in [("Findings", "What this reproduction finds",
+                                         len(findings(claims))),
+                                        ("Claims", "Claims table", len(claims)),
                                         ("Model zoo", "Model zoo", None),
                                         ("Ground truth", "Ground truth", None)]:
             page.get_by_role("link", name="Results", exact=True).first.click()
@@ -246,6 +251,7 @@ def test_report_in_a_browser(workdir):
                     frame.locator("td.not-held").first.evaluate(
                         "e => getComputedStyle(e).backgroundColor")
                 assert frame.locator("th", has_text="paper").is_visible()
+                assert frame.locator("th", has_text="interval (units)").is_visible()
                 assert "1.585" in frame.locator("tr", has_text="fig2.dse_three_blobs").inner_text()
         browser.close()
     assert not errors, errors
