@@ -43,7 +43,7 @@ class DSEMonitor:
         y_val: their class labels ``(n,)``; needed for ``DSMI_ZY`` and ``knn_acc``.
         measures: names from :data:`MEASURES` (default: DSE_Z, and DSMI_ZY when labels are given).
         sigma: kernel width: ``"knn"`` (default, as every estimator), ``"knn_median"``,
-            ``"median"`` or a number in Z's units.
+            ``"median"`` or a number in Z's units (see the README, "Choosing sigma").
         t: diffusion time.
         max_points: the fixed subset's size (seeded choice; all points when fewer).
         embed: ``embed(model, x_batch) -> (B, D)``; default :func:`default_embed`.

@@ -23,8 +23,9 @@ import pandas as pd
 __all__ = ["ENTROPIES", "UNITS", "ResultsError", "read_results", "validate"]
 
 UNITS = ("bits", "nats", "fraction", "unitless")
-#: Measures that are entropies (in bits) and so cannot be negative.
-ENTROPIES = ("DSE", "CSE", "DSE_Z", "DSE_Z_median", "DSE_Z_knn")
+#: Measures that are entropies (in bits) and so cannot be negative: DSE and CSE and every
+#: variant of them (DSE_Z, DSE_knn_t10, DSE_Z_knn, ...).
+ENTROPIES = r"(DSE|CSE)(_.*)?"
 #: Rounding slack for "not negative" (an exact zero may come out as -1e-16).
 TOLERANCE = 1e-9
 
@@ -92,7 +93,7 @@ def validate(df: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
         bad = (df["unit"] == "fraction") & ((value < -TOLERANCE) | (value > 1 + TOLERANCE))
         if bad.any():
             fail("value", bad, "is a fraction outside [0, 1]")
-        bad = df["measure"].isin(ENTROPIES) & (value < -TOLERANCE)
+        bad = df["measure"].astype(str).str.fullmatch(ENTROPIES) & (value < -TOLERANCE)
         if bad.any():
             fail("value", bad, "is a negative entropy")
     for col in cols:
