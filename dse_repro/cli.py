@@ -45,8 +45,9 @@ def _split(spec: str) -> tuple[Path, str | None]:
     return Path(spec), None
 
 
-def load_array(spec: str, what: str) -> np.ndarray:
-    """The array in ``spec`` (see the module docstring) as float64 or integer numpy."""
+def load_array(spec: str, what: str, rows: int | None = None) -> np.ndarray:
+    """The array in ``spec`` (see the module docstring) as float64 or integer numpy; ``rows``:
+    how many rows it must have, if known (settles whether a CSV's first line is a header)."""
     path, key = _split(spec)
     if not path.is_file():
         raise CLIError(f"{what}: no such file: {path}")
@@ -70,17 +71,25 @@ def load_array(spec: str, what: str) -> np.ndarray:
             obj = torch.load(path, map_location="cpu", weights_only=True)
             if isinstance(obj, dict):
                 tensors = {k: v for k, v in obj.items() if isinstance(v, torch.Tensor)}
-                if key is None and len(tensors) != 1:
-                    raise CLIError(f"{what}: {path} holds {len(tensors)} tensors "
-                                   f"({', '.join(map(str, tensors))}); name one as {path}:<key>")
+                if key is None and len(obj) != 1:
+                    # a dict of several entries (tensors, nested dicts, ...) is ambiguous:
+                    # never pick the one tensor among them silently
+                    raise CLIError(f"{what}: {path} holds a dict of {len(obj)} entries "
+                                   f"({', '.join(map(str, obj))}); name the tensor as "
+                                   f"{path}:<key>")
                 if key is not None and key not in tensors:
-                    raise CLIError(f"{what}: {path} has no tensor {key!r}")
-                obj = tensors[key] if key is not None else next(iter(tensors.values()))
+                    raise CLIError(f"{what}: {path} has no tensor {key!r} (its tensors: "
+                                   f"{', '.join(map(str, tensors)) or 'none'})")
+                key = key if key is not None else next(iter(obj))
+                obj = obj[key]
+            elif key is not None:
+                raise CLIError(f"{what}: {path} holds one {type(obj).__name__}, not a dict: "
+                               f"it has no key {key!r} (drop ':{key}')")
             if not isinstance(obj, torch.Tensor):
                 raise CLIError(f"{what}: {path} holds a {type(obj).__name__}, not a tensor")
             arr = obj.detach().cpu().numpy()
         elif suffix == ".csv":
-            arr = _read_csv(path)
+            arr = _read_csv(path, rows)
         else:
             raise CLIError(f"{what}: {path}: unknown format {suffix or '(no suffix)'} "
                            "(.npy, .npz, .pt, .csv)")
@@ -93,20 +102,49 @@ def load_array(spec: str, what: str) -> np.ndarray:
         raise CLIError(f"{what}: {path} holds {arr.dtype} values, not numbers")
     if arr.size == 0:
         raise CLIError(f"{what}: {path} is empty")
+    READ.append(f"{what}: read {' x '.join(map(str, arr.shape))} {arr.dtype} from {path}"
+                + (f", key {key!r}" if key is not None else "")
+                + (f" ({header})" if suffix == ".csv" and (header := _HEADERS.pop(path, ""))
+                   else ""))
     return arr
 
 
-def _read_csv(path: Path) -> np.ndarray:
+#: What :func:`_read_csv` made of each file's first line (reported by :func:`load_array`).
+_HEADERS: dict[Path, str] = {}
+#: What :func:`load_array` read (shape, dtype, file, key): printed once every input is valid.
+READ: list[str] = []
+
+
+def _read_csv(path: Path, rows: int | None = None) -> np.ndarray:
+    """Numbers of a CSV file. The first line is a header when it is not all numbers, or when it
+    is exactly ``0,1,...,D-1`` -- the header pandas writes for an unnamed frame
+    (``pd.DataFrame(Z).to_csv(index=False)``). For one column (``0``: a header or a first value
+    0?) the expected number of ``rows`` decides; without it, or when neither fits, the file is
+    refused: write it without a header or with a named one."""
     import pandas as pd
 
-    df = pd.read_csv(path, header=None)
-    header = bool(pd.to_numeric(df.iloc[0], errors="coerce").isna().any())
+    df = pd.read_csv(path, header=None, dtype=str, keep_default_na=False)
+    first = pd.to_numeric(df.iloc[0], errors="coerce")
+    if first.isna().any():
+        header = "header line skipped"
+    elif df.shape[1] >= 2 and list(df.iloc[0]) == [str(i) for i in range(df.shape[1])]:
+        header = "first line 0,1,...,D-1 read as pandas' column header"
+    elif df.shape[1] == 1 and df.iloc[0, 0] == "0" and rows != len(df):
+        if rows is None or rows != len(df) - 1:
+            raise CLIError(f"{path}: a one-column file starting with a line '0' is ambiguous "
+                           "(the header pandas writes, or a first value 0); write it with "
+                           "header=False or a named header")
+        header = "first line 0 read as pandas' column header (one row more than embeddings)"
+    else:
+        header = ""
     if header:
         df = df.iloc[1:]
+    _HEADERS[path] = header
     values = df.apply(pd.to_numeric, errors="coerce")
     if values.isna().any().any():
         row, col = np.argwhere(values.isna().to_numpy())[0]
-        raise CLIError(f"{path}: line {row + 1 + header}, column {col + 1} is not a number")
+        raise CLIError(f"{path}: line {row + 1 + bool(header)}, column {col + 1} is not a "
+                       "number")
     arr = values.to_numpy()
     return arr[:, 0] if arr.shape[1] == 1 else arr
 
@@ -147,6 +185,7 @@ def _write(rows: list[dict], out: Path) -> None:
 
 
 def measure(args: argparse.Namespace) -> int:
+    READ.clear()
     Z = load_array(args.embeddings, "embeddings")
     if Z.ndim == 1:
         Z = Z[:, None]
@@ -158,7 +197,7 @@ def measure(args: argparse.Namespace) -> int:
     n = Z.shape[0]
     labels = inputs = None
     if args.labels:
-        labels = load_array(args.labels, "labels")
+        labels = load_array(args.labels, "labels", n)
         labels = labels.reshape(-1) if labels.ndim == 2 and 1 in labels.shape else labels
         if labels.ndim != 1 or labels.shape[0] != n:
             raise CLIError(f"labels: {args.labels} has shape {labels.shape}; expected ({n},) "
@@ -167,7 +206,7 @@ def measure(args: argparse.Namespace) -> int:
             raise CLIError(f"labels: {args.labels} holds non-integer values; labels are classes")
         labels = labels.astype(np.int64)
     if args.inputs:
-        inputs = load_array(args.inputs, "inputs")
+        inputs = load_array(args.inputs, "inputs", n)
         if inputs.shape[0] != n:
             raise CLIError(f"inputs: {args.inputs} has {inputs.shape[0]} rows; expected {n}")
         inputs = inputs.reshape(n, -1).astype(np.float64)
@@ -182,14 +221,26 @@ def measure(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
         raise CLIError(f"--out {out}: write .csv or .json")
+    if out is not None:  # before any compute, as the study jobs do
+        from dse_repro.io import check_writable
+
+        try:
+            check_writable(out, "--out")
+        except ValueError as err:
+            raise CLIError(str(err)) from None
     from dse_repro.embedding_measures import measure_rows
 
+    for line in READ:
+        print(line, file=sys.stderr)
+    skipped: dict[str, str] = {}
     try:
         rows = measure_rows(Z, labels, inputs, args.t, args.sigma, wanted, k=args.k,
                             n_clusters=args.n_clusters, seed=args.seed,
-                            progress=n >= PROGRESS_FROM)
+                            progress=n >= PROGRESS_FROM, skipped=skipped)
     except (ValueError, TypeError) as err:
         raise CLIError(str(err).splitlines()[0]) from None
+    for name, reason in skipped.items():
+        print(f"{name}: not computed ({reason})", file=sys.stderr)
     print(_table(rows))
     if out is not None:
         _write(rows, out)

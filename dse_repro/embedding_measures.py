@@ -15,9 +15,13 @@ UNITS = {"DSE_Z": "bits", "DSMI_ZY": "bits", "DSMI_ZX": "bits", "rankme": "unitl
 def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | None,
                  ts: Sequence[int], sigmas: Sequence[float | str], measures: Sequence[str],
                  k: int = 7, n_clusters: int = 10, seed: int = 0,
-                 progress: bool = False) -> list[dict[str, Any]]:
+                 progress: bool = False,
+                 skipped: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """The rows ``{measure, t, sigma, value, unit}`` of every requested measure (``t`` and
-    ``sigma`` empty for the measures without them)."""
+    ``sigma`` empty for the measures without them). With ``skipped`` (a dict), a measure of
+    RankMe / alpha-ReQ / k-NN accuracy that is undefined for ``Z`` (a ValueError, e.g.
+    alpha-ReQ with fewer than 3 non-zero eigenvalues) is left out and its reason recorded
+    there instead of aborting the others."""
     from tqdm.auto import tqdm
 
     from dse_repro.measures import (alpha_req, discretize, dse_curve, dsmi_curve, knn_accuracy,
@@ -45,6 +49,12 @@ def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | 
                              unit=UNITS[name]))
     for name in measures:
         if name in once:
-            rows.append(dict(measure=name, t=None, sigma=None, value=float(once[name]()),
-                             unit=UNITS[name]))
+            try:
+                value = float(once[name]())
+            except ValueError as err:
+                if skipped is None:
+                    raise
+                skipped[name] = str(err).splitlines()[0]
+                continue
+            rows.append(dict(measure=name, t=None, sigma=None, value=value, unit=UNITS[name]))
     return rows

@@ -62,6 +62,13 @@ class DSEMonitor:
         y = None if y_val is None else np.asarray(torch.as_tensor(y_val).cpu()).reshape(-1)
         if y is not None and y.shape[0] != x.shape[0]:
             raise ValueError(f"y_val has {y.shape[0]} labels for {x.shape[0]} inputs x_val")
+        if y is not None and (y.dtype.kind not in "biuf" or (
+                y.dtype.kind == "f" and not np.all(np.isfinite(y) & (y == np.round(y))))):
+            raise ValueError("y_val must hold class labels (integers, or floats with integer "
+                             f"values); got {y.dtype} values such as {y[:3].tolist()}")
+        from dse_repro.measures._validation import check_int
+
+        t = check_int(t, "t", minimum=1)
         names = list(measures) if measures is not None else (
             ["DSE_Z"] + (["DSMI_ZY"] if y is not None else []))
         unknown = [m for m in names if m not in MEASURES]

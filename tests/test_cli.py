@@ -134,3 +134,67 @@ def _npy(p, name, arr) -> str:
 def _two(p) -> str:
     np.savez(p / "two.npz", a=np.zeros((3, 2)), b=np.ones((3, 2)))
     return str(p / "two.npz")
+
+
+def test_pandas_numeric_headers_are_headers_and_the_shape_is_said(tmp_path, data, capsys):
+    """``pd.DataFrame(Z).to_csv(index=False)`` writes the header 0,1,...; for labels the
+    header 0 is told from a first label 0 by the number of rows."""
+    Z, y, _ = data
+    pd.DataFrame(Z).to_csv(tmp_path / "Z.csv", index=False)
+    pd.DataFrame(y).to_csv(tmp_path / "y.csv", index=False)  # header "0", then the labels
+    np.save(tmp_path / "Z.npy", Z)
+    np.save(tmp_path / "y.npy", y)
+    outs = {}
+    for z, lab in (("Z.csv", "y.csv"), ("Z.npy", "y.npy")):
+        out = tmp_path / f"{z}.json"
+        assert main(["measure", str(tmp_path / z), "--labels", str(tmp_path / lab),
+                     "--out", str(out)]) == 0
+        outs[z] = json.loads(out.read_text())
+    assert outs["Z.csv"] == outs["Z.npy"]  # not a point more, not a label more
+    err = capsys.readouterr().err
+    assert f"embeddings: read 300 x 16 float64 from {tmp_path / 'Z.csv'}" in err
+    assert "pandas' column header" in err and "labels: read 300 int64" in err
+    pd.DataFrame(y[:-2]).to_csv(tmp_path / "short.csv", index=False)  # neither n nor n + 1
+    assert main(["measure", str(tmp_path / "Z.npy"), "--labels",
+                 str(tmp_path / "short.csv")]) == 2
+    assert "ambiguous" in capsys.readouterr().err
+
+
+def test_pt_keys_are_named_and_checked(tmp_path, data, capsys):
+    Z, y, _ = data
+    torch.save({"features": {"a": torch.zeros(3)}, "logits": torch.as_tensor(Z)},
+               tmp_path / "nested.pt")
+    torch.save(torch.as_tensor(y), tmp_path / "y.pt")
+    assert main(["measure", str(tmp_path / "nested.pt")]) == 2
+    assert "holds a dict of 2 entries (features, logits)" in capsys.readouterr().err
+    assert main(["measure", f"{tmp_path / 'nested.pt'}:logits"]) == 0
+    assert "key 'logits'" in capsys.readouterr().err  # the tensor used is named
+    assert main(["measure", f"{tmp_path / 'nested.pt'}:logits", "--labels",
+                 f"{tmp_path / 'y.pt'}:nope"]) == 2
+    assert "no key 'nope'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("out", ["/proc/x.csv", "DIR"])
+def test_unwritable_out_fails_before_computing(tmp_path, data, capsys, monkeypatch, out):
+    import dse_repro.embedding_measures as em
+
+    Z, _, _ = data
+    np.save(tmp_path / "Z.npy", Z)
+    if out == "DIR":
+        (tmp_path / "d.csv").mkdir()
+        out = str(tmp_path / "d.csv")
+    monkeypatch.setattr(em, "measure_rows", lambda *a, **k: pytest.fail("computed first"))
+    assert main(["measure", str(tmp_path / "Z.npy"), "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err and "Traceback" not in err
+
+
+def test_an_undefined_measure_is_skipped_with_a_note(tmp_path, capsys):
+    """alpha-ReQ needs 3 non-zero eigenvalues: on rank-2 data it is left out, named, and the
+    other measures are still computed."""
+    Z = np.random.default_rng(0).normal(size=(100, 2)) @ np.eye(2, 5)
+    np.save(tmp_path / "Z.npy", Z)
+    assert main(["measure", str(tmp_path / "Z.npy"), "--out", str(tmp_path / "m.csv")]) == 0
+    captured = capsys.readouterr()
+    assert "alpha_req: not computed" in captured.err
+    assert set(pd.read_csv(tmp_path / "m.csv")["measure"]) == {"DSE_Z", "rankme"}

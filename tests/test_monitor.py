@@ -119,3 +119,14 @@ def test_lightning_callback_two_epochs(tmp_path, digits):
     assert list(rows.epoch) == [0, 0, 1, 1] and set(rows.measure) == {"DSE_Z", "DSMI_ZY"}
     assert len(callback.history) == 2
     assert "dse/DSE_Z" in trainer.callback_metrics
+
+
+def test_float_labels_and_diffusion_times_are_checked():
+    x = torch.randn(50, 4)
+    with pytest.raises(ValueError, match="y_val must hold class labels"):
+        DSEMonitor(x, torch.rand(50))
+    with pytest.raises(ValueError, match="t must be an integer, got 1.7"):
+        DSEMonitor(x, torch.randint(0, 3, (50,)), t=1.7)
+    labels = torch.randint(0, 3, (50,))
+    m = DSEMonitor(x, labels.float(), max_points=50)  # integral floats are classes
+    assert m.y.dtype == np.int64 and (m.y == labels.numpy()).all()
