@@ -70,7 +70,7 @@ def device_rows(forward_model: str = "resnet18") -> list[Row]:
 
 def data_rows(cfg) -> list[Row]:
     """Every data set the scale's studies read, and the jobs a missing one would fail."""
-    from dse_repro.data import available
+    from dse_repro.data import location
     from dse_repro.studies.registry import specs
 
     needed: dict[str, dict[str, int]] = {}  # dataset -> study -> jobs reading it
@@ -88,8 +88,9 @@ def data_rows(cfg) -> list[Row]:
                     needed[str(d)][name] = needed[str(d)].get(name, 0) + 1
     rows: list[Row] = []
     for d, by_study in needed.items():
-        if available(d, cfg.paths.data_root):
-            rows.append((f"data: {d}", "ok", f"found (data_root {cfg.paths.data_root})"))
+        where = location(d, cfg.paths.data_root)
+        if where is not None:
+            rows.append((f"data: {d}", "ok", f"found: {where}"))
         elif d in optional:
             rows.append((f"data: {d}", "warn", "not found; optional, so left out of the DAG"))
         else:

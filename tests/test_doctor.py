@@ -61,3 +61,20 @@ def test_slurm_rows(monkeypatch):
 def test_gpu_agrees_with_cpu():
     rows = {c: s for c, s, _ in doctor.device_rows()}
     assert rows["device"] == "ok" and rows["DSE/DSMI on the GPU"] == "ok"
+
+
+def test_fashion_mnist_needs_all_four_files_and_names_where(tmp_path, monkeypatch):
+    """A folder with only the test labels is not Fashion-MNIST; a found copy is named by its
+    own folder, not by data_root."""
+    from dse_repro.data import datasets
+
+    monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "nowhere")
+    raw = tmp_path / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(b"\x00")
+    assert datasets.location("fashion_mnist", tmp_path) is None
+    assert not datasets.available("fashion_mnist", tmp_path)
+    for stem in datasets.FASHION_STEMS:
+        (raw / (stem + ".gz")).write_bytes(b"\x00")
+    assert datasets.location("fashion_mnist", tmp_path) == str(raw)
+    assert datasets.location("digits", tmp_path) == "bundled with scikit-learn"

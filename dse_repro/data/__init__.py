@@ -14,8 +14,9 @@ from .datasets import (
     ImageData,
     available,
     load_dataset,
+    location,
     random_labels,
 )
 
 __all__ = ["DATASETS", "DatasetNotFoundError", "ImageData", "available", "load_dataset",
-           "random_labels"]
+           "location", "random_labels"]

@@ -106,10 +106,17 @@ def _find_idx(folder: Path, stem: str) -> Path | None:
     return None
 
 
+FASHION_STEMS = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"]
+
+
+def _fashion_folders(data_root: Path) -> list[Path]:
+    return [DEBIAN_FASHION_MNIST, data_root / "FashionMNIST" / "raw"]
+
+
 def _fashion_mnist(data_root: Path) -> ImageData:
-    folders = [DEBIAN_FASHION_MNIST, data_root / "FashionMNIST" / "raw"]
-    stems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-             "t10k-labels-idx1-ubyte"]
+    folders = _fashion_folders(data_root)
+    stems = FASHION_STEMS
     for folder in folders:
         paths = [_find_idx(folder, s) for s in stems]
         if all(paths):
@@ -179,15 +186,22 @@ def load_dataset(name: str, data_root: str | Path = "data") -> ImageData:
     return DATASETS[name](Path(data_root))
 
 
+def location(name: str, data_root: str | Path = "data") -> str | None:
+    """Where :func:`load_dataset` would find ``name`` (a folder, or "bundled with
+    scikit-learn"), or None. Fashion-MNIST needs all four IDX files in one folder."""
+    if name == "digits":
+        return "bundled with scikit-learn"
+    if name == "fashion_mnist":
+        for folder in _fashion_folders(Path(data_root)):
+            if all(_find_idx(folder, s) for s in FASHION_STEMS):
+                return str(folder)
+        return None
+    try:
+        return load_dataset(name, data_root).source
+    except DatasetNotFoundError:
+        return None
+
+
 def available(name: str, data_root: str | Path = "data") -> bool:
     """True if :func:`load_dataset` would find ``name`` (cheap for the bundled ones)."""
-    if name == "digits":
-        return True
-    if name == "fashion_mnist":
-        roots = [DEBIAN_FASHION_MNIST, Path(data_root) / "FashionMNIST" / "raw"]
-        return any(_find_idx(r, "t10k-labels-idx1-ubyte") for r in roots)
-    try:
-        load_dataset(name, data_root)
-        return True
-    except DatasetNotFoundError:
-        return False
+    return location(name, data_root) is not None
