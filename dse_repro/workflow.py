@@ -18,6 +18,8 @@ Kept in the package (not in ``rules/*.smk``) so it is importable and unit-tested
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from typing import Any, Callable
 
 from dse_repro.config import SCALES, compose_config
@@ -26,7 +28,8 @@ from dse_repro.studies.registry import (figure_study, figures, job_resources, sp
 
 __all__ = ["all_targets", "collected", "conf_inputs", "figure_table", "job_benchmark",
            "figure_caption", "figure_inputs", "figure_study", "job_command", "job_constraints", "job_log", "job_outputs", "job_threads",
-           "study_job_outputs", "study_names", "study_resources"]
+           "study_job_outputs", "study_names", "study_resources", "collect_inputs",
+           "stale_flag"]
 
 
 def study_names() -> list[str]:
@@ -54,6 +57,24 @@ def figure_inputs(scale: str, fig: str) -> list[str]:
 def study_job_outputs(scale: str, table: str) -> list[str]:
     """The per-job CSVs collected into ``results/<scale>/<table>.csv``."""
     return table_job_outputs(compose_config(scale), scale, table)
+
+
+def stale_flag(scale: str, table: str) -> str:
+    """A flag file the ``collect`` rule of ``table`` asks for when its collected table exists
+    but one of the job outputs it was collected from does not (see :func:`collect_inputs`)."""
+    return f"results/{scale}/.stale/{table}"
+
+
+def collect_inputs(scale: str, table: str) -> dict[str, list[str]]:
+    """The ``collect`` rule's inputs: ``jobs`` (the per-job CSVs) and ``stale`` -- empty,
+    unless ``results/<scale>/<table>.csv`` exists while a job output is missing (deleted,
+    lost). Snakemake does not rebuild a missing intermediate file whose consumers look up to
+    date ("Nothing to be done"); the flag, made by the ``stale_collect`` rule, makes the
+    collection (and so the missing jobs, and what reads the table) run again."""
+    jobs = study_job_outputs(scale, table)
+    collected_table = Path(f"results/{scale}/{table}.csv")
+    missing = collected_table.exists() and any(not Path(f).exists() for f in jobs)
+    return {"jobs": jobs, "stale": [stale_flag(scale, table)] if missing else []}
 
 
 def all_targets(scale: str) -> list[str]:

@@ -1,20 +1,31 @@
 # Per-table collection of job results and one plot rule for every figure (local: seconds each).
-from dse_repro.workflow import (figure_caption, figure_inputs, figure_labels, figure_study,
-                                 study_job_outputs)
+from dse_repro.workflow import (collect_inputs, figure_caption, figure_inputs, figure_labels,
+                                 figure_study)
 
 
 rule collect:
     """Concatenate a table's per-job CSVs into results/<scale>/<table>.csv."""
     input:
-        lambda w: study_job_outputs(w.scale, w.table),
+        unpack(lambda w: collect_inputs(w.scale, w.table)),
     output:
         "results/{scale}/{table}.csv",
     log:
         "logs/{scale}/collect/{table}.log",
     localrule: True
     shell:
-        "python -m dse_repro.collect --table {wildcards.table} --out {output} {input} "
+        "python -m dse_repro.collect --table {wildcards.table} --out {output} {input.jobs} "
         "> {log} 2>&1"
+
+
+rule stale_collect:
+    """A collected table whose job outputs are not all there any more: rebuild them and
+    collect again (dse_repro.workflow.collect_inputs)."""
+    output:
+        temp("results/{scale}/.stale/{table}"),
+    localrule: True
+    shell:
+        "echo 'job outputs of results/{wildcards.scale}/{wildcards.table}.csv are missing: "
+        "rebuilding them' >&2 && touch {output}"
 
 
 rule plot:
