@@ -22,7 +22,10 @@ used). Two estimators:
   doubles (up to n / 2) until the tail bound ``(n - m) lambda_m^t <= rtol * Z`` holds. The
   tail's share of ``S`` is bounded on both sides (packed vs spread mass); the estimate is the
   mid-point and ``info["tail_entropy_half_width_bits"]`` is the worst-case error from the tail,
-  at most ``rtol * log2(n / rtol)`` bits once the bound holds.
+  at most ``rtol * log2(n / rtol)`` bits once the bound holds. For t >= 3 ``Z`` is not known:
+  the tail's total lies anywhere between 0 and its bound, and the bounds are taken over that
+  range (before, the tail was put at its bound, which made the two bounds coincide and the
+  error bar about 0 while the value was off by up to 0.5 bits).
 * ``slq`` (any t): deflated stochastic Lanczos quadrature. Hutchinson's estimate of
   ``tr h(K^t)``, ``h(x) = -x log2 x``, and of ``Z`` (exact for t = 1, 2) has a variance set
   by the largest eigenvalues of ``K^t``: on clustered data at t >= 3 a handful of eigenvalues
@@ -119,19 +122,36 @@ def sparse_diffusion_operator(X: Any, sigma: float = 10.0, *, tol: float | None 
     return (s @ G @ s).tocsr()
 
 
-def _entropy_from_top(lam: np.ndarray, t: int, z: float, n: int) -> tuple[float, float]:
-    """Entropy (bits) from the top eigenvalues ``lam`` (descending) and the exact or bounded
-    total ``z``; the remaining mass ``M`` sits on ``n - m`` eigenvalues each ``<= lam[-1]^t``,
-    so its share lies between ``-M log2(lam_m^t / z)`` (packed) and
-    ``-M log2(M / (n - m))`` (spread). Returns (estimate = mid-point, half-width)."""
-    a = np.abs(lam) ** t / z
-    head = float(-(a[a > 0] * np.log2(a[a > 0])).sum())
-    mass = max(0.0, 1.0 - float(a.sum()))
-    if mass <= 0 or lam.size >= n:
-        return head, 0.0
-    packed = -mass * math.log2(max(a[-1], 1e-300))
-    spread = -mass * math.log2(mass / (n - lam.size))
-    return head + 0.5 * (packed + spread), 0.5 * abs(spread - packed)
+def _entropy_from_top(lam: np.ndarray, t: int, z: float | None, n: int,
+                      tail_max: float = 0.0) -> tuple[float, float]:
+    """Entropy (bits) from the top eigenvalues ``lam`` (descending) and the total
+    ``z = sum_i lambda_i^t``: exact (t = 1, 2), or unknown (``z=None``) with the tail's total
+    ``T = z - sum(lam^t)`` anywhere in ``[0, tail_max]``. For a tail of total ``T`` on the
+    ``n - m`` remaining eigenvalues, each ``<= lam[-1]^t``, the tail's share of the entropy lies
+    between packed (``-M log2(lam_m^t / z)``) and spread (``-M log2(M / (n - m))``) with
+    ``M = T / z``; with ``T`` unknown the bounds are taken over ``T`` in ``[0, tail_max]``.
+    Returns (estimate = mid-point of the bounds, half-width: a bound on the error)."""
+    top = np.abs(lam) ** t
+    head_total = float(top.sum())
+    if lam.size >= n:
+        a = top / head_total
+        return float(-(a[a > 0] * np.log2(a[a > 0])).sum()), 0.0
+    tails = ([z - head_total] if z is not None else
+             list(np.linspace(0.0, tail_max, 65)))
+    lo, hi = np.inf, -np.inf
+    for T in tails:
+        T = max(0.0, float(T))
+        total = head_total + T
+        a = top / total
+        head = float(-(a[a > 0] * np.log2(a[a > 0])).sum())
+        mass = T / total
+        if mass <= 0:
+            lo, hi = min(lo, head), max(hi, head)
+            continue
+        packed = -mass * math.log2(max(min(a[-1], mass), 1e-300))
+        spread = -mass * math.log2(mass / (n - lam.size))
+        lo, hi = min(lo, head + min(packed, spread)), max(hi, head + max(packed, spread))
+    return 0.5 * (lo + hi), 0.5 * (hi - lo)
 
 
 def _exact_z(K, t: int) -> float | None:
@@ -163,12 +183,13 @@ def dse_lanczos(K, t: int = 2, *, rtol: float = 1e-3, m0: int = 64, seed: int = 
         lam = np.sort(np.abs(lam))[::-1]
         top = float((lam ** t).sum())
         tail = (n - m) * float(lam[-1]) ** t
-        z = _exact_z(K, t)
-        z = top + tail if z is None else max(z, top)
+        z_exact = _exact_z(K, t)
+        z = top + tail if z_exact is None else max(z_exact, top)
         if tail <= rtol * z or m >= n // 2 or m >= 4096:
             break
         m = min(2 * m, n // 2)
-    s, half_width = _entropy_from_top(lam, t, z, n)
+    s, half_width = _entropy_from_top(
+        lam, t, None if z_exact is None else z, n, tail_max=tail)
     return s, {"method": "lanczos", "eigenvalues": int(m), "tail_bound": tail / z,
                "tail_entropy_half_width_bits": half_width}
 
@@ -401,8 +422,9 @@ def dse_curve_approx(X: Any, sigma: float = 10.0, ts: Sequence[int] = (1,),
         values = [v for v, _ in runs]
         info = dict(runs[-1][1]) if len(runs) == 1 else {"method": "lanczos",
                                                          "per_t": [i for _, i in runs]}
-        # the tail's worst case (a bound, not a random error)
-        info["error_bars"] = [i["tail_entropy_half_width_bits"] for _, i in runs]
+        # the tail's worst case (a bound, not a random error), at least the floor that covers
+        # the kernel truncation and the eigensolver's tolerance
+        info["error_bars"] = [max(i["tail_entropy_half_width_bits"], SLQ_ATOL) for _, i in runs]
     info.update(nnz_per_row=K.nnz / K.shape[0], operator_seconds=t1 - t0,
                 entropy_seconds=time.perf_counter() - t1)
     return np.asarray(values, dtype=np.float64), info
