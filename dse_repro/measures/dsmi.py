@@ -304,6 +304,7 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
                              f"distances, got shape {tuple(Z.shape)}")
         if reference:
             raise ValueError("reference=True needs the points, not precomputed distances")
+        _check_sq_distances(to_numpy(Z))
     ts = check_ts(ts)
     sigma = width(Z, sigma, k, squared=precomputed, seed=seed, ts=ts)  # from the whole set
     _scalar_width(sigma, method, reference)
@@ -342,6 +343,24 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
     eig_plan = _plan_eigenvalues(Z, plan, sigma, precision, precomputed)
     values = np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)
     return values, _exact_info(ts, "exact")
+
+
+def _check_sq_distances(S: np.ndarray) -> None:
+    """A ValueError unless ``S`` looks like squared Euclidean distances: a zero diagonal, no
+    negative entry, symmetric up to rounding (relative 1e-6 of the largest entry, which a
+    float32 Gram product stays within)."""
+    if np.any(np.diag(S) != 0):
+        raise ValueError("Z with precomputed=True must have a zero diagonal (squared distances "
+                         "of each point to itself); got a point cloud or a similarity matrix?")
+    if np.any(S < 0):
+        raise ValueError("Z with precomputed=True must hold squared distances >= 0; it has "
+                         f"negative entries (min {float(S.min()):.3g})")
+    scale = float(S.max()) if S.size else 0.0
+    for s in range(0, S.shape[0], 2048):  # in row blocks: no second n x n matrix
+        block = S[s:s + 2048]
+        if np.any(np.abs(block - S[:, s:s + 2048].T) > 1e-6 * scale):
+            raise ValueError("Z with precomputed=True must be symmetric (squared distances); "
+                             f"rows {s}.. differ from their columns")
 
 
 def _exact_info(ts: list[int], method: str) -> dict:

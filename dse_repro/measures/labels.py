@@ -64,6 +64,16 @@ def discretize(
         Y = Y.reshape(Y.shape[0], -1)
     if y_discrete is None:
         y_discrete = infer_discrete(Y)
+        one_column = Y.ndim == 1 or (Y.ndim == 2 and Y.shape[1] == 1)
+        if not y_discrete and one_column and np.issubdtype(Y.dtype, np.floating) and \
+                np.all(np.isfinite(Y)) and np.all(Y == np.round(Y)):
+            import warnings
+
+            warnings.warn(
+                f"Y is a float column of whole numbers ({np.unique(Y).size} distinct values): "
+                f"it is read as continuous and binned into n_clusters={n_clusters} bins; pass "
+                "y_discrete=True (or integer labels) if these are class labels",
+                UserWarning, stacklevel=3)
     if y_discrete:
         if Y.ndim == 2 and Y.shape[1] != 1:
             raise ValueError(

@@ -176,3 +176,31 @@ def test_mine_bad_arguments():
         mine_mi(X, X, estimator="nope")
     with pytest.raises(ValueError, match="holdout"):
         mine_mi(X, X, holdout=1.0)
+
+
+def test_precomputed_must_be_squared_distances():
+    """A point cloud, a negative or asymmetric matrix is refused with precomputed=True."""
+    from dse_repro.measures import dsmi, squared_distances
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 40))
+    y = np.repeat(np.arange(2), 20)
+    S = squared_distances(X)
+    assert np.isfinite(dsmi(S, y, 3.0, precomputed=True))
+    for bad, match in ((X, "zero diagonal"), (-S, "zero diagonal|>= 0"),
+                       (S - 0.5 * (S > 0) * S.max(), ">= 0"),
+                       (S + np.triu(np.ones_like(S), 1), "symmetric")):
+        with pytest.raises(ValueError, match=match):
+            dsmi(bad, y, 3.0, precomputed=True)
+
+
+def test_whole_number_float_labels_warn():
+    """20 classes given as floats are binned as a continuous variable unless told: warn."""
+    from dse_repro.measures import dsmi
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(20), 15)
+    Z = rng.normal(size=(300, 5)) + y[:, None]
+    with pytest.warns(UserWarning, match="whole numbers.*y_discrete=True"):
+        dsmi(Z, y.astype(float), 2.0)
+    assert dsmi(Z, y.astype(float), 2.0, y_discrete=True) == dsmi(Z, y, 2.0)
