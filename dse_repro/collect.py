@@ -1,6 +1,8 @@
 """Concatenate the per-job tidy CSVs of one table into ``results/<scale>/<table>.csv``, each
 validated against the table's declared columns first (a malformed job file stops the collect
-with an error naming the file, the line and the column).
+with an error naming the file, the line and the column) and against the job it comes from:
+its rows must carry the scale and the slice its path names (``results/<scale>/<study>/<job>``:
+a ``fig3b/k2`` file holds only ``branches = 2`` rows at that scale).
 
 Usage: ``python -m dse_repro.collect --table fig2 --out results/smoke/fig2.csv
 results/smoke/fig2/*/results.csv``
@@ -8,11 +10,53 @@ results/smoke/fig2/*/results.csv``
 from __future__ import annotations
 
 import argparse
+import re
 
 import pandas as pd
 
 from dse_repro.io import write_tidy
-from dse_repro.results import read_results
+from dse_repro.results import ResultsError, read_results
+
+_JOB_PATH = re.compile(r"(?:^|/)results/(?P<scale>[^/]+)/(?P<study>[^/]+)/(?P<job>.+)/"
+                       r"(?:results|timings)\.csv$")
+
+
+def _same(value, expected: str) -> bool:
+    """A column value equals the slice value as written in a path (``0.01`` == ``1.0e-2``), or
+    refines it (the zoo's member ``resnet_w16/e2/s0`` in the job of model ``resnet_w16``)."""
+    if str(value) == expected or str(value).startswith(expected + "/"):
+        return True
+    try:
+        return float(value) == float(expected)
+    except (TypeError, ValueError):
+        return False
+
+
+def check_job_file(df: pd.DataFrame, path: str) -> None:
+    """A ResultsError naming ``path`` unless every row of ``df`` has the scale and the job
+    slice that the path ``results/<scale>/<study>/<job>/...`` names (paths of another shape
+    are not checked)."""
+    from dse_repro.studies.registry import study
+
+    m = _JOB_PATH.search(str(path).replace("\\", "/"))
+    if not m:
+        return
+    slice_ = study(m["study"]).parse_job_dir(m["job"]) if m["study"] in _studies() else None
+    expected = {"scale": m["scale"], **(slice_ or {})}
+    for col, value in expected.items():
+        if col not in df.columns:
+            continue
+        bad = ~df[col].map(lambda v, e=value: _same(v, e))
+        if bad.any():
+            i = bad[bad].index[0]
+            raise ResultsError(f"{path}: line {int(df.index.get_loc(i)) + 2}, column {col!r}: "
+                               f"{df.at[i, col]!r}, but this job's path says {col} = {value}")
+
+
+def _studies() -> set[str]:
+    from dse_repro.studies.registry import specs
+
+    return set(specs())
 
 
 def collect(inputs: list[str], out: str, table: str) -> pd.DataFrame:
@@ -20,7 +64,11 @@ def collect(inputs: list[str], out: str, table: str) -> pd.DataFrame:
     concatenation to ``out``."""
     if not inputs:
         raise ValueError("collect needs at least one input CSV")
-    frames = [read_results(p, table) for p in inputs]
+    frames = []
+    for p in inputs:
+        df = read_results(p, table)
+        check_job_file(df, p)
+        frames.append(df)
     df = pd.concat(frames, ignore_index=True)
     write_tidy(df, out)
     return df

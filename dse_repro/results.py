@@ -26,6 +26,10 @@ UNITS = ("bits", "nats", "fraction", "unitless")
 #: Measures that are entropies (in bits) and so cannot be negative: DSE and CSE and every
 #: variant of them (DSE_Z, DSE_knn_t10, DSE_Z_knn, ...).
 ENTROPIES = r"(DSE|CSE)(_.*)?"
+#: Columns that hold what was measured; the other columns identify a row, and no two rows of
+#: a results file may share them.
+MEASURED = ("value", "seconds", "train_seconds", "metric_seconds", "accuracy", "status",
+            "h_y")
 #: Rounding slack for "not negative" (an exact zero may come out as -1e-16).
 TOLERANCE = 1e-9
 
@@ -78,10 +82,21 @@ def validate(df: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
         bad = num.isna() & ~empty
         if bad.any():
             fail(col, bad, f"is not a number ({base})")
+        infinite = ~empty & np.isinf(num)
+        if infinite.any():
+            fail(col, infinite, f"is not a finite number ({base})")
         if base == "int":
             frac = ~empty & (num != np.round(num))
             if frac.any():
                 fail(col, frac, "is not an integer")
+    keys = [c for c in df.columns if c not in MEASURED]
+    ident = df[keys].astype(str).agg("\x1f".join, axis=1)
+    dup = ident.duplicated(keep="first")
+    if dup.any():  # a duplicated or pasted line: the same row twice
+        i = dup[dup].index[0]
+        first = ident[ident == ident[i]].index[0]
+        raise ResultsError(f"{source}: line {_line(df, i)} repeats line {_line(df, first)} "
+                           f"(same {', '.join(keys)})")
     if (df["study"].astype(str) != study).any():
         fail("study", df["study"].astype(str) != study, f"is not {study!r}")
     if "unit" in df.columns:

@@ -114,3 +114,19 @@ class StudySpec:
     def job_dir(self, kind: str, values: Mapping[str, str]) -> str:
         """The job's directory under ``results/<scale>/<name>/``."""
         return self.kinds[kind].pattern.format(**values)
+
+    def parse_job_dir(self, job_dir: str) -> dict[str, str] | None:
+        """The job keys (as written in the path, with the kind's ``fixed`` keys) of a job
+        directory under ``results/<scale>/<name>/``; None when no kind's pattern matches."""
+        import re
+
+        for k in self.kinds.values():
+            regex, pos = "", 0
+            for literal, fld, _, _ in string.Formatter().parse(k.pattern):
+                regex += re.escape(literal)
+                if fld:
+                    regex += f"(?P<{fld}>{k.constraints.get(fld, '[^/]+')})"
+            m = re.fullmatch(regex, job_dir)
+            if m:
+                return {**m.groupdict(), **k.fixed}
+        return None

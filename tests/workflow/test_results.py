@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -103,3 +104,33 @@ def test_plots_and_claims_refuse_a_malformed_table(tmp_path, module, args):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0 and "line 3, column 'value'" in proc.stderr
     assert not (tmp_path / "f.png").exists() and not (tmp_path / "c.csv").exists()
+
+
+def _job_file(tmp_path, rows=None):
+    """A valid fig3b job file at results/smoke/fig3b/k2/results.csv (two rows)."""
+    path = tmp_path / "results" / "smoke" / "fig3b" / "k2" / "results.csv"
+    path.parent.mkdir(parents=True)
+    base = dict(study="fig3b", scale="smoke", branches=2, noise=0.01, corruption=0.0, repeat=0,
+                n_points=80, unit="bits", measure="DSMI", value=0.9)
+    df = pd.DataFrame(rows or [base, dict(base, corruption=1.0, value=0.01)])
+    df.to_csv(path, index=False)
+    return path, df
+
+
+@pytest.mark.parametrize("damage,match", [
+    (lambda df: pd.concat([df, df.iloc[[0]]]), "line 4 repeats line 2"),
+    (lambda df: df.assign(branches=[2, 5]), "line 3, column 'branches': .*branches = 2"),
+    (lambda df: df.assign(scale="laptop"), "column 'scale'.*scale = smoke"),
+    (lambda df: df.assign(value=[0.9, np.inf]), "not a finite number"),
+])
+def test_whole_line_damage_is_refused_by_collect(tmp_path, damage, match):
+    """A pasted line, a row of another slice or scale, or inf: the collect stops, naming the
+    file and line (such files used to pass and flip claims)."""
+    from dse_repro.collect import collect
+
+    path, df = _job_file(tmp_path)
+    collect([str(path)], str(tmp_path / "ok.csv"), "fig3b")
+    damage(df).to_csv(path, index=False)
+    with pytest.raises(ResultsError, match=match):
+        collect([str(path)], str(tmp_path / "out.csv"), "fig3b")
+    assert not (tmp_path / "out.csv").exists()
