@@ -90,7 +90,7 @@ def validate(df: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
             if frac.any():
                 fail(col, frac, "is not an integer")
     keys = [c for c in df.columns if c not in MEASURED]
-    ident = df[keys].astype(str).agg("\x1f".join, axis=1)
+    ident = pd.util.hash_pandas_object(df[keys], index=False)  # one hash per row, NaN-safe
     dup = ident.duplicated(keep="first")
     if dup.any():  # a duplicated or pasted line: the same row twice
         i = dup[dup].index[0]

@@ -134,3 +134,18 @@ def test_whole_line_damage_is_refused_by_collect(tmp_path, damage, match):
     with pytest.raises(ResultsError, match=match):
         collect([str(path)], str(tmp_path / "out.csv"), "fig3b")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_rows_differing_only_in_empty_cells_are_not_duplicates():
+    """Nullable columns (NaN) take part in a row's identity without tripping the check."""
+    from dse_repro.results import validate
+
+    base = dict(study="fig3a", scale="smoke", panel="spd", size=32, alpha=0.0,
+                intrinsic_dim=np.nan, noise=np.nan, repeat=0, n_points=32, measure="DSE",
+                value=1.0, unit="bits")
+    df = pd.DataFrame([base, dict(base, alpha=0.5), dict(base, panel="uniform", size=np.nan,
+                                                           alpha=np.nan, intrinsic_dim=2,
+                                                           noise=0.01)])
+    assert validate(df, "fig3a", "x") is df
+    with pytest.raises(ResultsError, match="line 5 repeats line 4"):
+        validate(pd.concat([df, df.iloc[[2]]], ignore_index=True), "fig3a", "x")
