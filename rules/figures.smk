@@ -22,10 +22,12 @@ rule stale_collect:
     collect again (dse_repro.workflow.collect_inputs)."""
     output:
         temp("results/{scale}/.stale/{table}"),
+    log:
+        "logs/{scale}/collect/{table}.stale.log",
     localrule: True
     shell:
-        "echo 'job outputs of results/{wildcards.scale}/{wildcards.table}.csv are missing: "
-        "rebuilding them' >&2 && touch {output}"
+        "(echo 'job outputs of results/{wildcards.scale}/{wildcards.table}.csv are missing: "
+        "rebuilding them' && touch {output}) > {log} 2>&1"
 
 
 rule plot:

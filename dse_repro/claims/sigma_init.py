@@ -56,8 +56,8 @@ def _sigma_curves(df, measure: str) -> pd.DataFrame:
 
 
 def _sigma_small_ends_higher(df):
-    premise = _premise(df)
     curves = _sigma_curves(df, "val_acc")
+    premise = _premise(df)
     lo, hi = curves.columns.min(), curves.columns.max()
     last = curves.iloc[-1]
     n = df[(df["part"] == "train")].groupby("init_sigma")["seed"].nunique()
@@ -67,8 +67,8 @@ def _sigma_small_ends_higher(df):
 
 
 def _sigma_small_faster(df, target_acc: float):
-    premise = _premise(df)
     curves = _sigma_curves(df, "val_acc")
+    premise = _premise(df)
     lo, hi = curves.columns.min(), curves.columns.max()
 
     def first_epoch(col) -> float:

@@ -58,7 +58,9 @@ def progress(iterable: Iterable, cfg: DictConfig, **kwargs: Any) -> Iterable:
 
 
 class _OnceEach(logging.Filter):
-    """Pass each warning text (category and message, whatever the line that raised it) once."""
+    """Pass each warning text (category and message, whatever the line that raised it) once;
+    a :class:`DegenerateSigmaWarning` once per width (its text names the data's scale, which
+    changes every epoch)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,6 +70,8 @@ class _OnceEach(logging.Filter):
         text = str(record.getMessage()).split("\n")[0]
         m = re.search(r":\d+: (\w+: .*)$", text)
         key = m.group(1) if m else text
+        width = re.match(r"(DegenerateSigmaWarning: sigma=\S+)", key)
+        key = width.group(1) if width else key
         if key in self.seen:
             return False
         self.seen.add(key)

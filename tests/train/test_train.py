@@ -140,7 +140,8 @@ def test_training_study_entry_writes_tidy_epochs(tmp_path):
     cfg = compose_config("smoke", ["studies.training.job.method=random_labels",
                                    f"out={tmp_path}/r.csv"])
     df = run(cfg)
-    kernel = {f"{m}{w}" for m in ("DSE_Z", "DSMI_ZY", "DSMI_ZX") for w in ("", "_median", "_knn")}
+    kernel = {f"{m}{w}" for m in ("DSE_Z", "DSMI_ZY", "DSMI_ZX") for w in ("", "_median", "_knn",
+                                                                      "_knn_t10")}
     assert set(df["measure"]) == {"val_acc", "train_loss", "Z_mean_norm", "Z_median_distance",
                                   *kernel}
     scale = df[df["measure"] == "Z_median_distance"]["value"]
