@@ -278,11 +278,28 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console script: exit 0 (done), 1 (``doctor``: the scale cannot run), 2 (a usage or
+    input error, one line on stderr)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader stopped early (``dse-repro measure ... | head``)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
+        return 0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "doctor":
         from dse_repro.doctor import doctor, table
 
-        rows = doctor(args.scale, args.overrides)
+        try:
+            rows = doctor(args.scale, args.overrides)
+        except Exception as err:  # noqa: BLE001 - a bad override or a missing checkout
+            print(f"dse-repro: error: doctor: {str(err).splitlines()[0] if str(err) else ''} "
+                  f"({type(err).__name__})", file=sys.stderr)
+            return 2
         print(table(rows))
         failed = [c for c, s, _ in rows if s == "FAIL"]
         print(f"scale={args.scale}: " + ("ready" if not failed else

@@ -67,8 +67,17 @@ class DSEMonitor:
             raise ValueError("y_val must hold class labels (integers, or floats with integer "
                              f"values); got {y.dtype} values such as {y[:3].tolist()}")
         from dse_repro.measures._validation import check_int
+        from dse_repro.measures.bandwidth import POLICIES, resolve_sigma
 
         t = check_int(t, "t", minimum=1)
+        batch_size = check_int(batch_size, "batch_size", minimum=1)
+        max_points = check_int(max_points, "max_points", minimum=2)
+        if isinstance(sigma, str):
+            if sigma not in POLICIES:
+                raise ValueError(f"sigma must be a number > 0 or one of {POLICIES}, got "
+                                 f"{sigma!r}")
+        else:
+            resolve_sigma(np.zeros((2, 1)), sigma)  # a TypeError / ValueError naming sigma
         names = list(measures) if measures is not None else (
             ["DSE_Z"] + (["DSMI_ZY"] if y is not None else []))
         unknown = [m for m in names if m not in MEASURES]
@@ -76,18 +85,39 @@ class DSEMonitor:
             raise ValueError(f"measures {unknown} unknown; choose from {list(MEASURES)}")
         if y is None and any(MEASURES[m] for m in names):
             raise ValueError(f"measures {[m for m in names if MEASURES[m]]} need y_val")
-        if max_points < 2:
-            raise ValueError(f"max_points must be >= 2, got {max_points}")
-        idx = np.arange(x.shape[0])
-        if x.shape[0] > max_points:
-            idx = np.sort(np.random.default_rng(seed).choice(x.shape[0], max_points,
-                                                             replace=False))
+        idx = self._subset(x.shape[0], y, max_points, seed)
+        if y is not None:
+            classes, counts = np.unique(y[idx], return_counts=True)
+            if classes.size < 2 or counts.min() < 2:
+                raise ValueError(
+                    f"the validation subset ({idx.size} points) needs >= 2 classes with >= 2 "
+                    f"points each for DSMI and k-NN accuracy; it has {classes.size} classes, "
+                    f"the smallest with {counts.min()} point(s): give more points "
+                    "(x_val, max_points) or merge rare classes")
         self.x = x[torch.as_tensor(idx)]
         self.y = None if y is None else y[idx].astype(np.int64)
         self.measures, self.sigma, self.t, self.seed = names, sigma, int(t), seed
         self.embed = embed or default_embed
         self.csv_path = Path(csv_path) if csv_path else None
-        self.writer, self.batch_size = writer, int(batch_size)
+        self.writer, self.batch_size = writer, batch_size
+
+    @staticmethod
+    def _subset(n: int, y: np.ndarray | None, max_points: int, seed: int) -> np.ndarray:
+        """The fixed subset's indices (sorted): all points up to ``max_points``, else a
+        seeded choice, stratified by label when labels are given (each class keeps its
+        share)."""
+        if n <= max_points:
+            return np.arange(n)
+        if y is None:
+            return np.sort(np.random.default_rng(seed).choice(n, max_points, replace=False))
+        from sklearn.model_selection import train_test_split
+
+        try:
+            idx, _ = train_test_split(np.arange(n), train_size=max_points, stratify=y,
+                                      random_state=seed)
+        except ValueError:  # a class too small to stratify: a plain seeded choice
+            idx = np.random.default_rng(seed).choice(n, max_points, replace=False)
+        return np.sort(idx)
 
     @torch.no_grad()
     def embeddings(self, model: torch.nn.Module) -> torch.Tensor:

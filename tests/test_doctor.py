@@ -78,3 +78,10 @@ def test_fashion_mnist_needs_all_four_files_and_names_where(tmp_path, monkeypatc
         (raw / (stem + ".gz")).write_bytes(b"\x00")
     assert datasets.location("fashion_mnist", tmp_path) == str(raw)
     assert datasets.location("digits", tmp_path) == "bundled with scikit-learn"
+
+
+def test_a_bad_override_is_one_line_and_exit_2(capsys):
+    """Exit 2 for a usage error, apart from 1 ("the scale cannot run")."""
+    assert main(["doctor", "--scale", "smoke", "foo=bar"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dse-repro: error: doctor:") and len(err.splitlines()) == 1

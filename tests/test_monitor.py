@@ -130,3 +130,26 @@ def test_float_labels_and_diffusion_times_are_checked():
     labels = torch.randint(0, 3, (50,))
     m = DSEMonitor(x, labels.float(), max_points=50)  # integral floats are classes
     assert m.y.dtype == np.int64 and (m.y == labels.numpy()).all()
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(sigma="Median"), "sigma must be a number > 0 or one of"),
+    (dict(sigma=-1.0), "sigma"),
+    (dict(t=0), "t must be >= 1"),
+    (dict(batch_size=0), "batch_size must be >= 1"),
+    (dict(max_points=1), "max_points must be >= 2"),
+])
+def test_bad_settings_fail_at_construction(kwargs, match):
+    """Each used to fail only after the first epoch of training."""
+    x, y = torch.randn(60, 4), torch.arange(60) % 3
+    with pytest.raises((ValueError, TypeError), match=match):
+        DSEMonitor(x, y, **kwargs)
+
+
+def test_subset_is_stratified_and_classes_are_checked():
+    x = torch.randn(300, 4)
+    y = torch.cat([torch.zeros(270), torch.ones(30)]).long()  # 10 % class 1
+    m = DSEMonitor(x, y, max_points=50, seed=3)
+    assert np.bincount(m.y).tolist() == [45, 5]  # each class keeps its share
+    with pytest.raises(ValueError, match="smallest with 1 point"):
+        DSEMonitor(torch.randn(10, 4), torch.tensor([0] * 9 + [1]))
