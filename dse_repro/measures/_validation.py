@@ -96,7 +96,11 @@ def check_points(x: Any, name: str, *, min_points: int = 2) -> Any:
     if x.shape[0] < min_points:
         raise ValueError(f"{name} needs at least {min_points} points, got {x.shape[0]}")
     if is_torch(x):
-        return x if x.is_floating_point() else x.double()
+        if not x.is_floating_point():
+            return x.double()
+        # half precisions (bfloat16, float16) have no numpy type and too few digits for the
+        # kernel: compute in float32 at least (``precision=`` chooses float32 or float64)
+        return x.float() if x.element_size() < 4 else x
     return np.ascontiguousarray(x, dtype=np.float64)
 
 
@@ -166,5 +170,6 @@ def standardise(x: np.ndarray) -> np.ndarray:
 def to_numpy(x: Any) -> np.ndarray:
     """Detach a tensor (any device) to numpy; pass numpy arrays through."""
     if is_torch(x):
-        return x.detach().cpu().numpy()
+        x = x.detach().cpu()
+        return (x.float() if x.is_floating_point() and x.element_size() < 4 else x).numpy()
     return np.asarray(x)

@@ -204,3 +204,29 @@ def test_whole_number_float_labels_warn():
     with pytest.warns(UserWarning, match="whole numbers.*y_discrete=True"):
         dsmi(Z, y.astype(float), 2.0)
     assert dsmi(Z, y.astype(float), 2.0, y_discrete=True) == dsmi(Z, y, 2.0)
+
+
+def test_half_precision_tensors_are_computed_in_float32():
+    """bfloat16 used to end in torch's raw "unsupported ScalarType"."""
+    import torch
+
+    from dse_repro.measures import dse, dsmi
+
+    X = torch.randn(120, 4, generator=torch.Generator().manual_seed(0))
+    y = torch.arange(120) % 3
+    for half in (torch.bfloat16, torch.float16):
+        assert dse(X.to(half)) == pytest.approx(dse(X.to(half).float()), abs=1e-9)
+        assert np.isfinite(dsmi(X.to(half), y))
+
+
+def test_approx_paths_take_policies_and_refuse_empty_ts():
+    from dse_repro.measures import dse
+    from dse_repro.measures.large_n import dse_approx, dse_curve_approx
+
+    X = np.random.default_rng(0).normal(size=(500, 3))
+    assert dse_approx(X, "knn_median", 2, method="slq")[0] == dse(X, "knn_median", 2,
+                                                                   method="slq")
+    with pytest.raises(ValueError, match="ts is empty"):
+        dse_curve_approx(X, "knn_median", [])
+    with pytest.raises(ValueError, match="knn_median"):
+        dse_curve_approx(X, "knn", [1])
