@@ -1,6 +1,8 @@
 """Concatenate the per-job tidy CSVs of one table into ``results/<scale>/<table>.csv``, each
 validated against the table's declared columns first (a malformed job file stops the collect
-with an error naming the file, the line and the column) and against the job it comes from:
+with an error naming the file, the line and the column), against the seal its job wrote beside
+it (``results.csv.sha256``: a file cut at a line boundary, or edited, no longer matches) and
+against the job it comes from:
 its rows must carry the scale and the slice its path names (``results/<scale>/<study>/<job>``:
 a ``fig3b/k2`` file holds only ``branches = 2`` rows at that scale).
 
@@ -14,7 +16,7 @@ import re
 
 import pandas as pd
 
-from dse_repro.io import write_tidy
+from dse_repro.io import check_seal, write_tidy
 from dse_repro.results import ResultsError, read_results
 
 _JOB_PATH = re.compile(r"(?:^|/)results/(?P<scale>[^/]+)/(?P<study>[^/]+)/(?P<job>.+)/"
@@ -66,6 +68,10 @@ def collect(inputs: list[str], out: str, table: str) -> pd.DataFrame:
         raise ValueError("collect needs at least one input CSV")
     frames = []
     for p in inputs:
+        try:
+            check_seal(p)
+        except ValueError as err:
+            raise ResultsError(str(err)) from None
         df = read_results(p, table)
         check_job_file(df, p)
         frames.append(df)

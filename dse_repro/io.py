@@ -15,7 +15,8 @@ from typing import Callable
 
 import pandas as pd
 
-__all__ = ["atomic_write", "check_writable", "remove_stale_temps", "write_text", "write_tidy"]
+__all__ = ["atomic_write", "check_seal", "check_writable", "remove_stale_temps", "seal_path",
+           "write_text", "write_tidy"]
 
 
 def remove_stale_temps(path: str | os.PathLike) -> list[Path]:
@@ -74,11 +75,41 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def write_tidy(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+def write_tidy(df: pd.DataFrame, path: str | os.PathLike, *, seal: bool = False) -> Path:
     """Write ``df`` as CSV to ``path`` atomically. Floats are written with 12 significant
-    digits, so reruns are byte-identical."""
+    digits, so reruns are byte-identical. ``seal``: also write ``<path>.sha256`` (the file's
+    SHA-256 and its number of rows), which :func:`check_seal` compares the file with."""
     def write(tmp: Path) -> None:
         with open(tmp, "w", newline="") as f:
             df.to_csv(f, index=False, float_format="%.12g")
 
-    return atomic_write(path, write)
+    out = atomic_write(path, write)
+    if seal:
+        write_text(seal_path(out), f"{_sha256(out)} {len(df)}\n")
+    return out
+
+
+def seal_path(path: str | os.PathLike) -> Path:
+    """Where the seal of a results file lives: ``<path>.sha256`` beside it."""
+    path = Path(path)
+    return path.with_name(path.name + ".sha256")
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def check_seal(path: str | os.PathLike) -> None:
+    """A ValueError naming ``path`` when it is not the file its job wrote: its seal
+    (``<path>.sha256``) names another SHA-256 -- a line cut, pasted, edited or deleted, even
+    at a line boundary. Files without a seal (written by hand, or before seals) pass."""
+    seal = seal_path(path)
+    if not seal.is_file():
+        return
+    expected, _, rows = seal.read_text().strip().partition(" ")
+    if _sha256(Path(path)) != expected:
+        raise ValueError(f"{path} is not the file its job wrote ({rows} rows, sha256 "
+                         f"{expected[:12]}...; it has been cut, edited or damaged): delete it to "
+                         f"rerun the job, or delete {seal} if the edit is deliberate")

@@ -117,9 +117,9 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
         if cfg.get("timings_out") and timing:
             if f"{study}_timings" in tables():
                 validate(df, f"{study}_timings", f"study {study} (timings_out)")
-            write_tidy(df, cfg.timings_out)
+            write_tidy(df, cfg.timings_out, seal=True)
             df = df.drop(columns=timing)
-        write_tidy(df, cfg.out)
+        write_tidy(df, cfg.out, seal=True)
         log.info("wrote %d rows to %s in %.1f s", len(df), cfg.out, time.perf_counter() - t0)
         ckpt = checkpoint_path(cfg, 1)
         if ckpt is not None and ckpt.exists() and not cfg.get("keep_checkpoint"):

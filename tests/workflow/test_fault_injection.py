@@ -119,3 +119,36 @@ def test_job_log_is_for_humans(tmp_path):
     assert log.count("DegenerateSigmaWarning") == 1
     assert "requires_grad" not in log and "EpochMetrics(" not in log
     assert "sigma='median' ->" not in log  # the chosen widths are DEBUG, not per-epoch noise
+
+
+@pytest.mark.parametrize("damage", ["cut", "pasted", "edited", "other_slice"])
+def test_whole_line_damage_to_a_real_job_file_stops_collect(tmp_path, damage):
+    """A real fig3b job file damaged a whole line at a time -- cut at a line boundary
+    (``head -20``), a line pasted twice, a value edited, a row's slice changed -- used to pass
+    collect and flip claims; now the seal its job wrote (or the slice check) refuses it."""
+    from dse_repro.collect import collect
+    from dse_repro.results import ResultsError
+
+    out = tmp_path / "results" / "smoke" / "fig3b" / "k2" / "results.csv"
+    cmd = [sys.executable, "-m", "dse_repro.studies.fig3b", "scale=smoke",
+           "studies.fig3b.job.branches=2", f"out={out}", f"hydra.run.dir={out.parent}"]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+    assert (out.parent / "results.csv.sha256").is_file()
+    collect([str(out)], str(tmp_path / "ok.csv"), "fig3b")  # as written: accepted
+    lines = out.read_text().splitlines(keepends=True)
+    if damage == "cut":
+        lines = lines[:20]
+    elif damage == "pasted":
+        lines = lines + [lines[5]]
+    elif damage == "edited":
+        lines[3] = lines[3].replace(lines[3].split(",")[-1], "0.5\n")
+    else:
+        lines[3] = lines[3].replace("fig3b,smoke,2,", "fig3b,smoke,5,")
+    out.write_text("".join(lines))
+    with pytest.raises(ResultsError, match="not the file its job wrote"):
+        collect([str(out)], str(tmp_path / "bad.csv"), "fig3b")
+    if damage == "other_slice":  # without the seal the slice check still refuses it
+        (out.parent / "results.csv.sha256").unlink()
+        with pytest.raises(ResultsError, match="branches = 2"):
+            collect([str(out)], str(tmp_path / "bad.csv"), "fig3b")
+    assert not (tmp_path / "bad.csv").exists()
