@@ -10,7 +10,7 @@ embedding's scale as much as its structure. Three policies make the estimate sca
   ``exp(-d_ij^2 / (2 sigma_i sigma_j))`` -- symmetric, with the Gaussian's ``2 sigma^2``
   replaced by ``2 sigma_i sigma_j``, so dense regions get narrow kernels and sparse ones wide
   kernels. For DSMI the widths are those of the whole set, cut to each class and subset.
-  Exact method only.
+  Exact method only; with fewer than ``k + 1`` points, ``k`` is taken as ``n - 1``.
 * ``sigma="knn_median"``: one global width read off local distances, the median over points
   of the distance to the ``k``-th nearest other point. A single number, so it also serves the
   sparse large-n path and ``reference=True``; it mixes clusters of very different spread less
@@ -116,7 +116,9 @@ def median_distance(X: Any, *, squared: bool = False, seed: int = 0) -> float:
 
 def _knn_widths(X: np.ndarray, k: int, squared: bool) -> np.ndarray:
     n = X.shape[0]
-    k = check_int(k, "k", minimum=1, maximum=n - 1)
+    # With fewer than k + 1 points the k-th neighbour does not exist: the farthest point
+    # (k = n - 1) stands in, so that the default width works on any data of >= 2 points.
+    k = min(check_int(k, "k", minimum=1), n - 1)
     if squared:
         S = X.copy()
         np.fill_diagonal(S, np.inf)

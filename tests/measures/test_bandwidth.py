@@ -167,3 +167,13 @@ def test_knn_median_is_one_global_width():
     assert dse(X, "knn_median") == pytest.approx(dse(X, float(np.median(w))), abs=1e-12)
     # one width: the reference mode and the sparse path take it
     assert dse(X, "knn_median", reference=True) == pytest.approx(dse(X, "knn_median"), abs=1e-6)
+
+
+def test_default_width_on_fewer_points_than_k():
+    """dse(X) on 5 points: the 7th neighbour does not exist, the farthest point stands in
+    (k = n - 1) instead of an error about a k the user never passed."""
+    X5 = RNG.normal(size=(5, 2))
+    assert dse(X5) == dse(X5, "knn", k=4)
+    assert np.isfinite(dsmi(RNG.normal(size=(6, 2)), np.array([0, 0, 0, 1, 1, 1])))
+    with pytest.raises(ValueError, match="k must be >= 1"):
+        dse(X5, "knn", k=0)
