@@ -42,8 +42,8 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, check_points, check_positive_real, to_numpy, unit_exponent
-from .distances import sq_distances
+from ._validation import check_int, check_points, check_positive_real, to_numpy
+from .distances import rescale, sq_distances
 
 __all__ = ["POLICIES", "DEFAULT_SIGMA", "DegenerateSigmaWarning", "resolve_sigma",
            "degenerate_sigma", "median_distance", "mean_norm"]
@@ -136,17 +136,6 @@ def _knn_widths(X: np.ndarray, k: int, squared: bool) -> np.ndarray:
     return np.where(kth > 0, kth, positive.min())
 
 
-def _unit_exponent(X: np.ndarray, squared: bool) -> int:
-    """The power of two ``2**e`` that brings points (or squared distances, by ``4**e``) of
-    extreme scale near 1 before any distance is squared; 0 for data of ordinary scale. Exact:
-    widths computed on ``X * 2**e`` are divided by ``2**e`` again."""
-    m = float(np.abs(X).max()) if X.size else 0.0
-    e = unit_exponent(m, 200)
-    if e is None:
-        return 0
-    return round(e / 2) if squared else e
-
-
 def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
                   seed: int = 0) -> float | np.ndarray:
     """The kernel width for points ``X`` ``(n, D)`` (or squared distances with
@@ -156,19 +145,18 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
         if sigma not in POLICIES:
             raise TypeError(f"sigma must be a number > 0 or one of {POLICIES}, got the string "
                             f"{sigma!r}")
-        Xn = np.asarray(to_numpy(X), dtype=np.float64)
-        e = _unit_exponent(Xn, squared)
-        if e:  # data of extreme scale: widths from the exactly rescaled data
-            Xn = np.ldexp(Xn, 2 * e if squared else e)
+        # data of extreme scale: widths from the data rescaled by a power of two (exact), in
+        # units of ``unit`` (1.0 for data of ordinary scale)
+        Xn, unit = rescale(np.asarray(to_numpy(X), dtype=np.float64), 1.0, squared=squared)
         if sigma == "median":
             value = median_distance(Xn, squared=squared, seed=seed)
             if not value > 0:
                 raise ValueError("sigma='median': the median distance between points is 0 "
                                  "(most points coincide); use a fixed sigma")
-            value = float(np.ldexp(value, -e))
+            value = value / unit
             _log.debug("sigma='median' -> %.6g", value)
             return value
-        widths = np.ldexp(_knn_widths(Xn, k, squared), -e)
+        widths = _knn_widths(Xn, k, squared) / unit
         if sigma == "knn_median":
             value = float(np.median(widths))
             _log.debug("sigma='knn_median' (k=%d) -> %.6g", k, value)
@@ -182,10 +170,12 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
     return check_positive_real(sigma, "sigma")
 
 
-def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, t: int = 1, squared: bool = False,
-                     seed: int = 0, name: str | None = None) -> str | None:
-    """A warning text when the width ``sigma`` (a number, or per-point widths ``(n,)`` read
-    as their median) makes the diffusion of ``X`` at time ``t`` degenerate whatever the data:
+def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
+                     squared: bool = False, seed: int = 0,
+                     policy: str | None = None) -> str | None:
+    """A warning text for the first diffusion time of ``ts`` at which the width ``sigma`` (a
+    number, or per-point widths ``(n,)`` read as their median) makes the diffusion of ``X``
+    degenerate whatever the data:
 
     * all ones: the weight at the largest sampled distance > :data:`ALL_ONES_WEIGHT`;
     * mixed at t: two clusters as far apart as the median pair of points would be one at
@@ -194,17 +184,13 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, t: int = 1, squared: 
     * the identity: ``t`` times the weight at the median nearest-neighbour distance
       < :data:`IDENTITY_WEIGHT` (the walk does not leave its point).
 
-    Else None. ``name`` is how the width is named in the text (default ``sigma=<value>``);
-    the local policies (``name`` ``sigma='knn'`` / ``sigma='knn_median'``) skip the mixing
-    test (their width resolves any cluster of more than k points).
-    Works on a seeded sample of at most 500 points (nearest-neighbour distances in a sample
-    are larger than in the whole set, so the identity test errs on the quiet side)."""
-    Xn = np.asarray(to_numpy(X), dtype=np.float64)
-    e = _unit_exponent(Xn, squared)
-    if e:
-        Xn = np.ldexp(Xn, 2 * e if squared else e)
-    width = float(np.median(sigma)) if isinstance(sigma, np.ndarray) else float(sigma)
-    width = float(np.ldexp(width, e))
+    Else None. ``policy``: the policy the width was read off (named in the text instead of
+    its value); the local policies ``knn`` / ``knn_median`` skip the mixing test (their
+    width resolves any cluster of more than k points). The data's distances are sampled once
+    for every t: a seeded sample of at most 500 points (nearest-neighbour distances in a
+    sample are larger than in the whole set, so the identity test errs on the quiet side)."""
+    Xn, unit = rescale(np.asarray(to_numpy(X), dtype=np.float64), 1.0, squared=squared)
+    width = (float(np.median(sigma)) if isinstance(sigma, np.ndarray) else float(sigma)) * unit
     n = Xn.shape[0]
     if n > DEGENERATE_SAMPLE:
         idx = np.sort(np.random.default_rng(seed).choice(n, DEGENERATE_SAMPLE, replace=False))
@@ -220,22 +206,22 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, t: int = 1, squared: 
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         w = lambda d: float(np.exp(-0.5 * np.square(np.float64(d) / np.float64(width))))  # noqa: E731
         w_max, w_med, w_nn = w(d_max), w(median), w(d_nn)
-    label = name or f"sigma={sigma:g}"
-    median_text = f"{np.ldexp(median, -e):.3g}"
-    advice = (f"(median distance between points {median_text}); consider the default "
-              f"sigma='{DEFAULT_SIGMA}'" + (" or a smaller t" if name == "sigma='median'" else ""))
+    label = f"sigma={policy!r}" if policy else f"sigma={sigma:g}"
+    advice = (f"(median distance between points {median / unit:.3g}); consider the default "
+              f"sigma='{DEFAULT_SIGMA}'" + (" or a smaller t" if policy == "median" else ""))
     if d_max > 0 and w_max > ALL_ONES_WEIGHT:
         return (f"{label} is far above the data's scale {advice}: the kernel is nearly "
                 "all ones, so DSE is close to 0 and DSMI to 0 whatever the data")
     # The local policies' width is a k-th neighbour's distance, which resolves any cluster of
     # more than k points; where it comes close to the median distance the data have no
     # structure between those scales to mix, so the mixing test is for the other widths.
-    local = name in ("sigma='knn'", "sigma='knn_median'")
-    if not local and median > 0 and ((1.0 - w_med) / (1.0 + w_med)) ** t < MIXED_EIGENVALUE:
-        return (f"{label} at t={t} mixes across any structure at the data's scale {advice}: "
-                f"two clusters as far apart as the median pair of points would read as one, "
-                "so DSE is close to 0 whatever the data")
-    if d_nn > 0 and t * w_nn < IDENTITY_WEIGHT:
-        return (f"{label} at t={t} is far below the data's scale {advice}: the kernel is "
-                "nearly the identity, so DSE is close to log2 n whatever the data")
+    mixing = policy not in ("knn", "knn_median") and median > 0
+    for t in sorted(set(ts)):
+        if mixing and ((1.0 - w_med) / (1.0 + w_med)) ** t < MIXED_EIGENVALUE:
+            return (f"{label} at t={t} mixes across any structure at the data's scale "
+                    f"{advice}: two clusters as far apart as the median pair of points would "
+                    "read as one, so DSE is close to 0 whatever the data")
+        if d_nn > 0 and t * w_nn < IDENTITY_WEIGHT:
+            return (f"{label} at t={t} is far below the data's scale {advice}: the kernel is "
+                    "nearly the identity, so DSE is close to log2 n whatever the data")
     return None

@@ -46,7 +46,7 @@ from ._validation import (
     unit_exponent,
 )
 from .bandwidth import DEFAULT_SIGMA, DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
-from .distances import gram_to_sq_distances, sq_distances
+from .distances import SAFE_EXP, gram_to_sq_distances, rescale, sq_distances  # noqa: F401
 
 Precision = Literal["float64", "float32"]
 
@@ -67,37 +67,10 @@ REFERENCE_MAX_N = 10_000
 _TORCH_EIGVALSH_MIN_N = 3000
 
 
-#: Points whose largest |coordinate| lies outside [2**-SAFE_EXP, 2**SAFE_EXP] are rescaled,
-#: together with sigma, by a power of two before any square is taken. That is exact (the kernel
-#: depends on d / sigma only, and a power of two changes no mantissa), so ``c * X`` with
-#: ``c * sigma`` gives the value of ``X`` with ``sigma`` at any scale; data of ordinary scale
-#: are not touched at all.
-SAFE_EXP = 200
 #: A kernel width (after that rescaling) below this makes every weight between distinct points
 #: underflow -- the kernel is the identity on distinct points; above ``1 / TINY_SIGMA`` every
 #: weight is 1. Both limits are taken exactly instead of through an under/overflowing 1/sigma^2.
 TINY_SIGMA = 1e-150
-
-
-def rescale(X: Any, sigma: float, *, squared: bool = False) -> tuple[Any, float]:
-    """``(X * 2**k, sigma * 2**k)`` with ``2**k`` bringing ``X``'s largest |value| near 1 when
-    it lies outside ``[2**-SAFE_EXP, 2**SAFE_EXP]``; else ``X`` and ``sigma`` unchanged.
-    ``squared=True``: ``X`` holds squared distances (scaled by ``4**k``)."""
-    k = unit_exponent(float(abs(X).max()), SAFE_EXP)
-    if k is None:
-        return X, sigma
-    if squared:  # X * 4**k' with sigma * 2**k'
-        k = round(k / 2)
-    factor_exp = 2 * k if squared else k
-    if is_torch(X):
-        import torch
-
-        X = torch.ldexp(X, torch.tensor(factor_exp, device=X.device))
-    else:
-        X = np.ldexp(X, factor_exp)
-    if isinstance(sigma, np.ndarray):  # per-point widths (sigma="knn")
-        return X, np.ldexp(sigma, k)
-    return X, math.ldexp(sigma, k)
 
 
 def _check_precision(precision: str) -> str:
@@ -221,12 +194,10 @@ def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False, seed: int = 
     :class:`~dse_repro.measures.bandwidth.DegenerateSigmaWarning` (a ``UserWarning``) names
     the width, the t and the alternative."""
     value = resolve_sigma(X, sigma, k=k, squared=squared, seed=seed)
-    name = f"sigma={sigma!r}" if isinstance(sigma, str) else None
-    for t in sorted(set(check_ts(ts))):
-        message = degenerate_sigma(X, value, t=t, squared=squared, seed=seed, name=name)
-        if message:
-            warnings.warn(message, DegenerateSigmaWarning, stacklevel=3)
-            break
+    message = degenerate_sigma(X, value, ts=check_ts(ts), squared=squared, seed=seed,
+                               policy=sigma if isinstance(sigma, str) else None)
+    if message:
+        warnings.warn(message, DegenerateSigmaWarning, stacklevel=3)
     return value
 
 

@@ -1,13 +1,47 @@
-"""Squared Euclidean distances between points: the one n x n matrix every kernel starts from.
+"""Squared Euclidean distances between points -- the one n x n matrix every kernel starts
+from -- and the exact power-of-two rescaling of data of extreme scale that comes before them.
 
 A module of its own so that the kernel-width policies (:mod:`.bandwidth`) and the diffusion
 operator (:mod:`.diffusion`) both build on it without importing each other.
 """
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import numpy as np
 
-__all__ = ["sq_distances", "gram_to_sq_distances"]
+from ._validation import is_torch, unit_exponent
+
+__all__ = ["SAFE_EXP", "rescale", "sq_distances", "gram_to_sq_distances"]
+
+#: Points whose largest |coordinate| lies outside [2**-SAFE_EXP, 2**SAFE_EXP] are rescaled,
+#: together with sigma, by a power of two before any square is taken. That is exact (the kernel
+#: depends on d / sigma only, and a power of two changes no mantissa), so ``c * X`` with
+#: ``c * sigma`` gives the value of ``X`` with ``sigma`` at any scale; data of ordinary scale
+#: are not touched at all.
+SAFE_EXP = 200
+
+
+def rescale(X: Any, sigma: float, *, squared: bool = False) -> tuple[Any, float]:
+    """``(X * 2**k, sigma * 2**k)`` with ``2**k`` bringing ``X``'s largest |value| near 1 when
+    it lies outside ``[2**-SAFE_EXP, 2**SAFE_EXP]``; else ``X`` and ``sigma`` unchanged.
+    ``squared=True``: ``X`` holds squared distances (scaled by ``4**k``)."""
+    k = unit_exponent(float(abs(X).max()), SAFE_EXP)
+    if k is None:
+        return X, sigma
+    if squared:  # X * 4**k' with sigma * 2**k'
+        k = round(k / 2)
+    factor_exp = 2 * k if squared else k
+    if is_torch(X):
+        import torch
+
+        X = torch.ldexp(X, torch.tensor(factor_exp, device=X.device))
+    else:
+        X = np.ldexp(X, factor_exp)
+    if isinstance(sigma, np.ndarray):  # per-point widths (sigma="knn")
+        return X, np.ldexp(sigma, k)
+    return X, math.ldexp(sigma, k)
 
 
 def sq_distances(X: np.ndarray, dtype: type) -> np.ndarray:
