@@ -19,6 +19,7 @@ import html
 
 import pandas as pd
 
+from dse_repro.claims.core import split_variant
 from dse_repro.report_tables import STATUS_CLASS, _page, _paper_text, _read, _td, paper_values
 
 __all__ = ["findings", "findings_markdown", "findings_page", "PAPER_SETTING"]
@@ -30,8 +31,9 @@ REQUIRED = ["id", "statement", "value", "status", "ci_low", "ci_high", "n_units"
 
 
 def _variant_name(variant: str) -> str:
-    width, sep, t = variant.rpartition("_t")
-    return f"{width} (t = {t})" if sep and t.isdigit() else variant
+    """``knn_t10`` -> ``knn (t = 10)``."""
+    width, t = split_variant(variant)
+    return f"{width} (t = {t})" if t else width
 
 
 def findings(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -148,9 +148,16 @@ def at_width(df: pd.DataFrame, width: str) -> pd.DataFrame | None:
     return out
 
 
+def split_variant(variant: str) -> tuple[str, str]:
+    """``knn_t10`` -> ``("knn", "10")``; ``median`` -> ``("median", "")``: the width and the t
+    of a width variant (empty: the study's own t)."""
+    m = re.fullmatch(r"(.+)_t(\d+)", variant)
+    return (m.group(1), m.group(2)) if m else (variant, "")
+
+
 def variant_label(variant: str) -> str:
     """``knn_t10`` -> ``kernel width knn, t = 10``; ``median`` -> ``kernel width median``."""
-    width, _, t = variant.rpartition("_t") if re.search(r"_t\d+$", variant) else (variant, "", "")
+    width, t = split_variant(variant)
     return f"kernel width {width}" + (f", t = {t}" if t else "")
 
 

@@ -398,17 +398,15 @@ def dse_curve_approx(X: Any, sigma: float = 10.0, ts: Sequence[int] = (1,),
     (``max_neighbors`` to :func:`sparse_diffusion_operator`)."""
     import time
 
-    from .diffusion import check_ts, width
+    from .diffusion import _scalar_width, check_ts, width
 
     ts = check_ts(ts)
     auto = method == "auto"
     method = _check_method(method)
     t0 = time.perf_counter()
     if isinstance(sigma, str):  # a policy: read the width off the data, as dse() does
-        if sigma == "knn":
-            raise ValueError("sigma='knn' (per-point widths) needs the exact method; the "
-                             "sparse path takes one width: use sigma='knn_median' or a number")
         sigma = width(check_points(X, "X"), sigma, seed=seed, ts=ts)
+        _scalar_width(sigma, method, False)  # one width: knn's per-point widths are refused
     K = sparse_diffusion_operator(X, sigma, tol=tol,
                                   **({"max_neighbors": options.pop("max_neighbors")}
                                      if "max_neighbors" in options else {}))
