@@ -45,9 +45,11 @@ def _split(spec: str) -> tuple[Path, str | None]:
     return Path(spec), None
 
 
-def load_array(spec: str, what: str, rows: int | None = None) -> np.ndarray:
-    """The array in ``spec`` (see the module docstring) as float64 or integer numpy; ``rows``:
-    how many rows it must have, if known (settles whether a CSV's first line is a header)."""
+def load_array(spec: str, what: str, rows: int | None = None) -> tuple[np.ndarray, str]:
+    """The array in ``spec`` (see the module docstring) as float64 or integer numpy, and a line
+    saying what was read (shape, dtype, file, key, a CSV's header); ``rows``: how many rows it
+    must have, if known (settles whether a CSV's first line is a header)."""
+    header = ""
     path, key = _split(spec)
     if not path.is_file():
         raise CLIError(f"{what}: no such file: {path}")
@@ -89,7 +91,7 @@ def load_array(spec: str, what: str, rows: int | None = None) -> np.ndarray:
                 raise CLIError(f"{what}: {path} holds a {type(obj).__name__}, not a tensor")
             arr = obj.detach().cpu().numpy()
         elif suffix == ".csv":
-            arr = _read_csv(path, rows)
+            arr, header = _read_csv(path, rows)
         else:
             raise CLIError(f"{what}: {path}: unknown format {suffix or '(no suffix)'} "
                            "(.npy, .npz, .pt, .csv)")
@@ -102,25 +104,18 @@ def load_array(spec: str, what: str, rows: int | None = None) -> np.ndarray:
         raise CLIError(f"{what}: {path} holds {arr.dtype} values, not numbers")
     if arr.size == 0:
         raise CLIError(f"{what}: {path} is empty")
-    READ.append(f"{what}: read {' x '.join(map(str, arr.shape))} {arr.dtype} from {path}"
-                + (f", key {key!r}" if key is not None else "")
-                + (f" ({header})" if suffix == ".csv" and (header := _HEADERS.pop(path, ""))
-                   else ""))
-    return arr
+    said = (f"{what}: read {' x '.join(map(str, arr.shape))} {arr.dtype} from {path}"
+            + (f", key {key!r}" if key is not None else "") + (f" ({header})" if header else ""))
+    return arr, said
 
 
-#: What :func:`_read_csv` made of each file's first line (reported by :func:`load_array`).
-_HEADERS: dict[Path, str] = {}
-#: What :func:`load_array` read (shape, dtype, file, key): printed once every input is valid.
-READ: list[str] = []
-
-
-def _read_csv(path: Path, rows: int | None = None) -> np.ndarray:
+def _read_csv(path: Path, rows: int | None = None) -> tuple[np.ndarray, str]:
     """Numbers of a CSV file. The first line is a header when it is not all numbers, or when it
     is exactly ``0,1,...,D-1`` -- the header pandas writes for an unnamed frame
     (``pd.DataFrame(Z).to_csv(index=False)``). For one column (``0``: a header or a first value
     0?) the expected number of ``rows`` decides; without it, or when neither fits, the file is
-    refused: write it without a header or with a named one."""
+    refused: write it without a header or with a named one. Returns the numbers and what was
+    made of the first line ("" when it was data)."""
     import pandas as pd
 
     df = pd.read_csv(path, header=None, dtype=str, keep_default_na=False)
@@ -139,14 +134,13 @@ def _read_csv(path: Path, rows: int | None = None) -> np.ndarray:
         header = ""
     if header:
         df = df.iloc[1:]
-    _HEADERS[path] = header
     values = df.apply(pd.to_numeric, errors="coerce")
     if values.isna().any().any():
         row, col = np.argwhere(values.isna().to_numpy())[0]
         raise CLIError(f"{path}: line {row + 1 + bool(header)}, column {col + 1} is not a "
                        "number")
     arr = values.to_numpy()
-    return arr[:, 0] if arr.shape[1] == 1 else arr
+    return (arr[:, 0] if arr.shape[1] == 1 else arr), header
 
 
 def _width(text: str) -> float | str:
@@ -185,8 +179,8 @@ def _write(rows: list[dict], out: Path) -> None:
 
 
 def measure(args: argparse.Namespace) -> int:
-    READ.clear()
-    Z = load_array(args.embeddings, "embeddings")
+    Z, said_z = load_array(args.embeddings, "embeddings")
+    read = [said_z]  # printed once every input is valid (an error stays one line)
     if Z.ndim == 1:
         Z = Z[:, None]
     if Z.ndim != 2:
@@ -197,7 +191,8 @@ def measure(args: argparse.Namespace) -> int:
     n = Z.shape[0]
     labels = inputs = None
     if args.labels:
-        labels = load_array(args.labels, "labels", n)
+        labels, said = load_array(args.labels, "labels", n)
+        read.append(said)
         labels = labels.reshape(-1) if labels.ndim == 2 and 1 in labels.shape else labels
         if labels.ndim != 1 or labels.shape[0] != n:
             raise CLIError(f"labels: {args.labels} has shape {labels.shape}; expected ({n},) "
@@ -206,7 +201,8 @@ def measure(args: argparse.Namespace) -> int:
             raise CLIError(f"labels: {args.labels} holds non-integer values; labels are classes")
         labels = labels.astype(np.int64)
     if args.inputs:
-        inputs = load_array(args.inputs, "inputs", n)
+        inputs, said = load_array(args.inputs, "inputs", n)
+        read.append(said)
         if inputs.shape[0] != n:
             raise CLIError(f"inputs: {args.inputs} has {inputs.shape[0]} rows; expected {n}")
         inputs = inputs.reshape(n, -1).astype(np.float64)
@@ -230,7 +226,7 @@ def measure(args: argparse.Namespace) -> int:
             raise CLIError(str(err)) from None
     from dse_repro.embedding_measures import measure_rows
 
-    for line in READ:
+    for line in read:
         print(line, file=sys.stderr)
     skipped: dict[str, str] = {}
     try:
