@@ -12,16 +12,11 @@ results/smoke/fig2/*/results.csv``
 from __future__ import annotations
 
 import argparse
-import re
 
 import pandas as pd
 
 from dse_repro.io import check_seal, write_tidy
 from dse_repro.results import ResultsError, read_results
-
-_JOB_PATH = re.compile(r"(?:^|/)results/(?P<scale>[^/]+)/(?P<study>[^/]+)/(?P<job>.+)/"
-                       r"(?:results|timings)\.csv$")
-
 
 def _same(value, expected: str) -> bool:
     """A column value equals the slice value as written in a path (``0.01`` == ``1.0e-2``), or
@@ -38,13 +33,9 @@ def check_job_file(df: pd.DataFrame, path: str) -> None:
     """A ResultsError naming ``path`` unless every row of ``df`` has the scale and the job
     slice that the path ``results/<scale>/<study>/<job>/...`` names (paths of another shape
     are not checked)."""
-    from dse_repro.studies.registry import study
+    from dse_repro.studies.registry import parse_job_output
 
-    m = _JOB_PATH.search(str(path).replace("\\", "/"))
-    if not m:
-        return
-    slice_ = study(m["study"]).parse_job_dir(m["job"]) if m["study"] in _studies() else None
-    expected = {"scale": m["scale"], **(slice_ or {})}
+    expected = parse_job_output(path) or {}
     for col, value in expected.items():
         if col not in df.columns:
             continue
@@ -53,12 +44,6 @@ def check_job_file(df: pd.DataFrame, path: str) -> None:
             i = bad[bad].index[0]
             raise ResultsError(f"{path}: line {int(df.index.get_loc(i)) + 2}, column {col!r}: "
                                f"{df.at[i, col]!r}, but this job's path says {col} = {value}")
-
-
-def _studies() -> set[str]:
-    from dse_repro.studies.registry import specs
-
-    return set(specs())
 
 
 def collect(inputs: list[str], out: str, table: str) -> pd.DataFrame:

@@ -102,6 +102,23 @@ def table_job_outputs(cfg: DictConfig, scale: str, table: str) -> list[str]:
     return [f"results/{scale}/{name}/{d}/{file}" for d in job_dirs(cfg, name)]
 
 
+#: :func:`table_job_outputs`' layout, read back by :func:`parse_job_output`.
+_JOB_OUTPUT = re.compile(r"(?:^|/)results/(?P<scale>[^/]+)/(?P<study>[^/]+)/(?P<job>.+)/"
+                         r"(?:results|timings)\.csv$")
+
+
+def parse_job_output(path: str) -> dict[str, str] | None:
+    """What a per-job CSV's path (as :func:`table_job_outputs` writes it) says its rows hold:
+    ``{"scale": ..., <job key>: <value as written>, ...}`` (only the scale for an unknown
+    study, or a job directory no kind's pattern matches); None for a path of another shape."""
+    m = _JOB_OUTPUT.search(str(path).replace("\\", "/"))
+    if not m:
+        return None
+    known = m["study"] in specs()
+    return {"scale": m["scale"],
+            **((study(m["study"]).parse_job_dir(m["job"]) if known else None) or {})}
+
+
 def job_resources(cfg: DictConfig, name: str, kind: str, job: Mapping[str, Any]) -> dict:
     """Threads, memory (MB), runtime (min) and the like for one job of study ``name``: the
     spec's own function, or ``studies.<name>.resources`` (its ``<kind>`` entry when present)
