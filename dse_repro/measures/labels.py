@@ -11,6 +11,7 @@ Shared by DSMI and CSMI. Rules (the same as the authors' ``dse-dsmi``):
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -67,8 +68,6 @@ def discretize(
         one_column = Y.ndim == 1 or (Y.ndim == 2 and Y.shape[1] == 1)
         if not y_discrete and one_column and np.issubdtype(Y.dtype, np.floating) and \
                 np.all(np.isfinite(Y)) and np.all(Y == np.round(Y)):
-            import warnings
-
             warnings.warn(
                 f"Y is a float column of whole numbers ({np.unique(Y).size} distinct values): "
                 f"it is read as continuous and binned into n_clusters={n_clusters} bins; pass "

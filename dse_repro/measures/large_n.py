@@ -129,8 +129,9 @@ def _entropy_from_top(lam: np.ndarray, t: int, z: float | None, n: int,
     ``T = z - sum(lam^t)`` anywhere in ``[0, tail_max]``. For a tail of total ``T`` on the
     ``n - m`` remaining eigenvalues, each ``<= lam[-1]^t``, the tail's share of the entropy lies
     between packed (``-M log2(lam_m^t / z)``) and spread (``-M log2(M / (n - m))``) with
-    ``M = T / z``; with ``T`` unknown the bounds are taken over ``T`` in ``[0, tail_max]``.
-    Returns (estimate = mid-point of the bounds, half-width: a bound on the error)."""
+    ``M = T / z``; with ``T`` unknown the bounds are taken over 65 values of ``T`` spread
+    evenly over ``[0, tail_max]`` (a grid, so between its points the extremes are
+    interpolated, not proven). Returns (estimate = mid-point of the bounds, half-width)."""
     top = np.abs(lam) ** t
     head_total = float(top.sum())
     if lam.size >= n:
