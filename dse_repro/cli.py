@@ -6,7 +6,8 @@
 
 Reads ``.npy``, ``.npz`` (``file.npz:key`` picks an array; a file with one array needs no
 key), ``.pt`` (a tensor, or ``file.pt:key`` in a dict of tensors) and ``.csv`` (numbers only; a first
-line that is not all numbers is a header and skipped). Embeddings ``Z`` are ``(n, D)``; labels ``(n,)`` class labels;
+line that is not all numbers is a header and skipped). Embeddings ``Z`` are ``(n, D)``; labels ``(n,)`` class labels
+(integers, or class names such as ``cat``: numbered in sorted order, and said so);
 inputs ``(n, ...)`` vectors (flattened, spectrally clustered into ``--n-clusters`` for
 DSMI(Z; X)). Computes, per diffusion time ``t`` and kernel width ``sigma`` (a number in Z's
 units, or ``knn`` -- the default --, ``knn_median``, ``median``): ``DSE_Z`` (bits), ``DSMI_ZY`` with labels and ``DSMI_ZX`` with
@@ -45,10 +46,12 @@ def _split(spec: str) -> tuple[Path, str | None]:
     return Path(spec), None
 
 
-def load_array(spec: str, what: str, rows: int | None = None) -> tuple[np.ndarray, str]:
+def load_array(spec: str, what: str, rows: int | None = None,
+               names: bool = False) -> tuple[np.ndarray, str]:
     """The array in ``spec`` (see the module docstring) as float64 or integer numpy, and a line
     saying what was read (shape, dtype, file, key, a CSV's header); ``rows``: how many rows it
-    must have, if known (settles whether a CSV's first line is a header)."""
+    must have, if known (settles whether a CSV's first line is a header); ``names``: a column
+    of strings (class names) is allowed too."""
     header = ""
     path, key = _split(spec)
     if not path.is_file():
@@ -91,7 +94,7 @@ def load_array(spec: str, what: str, rows: int | None = None) -> tuple[np.ndarra
                 raise CLIError(f"{what}: {path} holds a {type(obj).__name__}, not a tensor")
             arr = obj.detach().cpu().numpy()
         elif suffix == ".csv":
-            arr, header = _read_csv(path, rows)
+            arr, header = _read_csv(path, rows, names)
         else:
             raise CLIError(f"{what}: {path}: unknown format {suffix or '(no suffix)'} "
                            "(.npy, .npz, .pt, .csv)")
@@ -100,7 +103,7 @@ def load_array(spec: str, what: str, rows: int | None = None) -> tuple[np.ndarra
     except Exception as err:  # noqa: BLE001 - any reader failure is the file's fault
         raise CLIError(f"{what}: cannot read {path} ({type(err).__name__}: "
                        f"{str(err).splitlines()[0] if str(err) else ''})") from None
-    if arr.dtype.kind not in "biuf":
+    if arr.dtype.kind not in "biuf" and not (names and arr.dtype.kind in "US"):
         raise CLIError(f"{what}: {path} holds {arr.dtype} values, not numbers")
     if arr.size == 0:
         raise CLIError(f"{what}: {path} is empty")
@@ -109,16 +112,25 @@ def load_array(spec: str, what: str, rows: int | None = None) -> tuple[np.ndarra
     return arr, said
 
 
-def _read_csv(path: Path, rows: int | None = None) -> tuple[np.ndarray, str]:
+def _read_csv(path: Path, rows: int | None = None,
+              names: bool = False) -> tuple[np.ndarray, str]:
     """Numbers of a CSV file. The first line is a header when it is not all numbers, or when it
     is exactly ``0,1,...,D-1`` -- the header pandas writes for an unnamed frame
     (``pd.DataFrame(Z).to_csv(index=False)``). For one column (``0``: a header or a first value
     0?) the expected number of ``rows`` decides; without it, or when neither fits, the file is
-    refused: write it without a header or with a named one. Returns the numbers and what was
+    refused: write it without a header or with a named one. With ``names``, one column of
+    words (class names; no number below the first line) is returned as strings, its first line
+    a header when the file has one row more than ``rows``. Returns the values and what was
     made of the first line ("" when it was data)."""
     import pandas as pd
 
     df = pd.read_csv(path, header=None, dtype=str, keep_default_na=False)
+    if names and rows is not None and df.shape[1] == 1:
+        words = pd.to_numeric(df.iloc[1:, 0], errors="coerce").isna()
+        if len(df) > 1 and words.all():
+            if len(df) == rows + 1:
+                return df.iloc[1:, 0].to_numpy(dtype=str), "header line skipped; class names"
+            return df.iloc[:, 0].to_numpy(dtype=str), "class names"
     first = pd.to_numeric(df.iloc[0], errors="coerce")
     if first.isna().any():
         header = "header line skipped"
@@ -191,12 +203,17 @@ def measure(args: argparse.Namespace) -> int:
     n = Z.shape[0]
     labels = inputs = None
     if args.labels:
-        labels, said = load_array(args.labels, "labels", n)
+        labels, said = load_array(args.labels, "labels", n, names=True)
         read.append(said)
         labels = labels.reshape(-1) if labels.ndim == 2 and 1 in labels.shape else labels
         if labels.ndim != 1 or labels.shape[0] != n:
             raise CLIError(f"labels: {args.labels} has shape {labels.shape}; expected ({n},) "
                            f"for {n} embeddings")
+        if labels.dtype.kind in "US":  # class names: numbered in sorted order
+            classes, labels = np.unique(labels, return_inverse=True)
+            shown = ", ".join(f"{i} = {c}" for i, c in enumerate(classes[:10]))
+            read.append(f"labels: {len(classes)} class names ({shown}"
+                        + (", ..." if len(classes) > 10 else "") + ")")
         if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):
             raise CLIError(f"labels: {args.labels} holds non-integer values; labels are classes")
         labels = labels.astype(np.int64)

@@ -5,6 +5,9 @@ The sweep grids live once, in ``conf/``; the Snakefile reads them through :func:
 """
 from __future__ import annotations
 
+import dataclasses
+import types
+import typing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -47,8 +50,11 @@ class ConfigError(ValueError):
 @lru_cache(maxsize=1)
 def _schema() -> dict:
     """The config as written (paper scale, no overrides): the types every scale and override
-    must keep."""
-    return OmegaConf.to_container(_compose("paper", ()), resolve=True)
+    must keep. Checked first against the studies' declared settings, so that a wrong type
+    written into a conf file is named as such (not as the type every override must keep)."""
+    written = OmegaConf.to_container(_compose("paper", ()), resolve=True)
+    check_declared(written.get("studies", {}))
+    return written
 
 
 #: Config nodes that override another node: they take that node's keys and types.
@@ -75,6 +81,11 @@ def _source(path: str) -> str:
 def _kind(value: Any) -> str:
     return {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}.get(
         type(value), type(value).__name__)
+
+
+def _yaml_hint(schema: Any, value: Any) -> str:
+    return (" (YAML 1.1 reads 1e-4 as a string: write 1.0e-4)"
+            if isinstance(value, str) and isinstance(schema, float) else "")
 
 
 def _fits(schema: Any, value: Any) -> bool:
@@ -124,20 +135,121 @@ def _check(schema: Any, value: Any, path: str) -> None:
                                     f"{_source(path)}), got {v!r} ({_kind(v)})")
         return
     if not _fits(schema, value):
-        hint = (" (YAML 1.1 reads 1e-4 as a string: write 1.0e-4)"
-                if isinstance(value, str) and isinstance(schema, float) else "")
         raise TypeError(f"{path} must be {_kind(schema)} (as in {_source(path)}), got "
-                        f"{value!r} ({_kind(value)}){hint}")
+                        f"{value!r} ({_kind(value)}){_yaml_hint(schema, value)}")
+
+
+def _declared_type(tp: Any, value: Any, path: str, where: str) -> None:
+    """Check ``value`` against the type annotation ``tp`` of a study's declared settings."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is Any:
+        return
+    if origin in (typing.Union, types.UnionType):
+        errors = []
+        for arg in args:
+            try:
+                _declared_type(arg, value, path, where)
+                return
+            except (TypeError, ConfigError) as err:
+                errors.append(err)
+        if value is None:
+            raise TypeError(f"{path} may not be null (declared in {where})")
+        raise errors[-1] if len(errors) == 1 else TypeError(
+            f"{path} must be {' or '.join(_type_name(a) for a in args)} (declared in "
+            f"{where}), got {value!r}")
+    if tp is type(None):
+        if value is not None:
+            raise TypeError(f"{path} must be null (declared in {where}), got {value!r}")
+        return
+    if value is None:
+        raise TypeError(f"{path} may not be null: it must be {_type_name(tp)} (declared in "
+                        f"{where})")
+    if origin is typing.Literal:
+        if value not in args:
+            raise ConfigError(f"{path} must be one of {', '.join(map(str, args))} (declared in "
+                              f"{where}), got {value!r}")
+        return
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise TypeError(f"{path} must be a mapping (declared in {where}), got {value!r}")
+        _declared(tp, value, path, where)
+        return
+    if origin is list:
+        if not isinstance(value, list):
+            raise TypeError(f"{path} must be a list (declared in {where}), got {value!r} "
+                            f"({_kind(value)})")
+        for i, v in enumerate(value):
+            _declared_type(args[0], v, f"{path}[{i}]", where)
+        return
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise TypeError(f"{path} must be a mapping (declared in {where}), got {value!r}")
+        for k, v in value.items():
+            _declared_type(args[0], k, f"{path} key {k!r}", where)
+            _declared_type(args[1], v, f"{path}.{k}", where)
+        return
+    sample = {bool: True, int: 0, float: 0.0, str: ""}[tp]
+    if not _fits(sample, value):
+        raise TypeError(f"{path} must be {_kind(sample)} (declared in {where}), got {value!r} "
+                        f"({_kind(value)}){_yaml_hint(sample, value)}")
+
+
+def _type_name(tp: Any) -> str:
+    """``float`` -> "a number", ``NoneType`` -> "null", ``list[int]`` -> "a list" ..."""
+    if tp is type(None):
+        return "null"
+    if tp in (bool, int, float, str):
+        return _kind({bool: True, int: 0, float: 0.0, str: ""}[tp])
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return "a list"
+    if origin is dict or dataclasses.is_dataclass(tp):
+        return "a mapping"
+    return str(tp).replace("typing.", "")
+
+
+def _declared(cls: type, value: dict, path: str, where: str) -> None:
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key, v in value.items():
+        if key not in fields:
+            raise ConfigError(f"unknown config key {path}.{key}: not a setting declared in "
+                              f"{where} (declared there: {', '.join(fields)})")
+        _declared_type(hints[key], v, f"{path}.{key}", where)
+    missing = [n for n, f in fields.items() if n not in value
+               and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    if missing:
+        raise ConfigError(f"{path}: missing setting(s) {', '.join(missing)} (declared in "
+                          f"{where})")
+
+
+def check_declared(studies: dict) -> None:
+    """Check each ``studies.<name>`` node (a plain mapping, resolved) against the settings
+    its study declares (:attr:`~dse_repro.studies.spec.StudySpec.settings`): every key
+    declared, of its declared type, none missing. Raises :class:`ConfigError` / ``TypeError``
+    naming the key, the conf file and the declaration. The ``job`` slice keys are the
+    registry's (checked against the config as written)."""
+    from dse_repro.studies.registry import specs
+
+    for name, spec in specs().items():
+        if name not in studies:
+            continue
+        node = {k: v for k, v in studies[name].items() if k != "job"}
+        cls = spec.settings
+        where = f"{cls.__module__}.{cls.__qualname__} (conf/study/{name}.yaml)"
+        _declared(cls, node, f"studies.{name}", where)
 
 
 def check_config(cfg: DictConfig) -> None:
-    """Check a composed config against the config as written: every key known (registries
+    """Check a composed config against each study's declared settings
+    (:func:`check_declared`) and against the config as written: every key known (registries
     and empty mappings are open), every value of the written type (an integer where a number
     is written is fine; null accepts anything). Raises :class:`ConfigError` for an unknown key
     and ``TypeError`` for a wrong type, naming the key and the file it belongs in. Runs before
     any compute in every job and when the Snakefile composes the config (``snakemake -n``)."""
     value = OmegaConf.to_container(cfg, resolve=True)
     value.pop("hydra", None)
+    check_declared(value.get("studies", {}))
     _check(_schema(), value, "")
 
 

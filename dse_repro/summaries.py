@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,14 +50,14 @@ def _zoo_group(ok: pd.DataFrame, group: str) -> pd.DataFrame:
     return sub if group == "converged" else sub[sub["arch"] == group.split("/")[1]]
 
 
-def zoo_correlations(df: pd.DataFrame) -> pd.DataFrame:
-    """Per measure and model group (:data:`ZOO_GROUPS`): Pearson and Spearman correlation of
-    the measure with accuracy across the zoo's measured models, with two-sided p-values,
-    ranked by |Spearman| within each group (rank 1 = best predictor). Skipped models
+def zoo_correlations(df: pd.DataFrame, groups: Sequence[str] = ZOO_GROUPS) -> pd.DataFrame:
+    """Per measure and model group (``groups``, of :data:`ZOO_GROUPS`): Pearson and Spearman
+    correlation of the measure with accuracy across the zoo's measured models, with two-sided
+    p-values, ranked by |Spearman| within each group (rank 1 = best predictor). Skipped models
     (``status != ok``) are counted, not used."""
     ok = df[df["status"] == "ok"]
     rows = []
-    for group in ZOO_GROUPS:
+    for group in groups:
         sub = _zoo_group(ok, group)
         for measure, g in sub.groupby("measure", sort=True):
             n = len(g)
@@ -67,7 +68,8 @@ def zoo_correlations(df: pd.DataFrame) -> pd.DataFrame:
                 rho, p_rho = spearmanr(g["value"], g["accuracy"])
             rows.append(dict(group=group, measure=measure, n_models=n, pearson=float(r),
                              pearson_p=float(p_r), spearman=float(rho), spearman_p=float(p_rho)))
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["group", "measure", "n_models", "pearson", "pearson_p",
+                                      "spearman", "spearman_p"])
     out["rank"] = out.groupby("group")["spearman"].transform(
         lambda s: s.abs().rank(ascending=False, method="min"))
     out["n_skipped"] = int(df.loc[df["status"] != "ok", "model"].nunique())

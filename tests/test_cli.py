@@ -160,6 +160,31 @@ def test_pandas_numeric_headers_are_headers_and_the_shape_is_said(tmp_path, data
     assert "ambiguous" in capsys.readouterr().err
 
 
+def test_class_names_are_labels(tmp_path, data, capsys):
+    """Labels given as class names (a CSV column with or without a header, a .npy of strings)
+    are numbered in sorted order and said so; the numbers equal those of integer labels."""
+    Z, y, _ = data
+    names = np.array([f"digit_{d}" for d in range(10)])[y]
+    np.save(tmp_path / "Z.npy", Z)
+    np.save(tmp_path / "y.npy", y)
+    np.save(tmp_path / "names.npy", names)
+    pd.DataFrame({"label": names}).to_csv(tmp_path / "names.csv", index=False)
+    pd.DataFrame({"label": names}).to_csv(tmp_path / "bare.csv", index=False, header=False)
+    outs = {}
+    for lab in ("y.npy", "names.npy", "names.csv", "bare.csv"):
+        out = tmp_path / f"{lab}.json"
+        assert main(["measure", str(tmp_path / "Z.npy"), "--labels", str(tmp_path / lab),
+                     "--out", str(out)]) == 0
+        outs[lab] = json.loads(out.read_text())
+    assert outs["names.npy"] == outs["names.csv"] == outs["bare.csv"] == outs["y.npy"]
+    err = capsys.readouterr().err
+    assert "labels: 10 class names (0 = digit_0, 1 = digit_1" in err
+    assert "(header line skipped; class names)" in err
+    pd.DataFrame({"label": names[:-5]}).to_csv(tmp_path / "few.csv", index=False)
+    assert main(["measure", str(tmp_path / "Z.npy"), "--labels", str(tmp_path / "few.csv")]) == 2
+    assert "expected (300,)" in capsys.readouterr().err
+
+
 def test_pt_keys_are_named_and_checked(tmp_path, data, capsys):
     Z, y, _ = data
     torch.save({"features": {"a": torch.zeros(3)}, "logits": torch.as_tensor(Z)},

@@ -5,6 +5,7 @@ import argparse
 from pathlib import Path
 
 from dse_repro.claims import evaluate, to_markdown
+from dse_repro.claims.errors import ClaimCheckError
 from dse_repro.io import write_text, write_tidy
 from dse_repro.results import read_results
 
@@ -18,7 +19,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--md", required=True)
     args = ap.parse_args(argv)
     results = {Path(p).stem: read_results(p) for p in args.results}
-    table = evaluate(results, args.scale)
+    try:
+        table = evaluate(results, args.scale)
+    except ClaimCheckError as err:  # malformed results: no table rather than a wrong one
+        raise SystemExit(f"error: {err}") from None
     write_tidy(table, args.csv)
     write_text(args.md, f"# Claims at scale `{args.scale}`\n\n" + to_markdown(table))
     print(to_markdown(table))

@@ -3,9 +3,12 @@
 Each claim names its figure, a statement, the number behind it and a threshold. Its status is
 ``held`` / ``not held`` / ``inconclusive`` from the estimate and a bootstrap over the
 independent units it rests on (:mod:`.uncertainty`), ``premise absent`` when the results do
-not realise what the claim presupposes (:class:`PremiseAbsent`), or ``not run`` (the results
-it needs are missing). The results table a claim reads is its figure's, from the study
-registry.
+not realise what the claim presupposes (:class:`PremiseAbsent`), or ``not run`` when the
+results lack what it reads (a data set, method, estimator or sweep this scale did not run: the
+check says so with :class:`NotMeasured`). Any other error of a check (a missing column, an
+empty selection it did not expect) means malformed results or a bug: it stops the claims step
+with a :class:`ClaimCheckError` naming the claim, instead of filing a verdict. The results
+table a claim reads is its figure's, from the study registry.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from dse_repro.claims.errors import ClaimCheckError, NotMeasured, PremiseAbsent
 from dse_repro.claims.uncertainty import spread
 from dse_repro.claims.uncertainty import status as verdict
 
@@ -42,9 +46,20 @@ COLUMNS = ["id", "figure", "statement", "value", "ci_low", "ci_high", "threshold
 EMBEDDING_FIGURES = ("fig6", "fig7", "fig8", "fig9", "fig10")
 
 
-class PremiseAbsent(ValueError):
-    """Raised by a check whose claim presupposes something the results do not show (e.g. two
-    initialisations whose DSE at init differs): the claim is not tested at this scale."""
+def need(rows: pd.DataFrame, what: str) -> pd.DataFrame:
+    """``rows``, or :class:`NotMeasured` ("no <what> in the results") when it is empty."""
+    if rows.empty:
+        raise NotMeasured(f"no {what} in the results")
+    return rows
+
+
+def pick(table, key, what: str):
+    """``table[key]`` (a dict, Series or frame column), or :class:`NotMeasured` naming
+    ``what`` when the results hold no such entry."""
+    try:
+        return table[key]
+    except KeyError:
+        raise NotMeasured(f"no {what} in the results") from None
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,19 @@ class Claim:
 
 
 def spearman(x: pd.Series, y: pd.Series) -> float:
-    """Spearman's rho of ``y`` against ``x``; NaN for fewer than 3 points or a constant ``y``."""
-    if len(x) < 3 or np.ptp(y) == 0:
-        return float("nan")
+    """Spearman's rho of ``y`` against ``x``: 0 for a constant ``y`` (it neither rises nor
+    falls); :class:`NotMeasured` for fewer than 3 distinct ``x`` (nothing to rank)."""
+    if pd.Series(x).nunique() < 3:
+        raise NotMeasured(f"fewer than 3 distinct values of {getattr(x, 'name', 'x')} to rank")
+    if np.ptp(np.asarray(y, dtype=float)) == 0:
+        return 0.0
     return float(spearmanr(x, y).statistic)
+
+
+def rhos(means: pd.DataFrame, by, x: str, what: str) -> dict:
+    """Spearman's rho of ``means["value"]`` against ``means[x]`` per group of ``by``
+    (:class:`NotMeasured` naming ``what`` when there is no group)."""
+    return {key: spearman(g[x], g["value"]) for key, g in need(means, what).groupby(by)}
 
 
 def settings_from_conf(scale: str) -> dict:
@@ -100,15 +124,20 @@ def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> 
                  ci_low=float("nan"), ci_high=float("nan"), held_fraction=float("nan"),
                  interval="")
     if df is None or df.empty:
-        return dict(empty, status="not run")
+        return dict(empty, status="not run", detail=f"no {c.table} results")
     kwargs = {k: settings[k] for k in c.settings}
     fn = lambda d: c.check(d, **kwargs)  # noqa: E731
     try:
         value, held, *rest = fn(df)
     except PremiseAbsent as err:
         return dict(empty, status="premise absent", detail=str(err))
-    except (KeyError, IndexError, ValueError) as err:  # results lack what it needs
-        return dict(empty, status=f"not run ({type(err).__name__}: {err})")
+    except NotMeasured as err:  # this scale did not run what the claim reads
+        return dict(empty, status="not run", detail=str(err))
+    except Exception as err:
+        raise ClaimCheckError(
+            f"claim {name or c.id}: its check failed on the {c.table} results "
+            f"({type(err).__name__}: {err}); the results are malformed or the check has a "
+            "bug") from err
     held = bool(held and np.isfinite(value))
     s = spread(fn, df, c.units, float(value), held, name or c.id)
     return dict(value=value, status=verdict(held, s), detail=rest[0] if rest else "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import LOG2_3, RHO_TOL, Claim, spearman
+from dse_repro.claims.core import LOG2_3, RHO_TOL, Claim, need, pick, rhos
 
 
 # --- Figs. 4-5 (mi_compare) -------------------------------------------------------------
@@ -13,7 +13,7 @@ BASELINES = ("npeet_mi", "mine", "csmi_5", "csmi_10", "csmi_100")
 
 
 def _mi_low_noise(df: pd.DataFrame, sweep: str) -> pd.DataFrame:
-    sub = df[(df["sweep"] == sweep)]
+    sub = need(df[(df["sweep"] == sweep)], f"{sweep} sweep")
     return sub[sub["noise"] == sub["noise"].min()]
 
 
@@ -21,11 +21,12 @@ def _mi_dsmi_falls(df):
     sub = _mi_low_noise(df, "corruption")
     sub = sub[sub["estimator"] == "dsmi"]
     means = sub.groupby(["dim", "corruption"])["value"].mean().reset_index()
-    rhos = {int(d): spearman(g["corruption"], g["value"]) for d, g in means.groupby("dim")}
-    full = means[np.isclose(means["corruption"], 1.0)]
+    by_dim = {int(d): r for d, r in rhos(means, "dim", "corruption", "DSMI").items()}
+    full = need(means[np.isclose(means["corruption"], 1.0)], "DSMI at corruption 1")
     zero = float(full["value"].abs().max())
-    rho = max(rhos.values())
-    detail = ", ".join(f"d={d}: rho={r:.3f}" for d, r in rhos.items()) + f"; max |DSMI(1.0)| = {zero:.4f}"
+    rho = max(by_dim.values())
+    detail = ", ".join(f"d={d}: rho={r:.3f}" for d, r in by_dim.items()) + \
+        f"; max |DSMI(1.0)| = {zero:.4f}"
     return rho, rho <= -0.9 + RHO_TOL and zero < 0.05, detail
 
 
@@ -46,11 +47,14 @@ def _mi_dsmi_keeps_info(df):
     f = _mi_fractions(df)
     others = {e: f[e] for e in BASELINES if e in f}
     detail = ", ".join(f"{e}: {v:.3f}" for e, v in others.items())
-    return f["dsmi"], bool(others) and f["dsmi"] > max(others.values()), detail
+    dsmi = pick(f, "dsmi", "DSMI in the dimension sweep")
+    return dsmi, bool(others) and dsmi > max(others.values()), detail
 
 
 def _mi_dsmi_vs_micd(df):
     f = _mi_fractions(df)
+    for est in ("dsmi", "npeet_micd"):
+        pick(f, est, f"{est} in the dimension sweep")
     sub = _mi_low_noise(df, "dimension")
     dmax = sub["dim"].max()
     m = sub[sub["dim"] == dmax].groupby("estimator")["value"].mean()
@@ -61,14 +65,17 @@ def _mi_dsmi_vs_micd(df):
 
 def _mi_csmi100_zero(df):
     sub = _mi_low_noise(df, "dimension")
-    sub = sub[(sub["estimator"] == "csmi_100") & (sub["dim"] >= 20)]
+    sub = need(sub[(sub["estimator"] == "csmi_100") & (sub["dim"] >= 20)],
+               "CSMI (100 bins) at d >= 20")
     v = float(sub.groupby("dim")["value"].mean().abs().max())
     return v, v < 0.05
 
 
 def _mi_runtime_growth(df):
-    timed = df[df["sweep"].isin(["dimension", "runtime"])]
+    timed = need(df[df["sweep"].isin(["dimension", "runtime"])], "timed sweep")
     t = timed.groupby(["estimator", "dim"])["seconds"].mean()
+    for est in ("dsmi", "npeet_mi"):
+        pick(t, est, f"timing of {est}")
     growth = {e: float(t[e].iloc[-1] / t[e].iloc[0]) for e in ("dsmi", "npeet_mi")}
     dmax = int(t["dsmi"].index.max())
     ratio = float(t["npeet_mi"].iloc[-1] / t["dsmi"].iloc[-1])
@@ -81,7 +88,7 @@ def _mi_runtime_growth(df):
 def _gt_monotone(df, estimator="dsmi"):
     from dse_repro.summaries import groundtruth_summary
 
-    summ = groundtruth_summary(df)
+    summ = groundtruth_summary(need(df[df["estimator"] == estimator], estimator))
     rho = summ[summ["estimator"] == estimator].groupby(["family", "dim"])["spearman_vs_truth"].first()
     top = summ.loc[summ.groupby(["family", "dim", "estimator"])["true_mi"].idxmax()]
     bias = ", ".join(f"{r.estimator}@{r.family}/D{r.dim}: {r.bias:+.2f}" for r in top.itertuples()

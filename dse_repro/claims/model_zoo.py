@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import Claim
+from dse_repro.claims.core import Claim, NotMeasured
 
 
 # --- Fig. 10 (model zoo) ------------------------------------------------------------------
@@ -15,11 +15,11 @@ def _zoo_table(df) -> pd.DataFrame:
     from dse_repro.summaries import zoo_correlations
 
     # only the measures the zoo claims read (the check runs again on every bootstrap resample)
-    table = zoo_correlations(df[df["measure"].isin(["DSMI_ZY", *COMPETITORS])])
     # the paper's zoo: converged models (the laptop zoo's early-stopped group is apart)
-    table = table[table["group"] == "converged"].set_index("measure")
+    table = zoo_correlations(df[df["measure"].isin(["DSMI_ZY", *COMPETITORS])],
+                             groups=("converged",)).set_index("measure")
     if "DSMI_ZY" not in table.index or not np.isfinite(table.loc["DSMI_ZY", "spearman"]):
-        raise ValueError("fewer than 3 measured converged models")
+        raise NotMeasured("fewer than 3 measured converged models")
     return table
 
 
@@ -33,7 +33,9 @@ def _zoo_dsmi_zy_correlates(df):
 
 def _zoo_dsmi_vs_competitors(df):
     t = _zoo_table(df)
-    comp = t.loc[[c for c in COMPETITORS if c in t.index], "spearman"]
+    comp = t.loc[[c for c in COMPETITORS if c in t.index], "spearman"].dropna()
+    if comp.empty:
+        raise NotMeasured("no competitor (RankMe, alpha-ReQ, k-NN accuracy) in the results")
     best = comp.abs().idxmax()
     gap = abs(float(t.loc["DSMI_ZY", "spearman"])) - abs(float(comp[best]))
     detail = ", ".join(f"{m}: {t.loc[m, 'spearman']:.3f}" for m in ["DSMI_ZY", *comp.index]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import RHO_TOL, Claim, PremiseAbsent, spearman
+from dse_repro.claims.core import RHO_TOL, Claim, NotMeasured, PremiseAbsent, need, spearman
 
 #: The paper's Fig. 9 premise: the two arms start at clearly different DSE(Z) (its ResNet-50 on
 #: CIFAR-10: 0 bits at conv std 0.01, 13 bits at 0.1). Arms closer than this at init (the
@@ -34,15 +34,14 @@ def _premise(df: pd.DataFrame) -> str:
 # --- Fig. 9 (sigma-initialization) ---------------------------------------------------------
 def _sigma_init_rises(df):
     init = df[(df["part"] == "init") & (df["measure"] == "DSE_Z")]
-    if init.empty:
-        raise ValueError("no init-sweep rows")
+    need(init, "init-sweep DSE(Z)")
     rho = {}
     for (model, arch), g in init.groupby(["model", "arch"]):
         m = g.groupby("init_sigma")["value"].mean()
         rho[(model, arch)] = spearman(pd.Series(m.index), m)
     conv = [v for (_, arch), v in rho.items() if arch == "convnet"]
     if not conv:
-        raise ValueError("no ConvNet in the init sweep")
+        raise NotMeasured("no ConvNet in the init sweep")
     detail = ", ".join(f"{m} ({a}): Spearman {v:.2f}" for (m, a), v in rho.items())
     return float(min(conv)), bool(min(conv) >= 0.8 - RHO_TOL), detail
 
@@ -51,7 +50,7 @@ def _sigma_curves(df, measure: str) -> pd.DataFrame:
     """Seed-mean ``measure`` per epoch (rows) and init sigma (columns) of the training part."""
     sub = df[(df["part"] == "train") & (df["measure"] == measure)]
     if sub["init_sigma"].nunique() < 2:
-        raise ValueError("needs training runs from two sigmas")
+        raise NotMeasured(f"no {measure} of training runs from two sigmas in the results")
     return sub.pivot_table(index="epoch", columns="init_sigma", values="value", aggfunc="mean")
 
 

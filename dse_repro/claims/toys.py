@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import LOG2_3, LOW_NOISE, RHO_TOL, Claim, spearman
+from dse_repro.claims.core import LOG2_3, LOW_NOISE, RHO_TOL, Claim, need, rhos
 
 
 # --- Fig. 2 ------------------------------------------------------------------------------
 def _at_max_t(df: pd.DataFrame, dataset: str, measure: str) -> pd.Series:
-    sub = df[(df["dataset"] == dataset) & (df["measure"] == measure)]
+    sub = need(df[(df["dataset"] == dataset) & (df["measure"] == measure)],
+               f"{measure} of {dataset}")
     return sub[sub["t"] == sub["t"].max()]["value"]
 
 
@@ -25,24 +26,26 @@ def _fig2_one_blob(df):
 
 
 def _fig2_dsmi_clustered(df):
-    v = float(df[(df["dataset"] == "3 blobs") & (df["measure"] == "DSMI")]["value"].min())
+    v = float(need(df[(df["dataset"] == "3 blobs") & (df["measure"] == "DSMI")],
+                   "DSMI of 3 blobs")["value"].min())
     return v, v > 0.5
 
 
 def _fig2_dsmi_random(df):
-    v = float(df[(df["dataset"] == "1 blob") & (df["measure"] == "DSMI")]["value"].abs().max())
+    v = float(need(df[(df["dataset"] == "1 blob") & (df["measure"] == "DSMI")],
+                   "DSMI of 1 blob")["value"].abs().max())
     return v, v < 0.1 * LOG2_3
 
 
 # --- Fig. 3A -----------------------------------------------------------------------------
 def _fig3a_spd_rises(df):
     means = df[df["panel"] == "spd"].groupby(["size", "alpha"])["value"].mean().reset_index()
-    rho = min(spearman(g["alpha"], g["value"]) for _, g in means.groupby("size"))
+    rho = min(rhos(means, "size", "alpha", "SPD panel").values())
     return rho, rho >= 0.99 - RHO_TOL
 
 
 def _fig3a_spd_identity(df):
-    spd = df[(df["panel"] == "spd") & np.isclose(df["alpha"], 1.0)]
+    spd = need(df[(df["panel"] == "spd") & np.isclose(df["alpha"], 1.0)], "SPD at a = 1")
     err = float((spd["value"] - np.log2(spd["size"])).abs().max())
     return err, err < 1e-6
 
@@ -51,42 +54,45 @@ def _fig3a_dse_rises_with_d(df, low_noise=True):
     sub = df[df["panel"].isin(["uniform", "gaussian"]) & (df["measure"] == "DSE")]
     sub = sub[sub["noise"] <= LOW_NOISE] if low_noise else sub[sub["noise"] == sub["noise"].max()]
     means = sub.groupby(["panel", "noise", "intrinsic_dim"])["value"].mean().reset_index()
-    rho = min(spearman(g["intrinsic_dim"], g["value"]) for _, g in means.groupby(["panel", "noise"]))
+    rho = min(rhos(means, ["panel", "noise"], "intrinsic_dim", "DSE of the manifolds").values())
     return rho, rho >= 0.9 - RHO_TOL
 
 
 def _fig3a_cse_saturates(df):
-    sub = df[df["panel"].isin(["uniform", "gaussian"]) & (df["measure"] == "CSE")]
+    sub = need(df[df["panel"].isin(["uniform", "gaussian"]) & (df["measure"] == "CSE")],
+               "CSE of the manifolds")
     err = float((sub["value"] - np.log2(sub["n_points"])).abs().max())
     return err, err < 0.05
 
 
 # --- Fig. 3B -----------------------------------------------------------------------------
 def _fig3b_means(df, measure, low_noise=True):
-    sub = df[df["measure"] == measure]
+    sub = need(df[df["measure"] == measure], measure)
     sub = sub[sub["noise"] <= LOW_NOISE] if low_noise else sub[sub["noise"] == sub["noise"].max()]
+    need(sub, f"{measure} at noise <= {LOW_NOISE:g}")
     return sub.groupby(["branches", "noise", "corruption"])["value"].mean().reset_index()
 
 
 def _fig3b_dsmi_falls(df, low_noise=True):
     means = _fig3b_means(df, "DSMI", low_noise)
-    rho = max(spearman(g["corruption"], g["value"]) for _, g in means.groupby(["branches", "noise"]))
+    rho = max(rhos(means, ["branches", "noise"], "corruption", "DSMI").values())
     return rho, rho <= -0.9 + RHO_TOL
 
 
 def _fig3b_dsmi_zero(df):
     means = _fig3b_means(df, "DSMI")
-    v = float(means[np.isclose(means["corruption"], 1.0)]["value"].abs().max())
+    v = float(need(means[np.isclose(means["corruption"], 1.0)], "DSMI at corruption 1")
+              ["value"].abs().max())
     return v, v < 0.05
 
 
 def _fig3b_csmi_flat(df):
-    means = df[df["measure"] == "CSMI"].groupby(
+    means = need(df[df["measure"] == "CSMI"], "CSMI").groupby(
         ["branches", "noise", "corruption"])["value"].mean().reset_index()
     ratios = []
     for _, g in means.groupby(["branches", "noise"]):
-        clean = g[np.isclose(g["corruption"], 0.0)]["value"].iloc[0]
-        full = g[np.isclose(g["corruption"], 1.0)]["value"].iloc[0]
+        clean = need(g[np.isclose(g["corruption"], 0.0)], "CSMI at corruption 0")["value"].iloc[0]
+        full = need(g[np.isclose(g["corruption"], 1.0)], "CSMI at corruption 1")["value"].iloc[0]
         ratios.append(full / clean)
     v = float(min(ratios))
     return v, v >= 0.5

@@ -1,17 +1,16 @@
 """Claims of Figs. 6-8: DSE(Z), DSMI(Z; Y), DSMI(Z; X) during training."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import Claim
+from dse_repro.claims.core import Claim, NotMeasured, need, pick
 
 
 # --- Figs. 6-8 (training) ----------------------------------------------------------------
 def _train_first_last(df: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Mean over models and seeds of ``measure`` at the first and last epoch, per
     (dataset, method)."""
-    sub = df[df["measure"] == measure]
+    sub = need(df[df["measure"] == measure], measure)
     first = sub[sub["epoch"] == sub["epoch"].min()].groupby(["dataset", "method"])["value"].mean()
     last = sub[sub["epoch"] == sub["epoch"].max()].groupby(["dataset", "method"])["value"].mean()
     return pd.DataFrame({"first": first, "last": last}).reset_index()
@@ -23,7 +22,8 @@ def _train_rises(df, measure, methods, datasets=None):
     if datasets is not None:
         fl = fl[fl["dataset"].isin(datasets)]
     if fl.empty:
-        raise ValueError("no matching runs")
+        raise NotMeasured(f"no {'/'.join(methods)} runs"
+                          + (f" on {'/'.join(datasets)}" if datasets else ""))
     gains = fl["last"] - fl["first"]
     detail = ", ".join(f"{r.dataset}/{r.method}: {r.first:.3f} -> {r.last:.3f}"
                        for r in fl.itertuples())
@@ -32,7 +32,8 @@ def _train_rises(df, measure, methods, datasets=None):
 
 def _train_random_lower(df):
     fl = _train_first_last(df, "DSMI_ZY").set_index(["dataset", "method"])["last"]
-    gaps = {d: fl[(d, "supervised")] - fl[(d, "random_labels")]
+    gaps = {d: pick(fl, (d, "supervised"), f"supervised run on {d}")
+            - pick(fl, (d, "random_labels"), f"random-label run on {d}")
             for d in fl.index.get_level_values(0).unique()}
     detail = ", ".join(f"{d}: supervised - random = {g:.3f}" for d, g in gaps.items())
     return float(min(gaps.values())), min(gaps.values()) > 0.1, detail

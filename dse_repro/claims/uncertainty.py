@@ -31,6 +31,8 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from dse_repro.claims.errors import NotMeasured, PremiseAbsent
+
 #: Up to this many units every resample is enumerated (35 multisets at 4 units).
 EXACT_MAX_UNITS = 4
 #: Random resamples above that.
@@ -118,7 +120,7 @@ def spread(check: Check, df: pd.DataFrame, units: Sequence[str], value: float, h
         try:
             v, _ = check(g)[:2]
             own.append(f"{_fmt(k)}: {v:.4g}")
-        except (KeyError, IndexError, ValueError, ZeroDivisionError):
+        except (NotMeasured, PremiseAbsent):  # one unit alone may not define the value
             own.append(f"{_fmt(k)}: n/a")
     if len(order) > SHOWN_UNITS:
         own.append(f"... ({len(order) - SHOWN_UNITS} more)")
@@ -127,8 +129,8 @@ def spread(check: Check, df: pd.DataFrame, units: Sequence[str], value: float, h
     for counts, w in zip(draws, weights):
         try:
             v, h = check(_resample(groups, counts, units[-1]))[:2]
-        except (KeyError, IndexError, ValueError, ZeroDivisionError):
-            continue  # a resample that lacks what the check needs says nothing
+        except (NotMeasured, PremiseAbsent):
+            continue  # a resample that lacks what the check reads says nothing
         if np.isfinite(v):
             values.append(float(v))
             holds.append(bool(h))

@@ -2,7 +2,8 @@
 
 Shared by DSMI and CSMI. Rules (the same as the authors' ``dse-dsmi``):
 
-* ``Y`` of shape ``(n,)`` or ``(n, 1)`` with an integer or bool dtype is read as class labels.
+* ``Y`` of shape ``(n,)`` or ``(n, 1)`` with an integer or bool dtype is read as class labels;
+  so are strings (class names, e.g. ``"cat"``: numbered in sorted order).
 * ``Y`` of shape ``(n,)``/``(n, 1)`` with a float dtype is continuous: min-max scaled and cut
   into ``n_clusters`` equal-width bins.
 * ``Y`` of shape ``(n, D')`` with ``D' > 1`` (e.g. flattened images) is continuous: spectral
@@ -16,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_finite, check_int, check_numeric_array, to_numpy
+from ._validation import check_finite, check_int, check_numeric_array, is_torch, to_numpy
 
 __all__ = ["infer_discrete", "discretize", "spectral_clusters", "class_partition"]
 
@@ -25,6 +26,24 @@ def infer_discrete(Y: np.ndarray) -> bool:
     """True when ``Y`` looks like class labels: one column and an integer/bool dtype."""
     one_column = Y.ndim == 1 or (Y.ndim == 2 and Y.shape[1] == 1)
     return one_column and (np.issubdtype(Y.dtype, np.integer) or Y.dtype == bool)
+
+
+def _class_names(Y: Any) -> np.ndarray | None:
+    """``Y`` as a 1-D array of strings when it is one column of strings (class names such as
+    ``"cat"``), else None."""
+    if is_torch(Y) or isinstance(Y, (str, bytes)):
+        return None
+    try:
+        arr = np.asarray(Y)
+    except (ValueError, TypeError):
+        return None
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr.reshape(-1)
+    if arr.ndim != 1 or arr.size == 0:
+        return None
+    if arr.dtype.kind in "US" or (arr.dtype == object and all(isinstance(v, str) for v in arr)):
+        return arr.astype(str)
+    return None
 
 
 def spectral_clusters(Y: Any, n_clusters: int = 10, seed: int = 0) -> np.ndarray:
@@ -58,8 +77,14 @@ def discretize(
     Raises:
         ValueError: ``y_discrete=True`` with more than one column; continuous ``Y`` that is
             constant; non-finite values.
-        TypeError: non-numeric ``Y``.
+        TypeError: non-numeric ``Y`` (other than strings, which are class names).
     """
+    names = _class_names(Y)
+    if names is not None:  # strings are class names: labels 0..k-1 in sorted order
+        if y_discrete is False:
+            raise ValueError("Y holds strings (class names); y_discrete=False would bin them "
+                             "as numbers: pass y_discrete=True or None")
+        return np.unique(names, return_inverse=True)[1].astype(np.int64)
     Y = to_numpy(check_numeric_array(Y, "Y"))
     if Y.ndim > 2:
         Y = Y.reshape(Y.shape[0], -1)

@@ -7,6 +7,8 @@ Job slice: ``studies.fig2.job.dim=<d>``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from omegaconf import DictConfig
 
@@ -15,11 +17,28 @@ from dse_repro.measures import dse_curve, dsmi_curve
 from dse_repro.simulate import gaussian_blobs
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies._widths import width_variants
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import Grid, JobKind, Resources, StudySpec
+
+
+@dataclass
+class Settings:
+    """``studies.fig2`` (conf/study/fig2.yaml): what the job reads."""
+
+    name: str
+    n_points: int
+    dims: list[int]
+    n_centers: int
+    center_radius: float
+    cluster_std: float
+    sigma: float
+    t_grid: Grid | list[int]
+    n_random_labels: int
+    resources: Resources
 
 
 SPEC = StudySpec(
     name="fig2",
+    settings=Settings,
     job_keys=("dim",),
     kinds={"job": JobKind("dim{dim}", {"dim": r"\d+"})},
     slices=lambda cfg: [("job", {"dim": str(int(d))}) for d in cfg.studies.fig2.dims],

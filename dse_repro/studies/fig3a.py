@@ -11,6 +11,9 @@ Job slice: ``studies.fig3a.job.panel=<spd|uniform|gaussian>``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
@@ -20,7 +23,7 @@ from dse_repro.measures import cse, dse, dse_curve, dse_from_matrix
 from dse_repro.simulate import add_uniform_noise, embedded_manifold, random_spd
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies._widths import width_variants
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import Grid, JobKind, Resources, StudySpec
 
 
 def run_spd(cfg: DictConfig) -> list[dict]:
@@ -58,8 +61,40 @@ def run_manifold(cfg: DictConfig, distribution: str) -> list[dict]:
     return rows
 
 
+@dataclass
+class SpdSettings:
+    sizes: list[int]
+    alpha_grid: Grid | list[float]
+    repeats: int
+    t: int
+
+
+@dataclass
+class ManifoldSettings:
+    n_points: int
+    ambient_dim: int
+    intrinsic_dim_grid: Grid | list[int]
+    noise_levels: list[float]
+    repeats: int
+    sigma: float
+    t: int
+    cse_bins: int
+
+
+@dataclass
+class Settings:
+    """``studies.fig3a`` (conf/study/fig3a.yaml): what the job reads."""
+
+    name: str
+    panels: list[Literal["spd", "uniform", "gaussian"]]
+    spd: SpdSettings
+    manifold: ManifoldSettings
+    resources: Resources
+
+
 SPEC = StudySpec(
     name="fig3a",
+    settings=Settings,
     job_keys=("panel",),
     kinds={"job": JobKind("{panel}", {"panel": "spd|uniform|gaussian"})},
     slices=lambda cfg: [("job", {"panel": str(p)}) for p in cfg.studies.fig3a.panels],

@@ -5,6 +5,8 @@ DSMI_<width>[_t<t>] under each scale-free width of ``width_check``), value, unit
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from omegaconf import DictConfig
 
@@ -13,11 +15,29 @@ from dse_repro.measures import csmi, dsmi, dsmi_curve
 from dse_repro.simulate import add_uniform_noise, corrupt_labels, random_tree
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies._widths import width_variants
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import Grid, JobKind, Resources, StudySpec
+
+
+@dataclass
+class Settings:
+    """``studies.fig3b`` (conf/study/fig3b.yaml): what the job reads."""
+
+    name: str
+    branches: list[int]
+    branch_length: int
+    dim: int
+    corruption_grid: Grid | list[float]
+    noise_levels: list[float]
+    repeats: int
+    sigma: float
+    t: int
+    csmi_bins: int
+    resources: Resources
 
 
 SPEC = StudySpec(
     name="fig3b",
+    settings=Settings,
     job_keys=("branches",),
     kinds={"job": JobKind("k{branches}", {"branches": r"\d+"})},
     slices=lambda cfg: [("job", {"branches": str(int(k))}) for k in cfg.studies.fig3b.branches],

@@ -16,6 +16,9 @@ ratio (sigma / median distance; empty for knn), sigma (empty for knn), median_di
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Literal
+
 import logging
 import warnings
 
@@ -25,7 +28,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from dse_repro.config import grid
 from dse_repro.studies._runner import hydra_entry, job_values, study_datasets
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import Grid, JobKind, Resources, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 #: The paper's fixed kernel width (in the units of Z).
@@ -41,8 +44,26 @@ def slices(cfg: DictConfig) -> Slices:
             for d in study_datasets(cfg, "kernel_width") for m in s.models for sd in s.seeds]
 
 
+@dataclass
+class Settings:
+    """``studies.kernel_width`` (conf/study/kernel_width.yaml): what the job reads."""
+
+    name: str
+    datasets: list[str]
+    optional_datasets: list[str]
+    models: list[str]
+    seeds: list[int]
+    ratios: Grid | list[float]
+    t: int
+    k: int
+    method: Literal["supervised", "simclr", "random_labels"]
+    train: dict[str, Any]  # overrides of studies.training.train (checked against it)
+    resources: Resources
+
+
 SPEC = StudySpec(
     name="kernel_width",
+    settings=Settings,
     job_keys=("dataset", "model", "seed"),
     kinds={"job": JobKind("{dataset}/{model}/s{seed}",
                           dict(dataset=r"[a-z0-9_]+", model=r"[A-Za-z0-9_.]+", seed=r"\d+"))},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pandas as pd
@@ -18,7 +19,7 @@ from omegaconf import DictConfig
 from dse_repro.config import grid
 from dse_repro.simulate import WideBlobs, corrupt_labels
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import Grid, JobKind, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 
@@ -85,8 +86,49 @@ def job_resources(cfg: DictConfig, kind: str, job: Mapping[str, Any]) -> dict[st
 COLUMNS = dict(sweep="str", estimator="str", label="str", dim="int", noise="float",
                corruption="float", repeat="int", n_points="int", measure="str", value="float",
                unit="str")
+@dataclass
+class CorruptionSweep:
+    dims: list[int]
+    ratio_grid: Grid | list[float]
+
+
+@dataclass
+class DimSweep:
+    dims: list[int]
+
+
+@dataclass
+class Sweeps:
+    corruption: CorruptionSweep
+    dimension: DimSweep
+    runtime: DimSweep
+
+
+@dataclass
+class Estimator:
+    label: str
+    fn: dict[str, Any]  # a Hydra partial: _target_, _partial_ and the function's arguments
+
+
+@dataclass
+class Settings:
+    """``studies.mi_compare`` (conf/study/mi_compare.yaml): what the jobs read."""
+
+    name: str
+    n_points: int
+    n_centers: int
+    cluster_std: float
+    center_box: list[float]
+    block: int
+    noise_levels: list[float]
+    repeats: int
+    sweeps: Sweeps
+    estimators: dict[str, Estimator]
+
+
 SPEC = StudySpec(
     name="mi_compare",
+    settings=Settings,
     job_keys=("sweep", "dim", "estimator"),
     kinds={"job": JobKind("{sweep}/d{dim}/{estimator}",
                           dict(sweep="corruption|dimension|runtime", dim=r"\d+",

@@ -9,6 +9,8 @@ conf). Job slice: ``studies.mi_groundtruth.job.{family,estimator}=…``. Estimat
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from hydra.utils import instantiate
@@ -23,7 +25,7 @@ from dse_repro.simulate.known_mi import (
     simplex_centers,
 )
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import JobKind, Resources, StudySpec
 
 
 def label_entropy(labels: np.ndarray) -> float:
@@ -54,8 +56,43 @@ def _cases(cfg: DictConfig, family: str):
                     yield int(dim), float(param), rep, X, labels, None, truth
 
 
+@dataclass
+class GaussianFamily:
+    dims: list[int]
+    rhos: list[float]
+
+
+@dataclass
+class MixtureFamily:
+    dims: list[int]
+    separations: list[float]
+    n_centers: int
+    mc_samples: int
+
+
+@dataclass
+class Families:
+    gaussian: GaussianFamily
+    mixture: MixtureFamily
+
+
+@dataclass
+class Settings:
+    """``studies.mi_groundtruth`` (conf/study/mi_groundtruth.yaml): what the jobs read."""
+
+    name: str
+    n_points: int
+    repeats: int
+    n_clusters: int
+    families: Families
+    estimators: list[str]
+    continuous_y: list[str]
+    resources: Resources
+
+
 SPEC = StudySpec(
     name="mi_groundtruth",
+    settings=Settings,
     job_keys=("family", "estimator"),
     kinds={"job": JobKind("{family}/{estimator}",
                           {"family": "gaussian|mixture", "estimator": r"[A-Za-z0-9_]+"})},

@@ -27,6 +27,9 @@ unit, status`` (``ok`` or ``skipped: <reason>``).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Literal
+
 import logging
 import os
 
@@ -35,7 +38,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from dse_repro.studies._runner import hydra_entry, job_values
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 SOURCES = ("timm_pretrained", "self_trained")
@@ -52,8 +55,64 @@ def slices(cfg: DictConfig) -> Slices:
             for m, e in runs for sd in z.seeds]
 
 
+@dataclass
+class ImageNetSettings:
+    folder: str
+    classes: list[int]
+    crops: int
+    crop_scale: list[float]
+    x_size: int
+    x_clusters: int
+
+
+@dataclass
+class Architecture:
+    model: str
+    kwargs: dict[str, Any]
+
+
+@dataclass
+class TrainingLength:
+    members: list[str]
+    epochs: list[int]
+
+
+@dataclass
+class SelfTrained:
+    dataset: str
+    fallback_dataset: str
+    architectures: dict[str, Architecture]
+    variants: dict[str, dict[str, Any]]
+    members: list[str]
+    epochs: int
+    training_length: TrainingLength
+    seeds: list[int]
+    img_size: int
+    n_train: int
+    n_val: int
+    x_clusters: int
+    train: dict[str, Any]  # overrides of studies.training.train (checked against it)
+
+
+@dataclass
+class Settings:
+    """``studies.model_zoo`` (conf/study/model_zoo.yaml): what the jobs read."""
+
+    name: str
+    source: Literal["timm_pretrained", "self_trained"]
+    pretrained: bool
+    max_models: int | None
+    imagenet: ImageNetSettings
+    batch_size: int
+    measures: list[str]
+    device: str
+    self_trained: SelfTrained
+    resources: Resources
+
+
 SPEC = StudySpec(
     name="model_zoo",
+    settings=Settings,
     job_keys=("model", "epochs", "seed"),
     kinds={"timm": JobKind("timm/{model}", {"model": r"[A-Za-z0-9_.\-]+"}),
            "trained": JobKind("{model}/e{epochs}/s{seed}",

@@ -14,6 +14,9 @@ unit`` (+ ``train_seconds, metric_seconds`` for ``train``, sent to ``timings_out
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Literal
+
 import logging
 
 import pandas as pd
@@ -21,7 +24,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from dse_repro.studies._runner import (checkpoint_path, hydra_entry, job_values, progress,
                                        study_datasets)
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")
 PARTS = ("init", "train")
@@ -42,8 +45,34 @@ def slices(cfg: DictConfig) -> Slices:
 
 
 SIGMA = r"[0-9.e+-]+"
+@dataclass
+class CompareSettings:
+    model: str
+    method: Literal["supervised", "simclr", "random_labels"]
+    sigmas: list[float]
+    seeds: list[int]
+    train: dict[str, Any]  # overrides of studies.training.train (checked against it)
+    target_acc: float
+
+
+@dataclass
+class Settings:
+    """``studies.sigma_init`` (conf/study/sigma_init.yaml): what the jobs read."""
+
+    name: str
+    datasets: list[str]
+    optional_datasets: list[str]
+    models: list[str]
+    sigmas: list[float]
+    seeds: list[int]
+    init_measures: list[str]
+    compare: CompareSettings
+    resources: dict[Literal["init", "train"], Resources]
+
+
 SPEC = StudySpec(
     name="sigma_init",
+    settings=Settings,
     job_keys=("part", "model", "dataset", "init_sigma", "seed"),
     kinds={"init": JobKind("init/{model}/sigma{init_sigma}/s{seed}",
                            dict(model=r"[A-Za-z0-9_.]+", init_sigma=SIGMA, seed=r"\d+"),

@@ -12,7 +12,7 @@ every job import all of them through the registry.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from typing import Any, Callable, Mapping
 
 from omegaconf import DictConfig
@@ -21,6 +21,29 @@ from omegaconf import DictConfig
 COLUMN_KINDS = ("str", "int", "float", "str?", "int?", "float?")
 #: ``(kind, {job key: value as written in the job's path})`` for every job of a study.
 Slices = list[tuple[str, dict[str, str]]]
+
+
+@dataclass
+class Grid:
+    """A grid written as a mapping (:func:`dse_repro.config.grid`): ``num`` points from
+    ``start`` to ``stop``, log-spaced with ``log``, rounded to distinct integers with
+    ``integer``."""
+
+    start: float
+    stop: float
+    num: int
+    log: bool = False
+    integer: bool = False
+
+
+@dataclass
+class Resources:
+    """One job's resources: threads, memory (MB) and wall time (minutes); ``gpu``: GPUs."""
+
+    threads: int
+    mem_mb: int
+    runtime: int
+    gpu: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,11 @@ class StudySpec:
     Attributes:
         name: the module name, the conf file ``conf/study/<name>.yaml`` (mounted at
             ``studies.<name>``), the rule file ``rules/<name>.smk`` and the results folder.
+        settings: the dataclass that declares ``studies.<name>``: every key of the conf file
+            with its type (nested dataclasses for fixed sub-mappings, ``dict[str, X]`` for
+            registries, ``Literal`` for a closed set of words, ``X | None`` where null is
+            allowed). The composed config is checked against it (an unknown key or a wrong
+            type in the conf file, a scale file or an override is refused; a missing key too).
         job_keys: the slice keys a job sets (``studies.<name>.job.<key>``; null = whole grid).
         kinds: kind name -> :class:`JobKind`; each kind has the rule ``<name>_<kind>``.
         slices: ``slices(cfg) -> [(kind, {key: value})]``: every job of the study at the
@@ -78,6 +106,7 @@ class StudySpec:
     """
 
     name: str
+    settings: type
     job_keys: tuple[str, ...]
     kinds: Mapping[str, JobKind]
     slices: Callable[[DictConfig], Slices]
@@ -93,6 +122,9 @@ class StudySpec:
     resources: Callable[[DictConfig, str, Mapping[str, Any]], dict] | None = None
 
     def __post_init__(self) -> None:
+        if not is_dataclass(self.settings):
+            raise TypeError(f"study {self.name!r}: settings must be a dataclass declaring "
+                            f"conf/study/{self.name}.yaml, got {self.settings!r}")
         for col, kind in {**self.columns, **self.timing_columns}.items():
             if kind not in COLUMN_KINDS:
                 raise ValueError(f"study {self.name!r}: column {col!r} has kind {kind!r}; "
@@ -121,7 +153,7 @@ class StudySpec:
         import re
 
         for k in self.kinds.values():
-            regex, pos = "", 0
+            regex = ""
             for literal, fld, _, _ in string.Formatter().parse(k.pattern):
                 regex += re.escape(literal)
                 if fld:

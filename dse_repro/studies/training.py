@@ -10,12 +10,14 @@ checkpoint is removed once ``out`` is written unless ``keep_checkpoint=true``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.studies._runner import checkpoint_path, hydra_entry, job_values, study_datasets
-from dse_repro.studies.spec import JobKind, Slices, StudySpec
+from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
 
 
 def slices(cfg: DictConfig) -> Slices:
@@ -28,8 +30,50 @@ def slices(cfg: DictConfig) -> Slices:
 #: value: empty for SimCLR epochs without a linear probe (val_acc)
 COLUMNS = dict(dataset="str", model="str", arch="str", method="str", seed="int", epoch="int",
                measure="str", value="float?", unit="str")
+@dataclass
+class TrainSettings:
+    epochs: int
+    batch_size: int
+    lr: float
+    weight_decay: float
+    warmup_epochs: int
+    temperature: float
+    probe_every: int
+    augment: bool
+    measures: list[str]
+
+
+@dataclass
+class XClusters:
+    n_clusters: int
+    size: int
+
+
+@dataclass
+class Settings:
+    """``studies.training`` (conf/study/training.yaml): what the jobs read."""
+
+    name: str
+    datasets: list[str]
+    optional_datasets: list[str]
+    models: list[str]
+    model_kwargs: dict[str, dict[str, Any]]
+    init_sigma: float | None
+    methods: list[Literal["supervised", "simclr", "random_labels"]]
+    seeds: list[int]
+    img_size: int
+    n_train: int | None
+    n_val: int | None
+    train: TrainSettings
+    lr_by_dataset: dict[str, float]
+    x_clusters: XClusters
+    device: str
+    resources: Resources
+
+
 SPEC = StudySpec(
     name="training",
+    settings=Settings,
     job_keys=("dataset", "model", "method", "seed"),
     kinds={"job": JobKind("{dataset}/{model}/{method}/s{seed}",
                           dict(dataset=r"[a-z0-9_]+", model=r"[A-Za-z0-9_.]+",

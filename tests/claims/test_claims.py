@@ -12,6 +12,8 @@ import pytest
 
 from dse_repro.claims import CLAIMS, evaluate
 from dse_repro.claims.core import LOG2_3, check
+from dse_repro.claims.errors import ClaimCheckError
+from dse_repro.results import ResultsError
 
 SETTINGS = {"target_acc": 0.8}
 
@@ -180,8 +182,65 @@ def test_missing_results_are_not_run_and_per_rows_split():
     assert table.loc["fig2.dse_three_blobs", "status"] == "not run"
     assert table.loc["fig6.dse_rises[digits]", "status"] == "held"
     assert table.loc["fig6.dse_rises[fashion]", "status"] == "not held"
-    broken = evaluate({"fig2": fig2(True).drop(columns="t")}, "smoke", SETTINGS).set_index("id")
-    assert broken.loc["fig2.dse_three_blobs", "status"].startswith("not run (KeyError")
+    assert table.loc["fig2.dse_three_blobs", "detail"] == "no fig2 results"
+    blobs = evaluate({"fig2": fig2(True)[lambda d: d["dataset"] != "3 blobs"]}, "smoke",
+                     SETTINGS).set_index("id")
+    assert blobs.loc["fig2.dse_three_blobs", "status"] == "not run"
+    assert blobs.loc["fig2.dse_three_blobs", "detail"] == "no DSE of 3 blobs in the results"
+
+
+def test_malformed_results_stop_the_claims_step(tmp_path, monkeypatch):
+    """A check that fails on results which hold its table (a column gone) is no verdict and no
+    "not run": the claims step stops, naming the claim and the column."""
+    with pytest.raises(ClaimCheckError, match=r"fig2\.dse_three_blobs.*KeyError: 't'"):
+        evaluate({"fig2": fig2(True).drop(columns="t")}, "smoke", SETTINGS)
+    # the claims step: a file missing a column is refused as it is read; a check failing on a
+    # file that passes (simulated here) ends the step with one line and writes no table
+    import dse_repro.claims.__main__ as step
+
+    path = tmp_path / "fig2.csv"
+    fig2(True).drop(columns="t").to_csv(path, index=False)
+    args = ["--scale", "smoke", "--results", str(path), "--csv", str(tmp_path / "c.csv"),
+            "--md", str(tmp_path / "c.md")]
+    with pytest.raises(ResultsError, match=r"fig2\.csv: columns do not match.*'t'"):
+        step.main(args)
+
+    def failing(results, scale):
+        return check(CLAIMS[0], fig2(True).drop(columns="t"), SETTINGS)
+
+    monkeypatch.setattr(step, "evaluate", failing)
+    monkeypatch.setattr(step, "read_results", lambda p: pd.read_csv(p))
+    with pytest.raises(SystemExit, match=r"^error: claim fig2\.dse_three_blobs"):
+        step.main(args)
+    assert not (tmp_path / "c.csv").exists()
+
+
+def _parts(df: pd.DataFrame):
+    """Well-formed results with parts missing: each value of each categorical column left
+    out in turn, and the first third of the rows alone."""
+    yield "first third", df.iloc[: len(df) // 3]
+    for col in df.columns:
+        if col == "value" or df[col].nunique() > 10:
+            continue
+        for v in df[col].dropna().unique():
+            yield f"{col} != {v}", df[df[col] != v]
+
+
+@pytest.mark.parametrize("claim", CLAIMS, ids=[c.id for c in CLAIMS])
+def test_results_with_parts_missing_give_a_verdict_or_not_run(claim, monkeypatch):
+    """Whatever part of a figure's results did not run, a claim gives a verdict or "not run"
+    with the reason; never an error (that is reserved for malformed results). Fewer random
+    resamples (the zoo's 18 models) keep it quick: what is missing does not depend on them."""
+    from dse_repro.claims import uncertainty
+
+    monkeypatch.setattr(uncertainty, "DRAWS", 20)
+    statuses = {"held", "not held", "inconclusive", "premise absent", "not run"}
+    for good in (True, False):
+        for what, part in _parts(BUILDERS[claim.table](good)):
+            r = check(claim, part, SETTINGS)
+            assert r["status"] in statuses, (what, r)
+            if r["status"] == "not run":
+                assert r["detail"], what  # says what is missing
 
 
 def test_kernel_claims_under_each_scale_free_width():

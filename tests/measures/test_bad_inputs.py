@@ -206,6 +206,21 @@ def test_whole_number_float_labels_warn():
     assert dsmi(Z, y.astype(float), 2.0, y_discrete=True) == dsmi(Z, y, 2.0)
 
 
+def test_string_labels_are_class_names():
+    """Class names ("cat", "dog") are classes, as integer labels are (they used to be refused
+    as a non-numeric dtype); binning them as numbers is refused."""
+    rng = np.random.default_rng(0)
+    Z, y = rng.normal(size=(120, 5)), rng.integers(0, 3, 120)
+    names = np.array(["cat", "dog", "emu"])[y]
+    for given in (names, names.tolist(), names.astype(object), names.reshape(-1, 1)):
+        assert dsmi(Z, given) == dsmi(Z, y)
+    assert csmi(Z, names) == csmi(Z, y)
+    with pytest.raises(ValueError, match="class names"):
+        dsmi(Z, names, y_discrete=False)
+    with pytest.raises(TypeError, match="Y must have a real numeric dtype"):
+        dsmi(Z, np.array([None] * 120, dtype=object))
+
+
 def test_half_precision_tensors_are_computed_in_float32():
     """bfloat16 used to end in torch's raw "unsupported ScalarType"."""
     import torch

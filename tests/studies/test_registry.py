@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from dataclasses import dataclass
 
 import pytest
 
@@ -111,12 +112,20 @@ def test_job_command_sets_every_slice_key(name):
         assert "hydra.run.dir=results/{wildcards.scale}/" + name in cmd
 
 
+@dataclass
+class _Settings:
+    name: str
+
+
 def test_spec_rejects_inconsistent_declarations():
-    kw = dict(name="x", slices=lambda cfg: [], figures=("figX1",), columns={"value": "float"})
+    kw = dict(name="x", settings=_Settings, slices=lambda cfg: [], figures=("figX1",),
+              columns={"value": "float"})
     with pytest.raises(ValueError, match="not in job_keys"):
         StudySpec(job_keys=("a",), kinds={"job": JobKind("{b}", {"b": ".*"})}, **kw)
     with pytest.raises(ValueError, match="constraints"):
         StudySpec(job_keys=("a",), kinds={"job": JobKind("{a}", {})}, **kw)
+    with pytest.raises(TypeError, match="settings must be a dataclass"):
+        StudySpec(**{**kw, "settings": dict}, job_keys=(), kinds={})
 
 
 def test_tables_and_columns():
@@ -124,5 +133,5 @@ def test_tables_and_columns():
     assert set(t) == set(STUDIES) | {"mi_compare_timings", "training_timings"}
     assert list(t["mi_compare_timings"][1])[-1] == "seconds"
     with pytest.raises(ValueError, match="kind"):
-        StudySpec(name="x", job_keys=(), kinds={}, slices=lambda cfg: [], figures=("figX1",),
-                  columns={"value": "double"})
+        StudySpec(name="x", settings=_Settings, job_keys=(), kinds={}, slices=lambda cfg: [],
+                  figures=("figX1",), columns={"value": "double"})

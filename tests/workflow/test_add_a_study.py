@@ -25,14 +25,25 @@ resources: {threads: 1, mem_mb: 500, runtime: 5}
 """Toy study: the mean of n seeded uniform draws. Tidy rows: n, measure, value, unit."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.studies._runner import hydra_entry, job_values, rng_for
-from dse_repro.studies.spec import JobKind, StudySpec
+from dse_repro.studies.spec import JobKind, Resources, StudySpec
+
+
+@dataclass
+class Settings:
+    name: str
+    ns: list[int]
+    resources: Resources
+
 
 SPEC = StudySpec(
     name="toy",
+    settings=Settings,
     job_keys=("n",),
     kinds={"job": JobKind("n{n}", {"n": r"\\d+"})},
     slices=lambda cfg: [("job", {"n": str(int(n))}) for n in cfg.studies.toy.ns],

@@ -1,7 +1,9 @@
 """Fault injection at smoke scale, as an adversarial tester would: kill -9 a training job after
 its first checkpoint and resume (identical results), kill a write midway (old output intact, no
 temp left after the next write), change a setting after a finished run (new results), corrupt
-a results CSV (a clear error), an ``out=`` that cannot be written (fails before computing)."""
+a results CSV (a clear error), an ``out=`` that cannot be written (fails before computing),
+damage a real job file a whole line at a time (refused by collect), delete a job's output
+after the DAG finished (rebuilt, to the same bytes)."""
 from __future__ import annotations
 
 import os
@@ -11,7 +13,6 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 pytestmark = [pytest.mark.slow]
@@ -152,3 +153,22 @@ def test_whole_line_damage_to_a_real_job_file_stops_collect(tmp_path, damage):
         with pytest.raises(ResultsError, match="branches = 2"):
             collect([str(out)], str(tmp_path / "bad.csv"), "fig3b")
     assert not (tmp_path / "bad.csv").exists()
+
+
+def test_a_lost_job_output_is_rebuilt(workdir):
+    """Snakemake does not rebuild a deleted intermediate file whose consumers look up to date;
+    the collect rule notices that its table was collected from a file that is gone, and the
+    job, the table and what reads it run again, to the same bytes."""
+    lost = workdir / "results" / "smoke" / "fig3b" / "k2" / "results.csv"
+    before = lost.read_bytes()
+    table = (workdir / "results" / "smoke" / "fig3b.csv").read_bytes()
+    lost.unlink()
+    cmd = [sys.executable, "-m", "snakemake", "results/smoke/claims.csv", "--cores", "2",
+           "--config", "scale=smoke"]  # the target before --config, which takes what follows
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "fig3b_job" in proc.stdout + proc.stderr
+    assert lost.read_bytes() == before
+    assert (workdir / "results" / "smoke" / "fig3b.csv").read_bytes() == table
+    assert not (workdir / "results" / "smoke" / ".stale").exists() or not any(
+        (workdir / "results" / "smoke" / ".stale").iterdir())

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
+import numpy as np
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +64,32 @@ def test_measures_imports_nothing_from_the_pipeline():
                     "dse_repro.measures"), f"{path.name} imports {node.module}"
             if isinstance(node, ast.ImportFrom) and node.level > 1:
                 raise AssertionError(f"{path.name} imports from outside measures")
+
+
+@pytest.mark.slow
+def test_installed_wheel_runs_measure_and_says_doctor_needs_the_checkout(tmp_path):
+    """From a wheel installed outside the checkout (its dependencies from this environment):
+    ``dse-repro measure`` works; ``doctor``, which reads conf/, says in one line that it needs
+    the checkout and exits 2."""
+    wheel_dir, site = tmp_path / "wheel", tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
+                    "--no-build-isolation", "-w", str(wheel_dir), str(ROOT)], check=True,
+                   capture_output=True, timeout=600)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target",
+                    str(site), *map(str, wheel_dir.glob("*.whl"))], check=True,
+                   capture_output=True, timeout=600)
+    np.save(tmp_path / "Z.npy", np.random.default_rng(0).normal(size=(100, 4)))
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "dse_repro.cli", *args], cwd=tmp_path,
+                              env=env, capture_output=True, text=True, timeout=300)
+
+    where = subprocess.run([sys.executable, "-c", "import dse_repro; print(dse_repro.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True).stdout
+    assert where.startswith(str(site)), where
+    measured = cli("measure", "Z.npy")
+    assert measured.returncode == 0 and "DSE_Z" in measured.stdout, measured.stderr
+    doctor = cli("doctor")
+    assert doctor.returncode == 2 and "Traceback" not in doctor.stderr
+    assert doctor.stderr.count("\n") == 1 and "from its checkout" in doctor.stderr

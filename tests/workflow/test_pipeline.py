@@ -9,15 +9,14 @@ tables show as tables.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from _browser import CHROMIUM_ARGS, chromium_path
-from _repo import copy_repository, result_hashes
+from _repo import result_hashes
+from conftest import snakemake_smoke
 
 from dse_repro.claims import CLAIMS
 from dse_repro.studies.registry import figures, tables
@@ -37,21 +36,6 @@ TOY_CLAIMS = ["fig2.dse_three_blobs", "fig2.dse_one_blob", "fig2.dsmi_clustered"
               "fig4.csmi100_zero", "fig5.dsmi_runtime_grows_slower"]
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
-
-
-def _snakemake(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--config", "scale=smoke", *args]
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    return proc
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> Path:
-    """The smoke DAG run in a copy of the repository."""
-    dst = copy_repository(tmp_path_factory.mktemp("repo"))
-    _snakemake(dst)
-    return dst
 
 
 def test_figures_are_valid_files(workdir):
@@ -172,7 +156,7 @@ def test_no_checkpoints_left_and_results_small(workdir):
 
 
 def test_second_run_is_noop(workdir):
-    proc = _snakemake(workdir, "-n")
+    proc = snakemake_smoke(workdir, "-n")
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
@@ -194,7 +178,7 @@ def test_report(workdir):
 def _report(workdir: Path) -> Path:
     path = workdir / "report.html"
     if not path.is_file():
-        _snakemake(workdir, "--report", "report.html")
+        snakemake_smoke(workdir, "--report", "report.html")
     return path
 
 
@@ -263,7 +247,7 @@ def test_rerun_from_scratch_is_byte_identical(workdir):
     claims_before = _claims_without_timings(workdir)
     shutil.rmtree(workdir / "results" / "smoke")
     shutil.rmtree(workdir / "figures" / "smoke")
-    _snakemake(workdir)
+    snakemake_smoke(workdir)
     assert result_hashes(workdir) == before
     assert _claims_without_timings(workdir).equals(claims_before)
 
@@ -271,22 +255,3 @@ def test_rerun_from_scratch_is_byte_identical(workdir):
 def _claims_without_timings(root: Path) -> pd.DataFrame:
     claims = pd.read_csv(root / "results" / "smoke" / "claims.csv")
     return claims[~claims["id"].str.startswith("fig5.")].reset_index(drop=True)
-
-
-def test_a_lost_job_output_is_rebuilt(workdir):
-    """Snakemake does not rebuild a deleted intermediate file whose consumers look up to date;
-    the collect rule notices that its table was collected from a file that is gone, and the
-    job, the table and what reads it run again, to the same bytes."""
-    lost = workdir / "results" / "smoke" / "fig3b" / "k2" / "results.csv"
-    before = lost.read_bytes()
-    table = (workdir / "results" / "smoke" / "fig3b.csv").read_bytes()
-    lost.unlink()
-    cmd = [sys.executable, "-m", "snakemake", "results/smoke/claims.csv", "--cores", "2",
-           "--config", "scale=smoke"]  # the target before --config, which takes what follows
-    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "fig3b_job" in proc.stdout + proc.stderr
-    assert lost.read_bytes() == before
-    assert (workdir / "results" / "smoke" / "fig3b.csv").read_bytes() == table
-    assert not (workdir / "results" / "smoke" / ".stale").exists() or not any(
-        (workdir / "results" / "smoke" / ".stale").iterdir())

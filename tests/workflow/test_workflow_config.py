@@ -127,7 +127,14 @@ def test_write_tidy_failure_keeps_the_old_file_and_no_temp(tmp_path):
 
 @pytest.mark.parametrize("override,error,match", [
     ("studies.fig2.n_points=abc", TypeError,
-     r"studies.fig2.n_points must be an integer \(as in conf/study/fig2.yaml\), got 'abc'"),
+     r"studies.fig2.n_points must be an integer \(declared in dse_repro.studies.fig2.Settings "
+     r"\(conf/study/fig2.yaml\)\), got 'abc'"),
+    ("studies.fig3a.panels=[spd,unifrom]", ValueError,
+     r"studies.fig3a.panels\[1\] must be one of spd, uniform, gaussian"),
+    ("studies.training.init_sigma=abc", TypeError, "init_sigma must be a number or null"),
+    ("studies.fig3b.dim=null", TypeError, "studies.fig3b.dim may not be null"),
+    ("~studies.fig3b.csmi_bins", ValueError, r"studies.fig3b: missing setting\(s\) csmi_bins"),
+    ("studies.sigma_init.resources.init.gpu=x", TypeError, "resources.init.gpu must be an integer"),
     ("studies.training.train.lr=1e-4x", TypeError, r"train.lr must be a number.*1.0e-4"),
     ("studies.fig2.dims=[2,x]", TypeError, r"studies.fig2.dims\[1\] must be an integer"),
     ("studies.model_zoo.pretrained=3", TypeError, "pretrained must be a boolean"),
@@ -165,3 +172,19 @@ def test_job_and_dry_run_refuse_a_typo_before_any_compute(tmp_path):
                          cwd=repo, capture_output=True, text=True, timeout=300,
                          env={**__import__("os").environ, "PYTHONPATH": str(repo)})
     assert dry.returncode != 0 and "unknown config key studies.fig2.n_point" in dry.stdout + dry.stderr
+
+    # the study's conf file itself is checked against the settings its study declares
+    smoke.write_text(smoke.read_text().replace("    n_point: 300\n", "    n_points: 300\n", 1))
+    study = repo / "conf" / "study" / "fig3b.yaml"
+    written = study.read_text()
+    for damage, message in [
+            ("extra_key: 1\n", "unknown config key studies.fig3b.extra_key: not a setting "
+                                "declared in dse_repro.studies.fig3b.Settings"),
+            ("", "studies.fig3b.repeats must be an integer (declared in "
+                 "dse_repro.studies.fig3b.Settings (conf/study/fig3b.yaml)), got 'three'")]:
+        study.write_text(written + damage if damage else
+                         written.replace("repeats: 3", "repeats: three"))
+        dry = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--config", "scale=smoke"],
+                             cwd=repo, capture_output=True, text=True, timeout=300,
+                             env={**__import__("os").environ, "PYTHONPATH": str(repo)})
+        assert dry.returncode != 0 and message in dry.stdout + dry.stderr, dry.stderr[-2000:]
