@@ -19,6 +19,14 @@ min_version("8.0")
 SCALE = config.get("scale", "laptop")
 if SCALE not in SCALES:
     raise ValueError(f"--config scale must be one of {SCALES}, got {SCALE!r}")
+# --config takes only the scale: anything else (a typo such as scael=smoke, or a study setting,
+# which --config cannot pass to the jobs) would be ignored in silence.
+if set(config) - {"scale"}:
+    raise ValueError(
+        f"--config takes only scale=<{'|'.join(SCALES)}>, got "
+        f"{', '.join(sorted(set(config) - {'scale'}))}: study settings live in conf/ "
+        "(edit conf/study/<study>.yaml or conf/scale/<scale>.yaml)"
+    )
 
 
 report: "report/workflow.rst"

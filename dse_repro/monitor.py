@@ -35,6 +35,20 @@ def default_embed(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
     return model(x)
 
 
+def _labels(y_val: Any) -> np.ndarray:
+    """``y_val`` as a 1-D numpy array: one label per input (integers, floats with integer
+    values or class names, which are numbered in sorted order)."""
+    y = np.asarray(y_val.cpu() if isinstance(y_val, torch.Tensor) else y_val)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.reshape(-1)
+    if y.ndim != 1:
+        raise ValueError(f"y_val must hold one class label per input (shape (n,)), got shape "
+                         f"{y.shape}")
+    if y.dtype.kind in "US" or (y.dtype == object and all(isinstance(v, str) for v in y)):
+        return np.unique(y.astype(str), return_inverse=True)[1].astype(np.int64)
+    return y
+
+
 class DSEMonitor:
     """DSE / DSMI (and RankMe, k-NN accuracy) of a model's embedding of a validation subset.
 
@@ -59,7 +73,7 @@ class DSEMonitor:
                  csv_path: str | Path | None = None, writer: Any = None, batch_size: int = 256,
                  seed: int = 0) -> None:
         x = torch.as_tensor(x_val)
-        y = None if y_val is None else np.asarray(torch.as_tensor(y_val).cpu()).reshape(-1)
+        y = None if y_val is None else _labels(y_val)
         if y is not None and y.shape[0] != x.shape[0]:
             raise ValueError(f"y_val has {y.shape[0]} labels for {x.shape[0]} inputs x_val")
         if y is not None and (y.dtype.kind not in "biuf" or (
@@ -78,6 +92,9 @@ class DSEMonitor:
                                  f"{sigma!r}")
         else:
             resolve_sigma(np.zeros((2, 1)), sigma)  # a TypeError / ValueError naming sigma
+        if isinstance(measures, str):
+            raise TypeError(f"measures must be a list of names, got the string {measures!r} "
+                            f"(write [{measures!r}])")
         names = list(measures) if measures is not None else (
             ["DSE_Z"] + (["DSMI_ZY"] if y is not None else []))
         unknown = [m for m in names if m not in MEASURES]
@@ -99,6 +116,8 @@ class DSEMonitor:
         self.measures, self.sigma, self.t, self.seed = names, sigma, int(t), seed
         self.embed = embed or default_embed
         self.csv_path = Path(csv_path) if csv_path else None
+        if self.csv_path is not None and self.csv_path.is_dir():
+            raise ValueError(f"csv_path {self.csv_path} is a directory; name a .csv file")
         self.writer, self.batch_size = writer, batch_size
 
     @staticmethod
@@ -123,6 +142,8 @@ class DSEMonitor:
     def embeddings(self, model: torch.nn.Module) -> torch.Tensor:
         """The subset's embeddings ``(n, D)`` on the CPU; the model's train/eval mode is
         restored afterwards."""
+        if not isinstance(model, torch.nn.Module):
+            raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
         was_training = model.training
         dev = next(model.parameters()).device
         model.eval()

@@ -138,6 +138,8 @@ def test_float_labels_and_diffusion_times_are_checked():
     (dict(t=0), "t must be >= 1"),
     (dict(batch_size=0), "batch_size must be >= 1"),
     (dict(max_points=1), "max_points must be >= 2"),
+    (dict(measures="DSE_Z"), r"a list of names, got the string 'DSE_Z'"),
+    (dict(csv_path="/proc"), "csv_path /proc is a directory"),
 ])
 def test_bad_settings_fail_at_construction(kwargs, match):
     """Each used to fail only after the first epoch of training."""
@@ -153,3 +155,18 @@ def test_subset_is_stratified_and_classes_are_checked():
     assert np.bincount(m.y).tolist() == [45, 5]  # each class keeps its share
     with pytest.raises(ValueError, match="smallest with 1 point"):
         DSEMonitor(torch.randn(10, 4), torch.tensor([0] * 9 + [1]))
+
+
+def test_labels_as_class_names_and_shapes_are_checked():
+    """Class names are labels (numbered in sorted order); a label array of another shape than
+    one per input is refused by its shape (it used to be flattened and counted); a model that
+    is not a Module is named."""
+    x, y = torch.randn(60, 4), torch.arange(60) % 3
+    names = np.array(["cat", "dog", "emu"])[y.numpy()]
+    assert (DSEMonitor(x, names).y == DSEMonitor(x, y).y).all()
+    assert (DSEMonitor(x, list(names)).y == y.numpy()).all()
+    with pytest.raises(ValueError, match=r"one class label per input \(shape \(n,\)\), got "
+                                         r"shape \(60, 2\)"):
+        DSEMonitor(x, torch.stack([y, y], 1))
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module, got function"):
+        DSEMonitor(x, y)(lambda b: b, epoch=1)

@@ -188,3 +188,11 @@ def test_job_and_dry_run_refuse_a_typo_before_any_compute(tmp_path):
                              cwd=repo, capture_output=True, text=True, timeout=300,
                              env={**__import__("os").environ, "PYTHONPATH": str(repo)})
         assert dry.returncode != 0 and message in dry.stdout + dry.stderr, dry.stderr[-2000:]
+    study.write_text(written)
+    # a --config key other than the scale (a typo, or a setting --config cannot pass on) is
+    # refused rather than ignored
+    dry = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--config", "scale=smoke",
+                          "scael=laptop"], cwd=repo, capture_output=True, text=True, timeout=300,
+                         env={**__import__("os").environ, "PYTHONPATH": str(repo)})
+    assert dry.returncode != 0 and "--config takes only scale=<smoke|laptop|paper>, got scael" \
+        in dry.stdout + dry.stderr
