@@ -45,6 +45,6 @@ include: "rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         all_targets(SCALE),
-    default_target: True

@@ -58,7 +58,7 @@ def data(n: int, kind: str = "box", seed: int = 0) -> tuple[np.ndarray, np.ndarr
     return u @ q + rng.normal(0, 0.5, size=(n, D)), y
 
 
-def _child(n: int, kind: str, method: str, ts: list[int], queue: "mp.Queue") -> None:
+def _child(n: int, kind: str, method: str, ts: list[int], queue: mp.Queue) -> None:
     from dse_repro.measures import dse_curve, dsmi
     from dse_repro.measures.large_n import dse_approx
 

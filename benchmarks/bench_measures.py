@@ -22,7 +22,7 @@ import argparse
 import multiprocessing as mp
 import platform
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def _methods(n: int) -> dict[str, Callable[[], float]]:
     }
 
 
-def _peak_child(n: int, name: str, queue: "mp.Queue") -> None:
+def _peak_child(n: int, name: str, queue: mp.Queue) -> None:
     import torch
 
     fn = _methods(n)[name]
@@ -121,8 +121,10 @@ def main() -> None:
     for n in args.sizes:
         best, vals = best_of(_methods(n), dse_names, args.repeats)
         print(f"{n:>6} " + " ".join(f"{best[m]:>9.3f}s" for m in dse_names)
-              + f"  {best['dse'] / best['eigvalsh']:>7.2f}  {best['dse_f32'] / best['eigvalsh']:>7.2f}"
-              f"  {best['dse_dsmi'] / best['dse']:>12.2f}  {best['dse_dsmi'] / best['dse_f32']:>12.2f}"
+              + f"  {best['dse'] / best['eigvalsh']:>7.2f}"
+              f"  {best['dse_f32'] / best['eigvalsh']:>7.2f}"
+              f"  {best['dse_dsmi'] / best['dse']:>12.2f}"
+              f"  {best['dse_dsmi'] / best['dse_f32']:>12.2f}"
               f"  {abs(vals['dse_f32'] - vals['dse']):.2e}")
         assert abs(vals["dse"] - vals["dse_dsmi"]) < 1e-6, (vals["dse"], vals["dse_dsmi"])
 

@@ -4,24 +4,24 @@
     dse-repro measure Z.npy --labels y.npy --inputs X.npz:images --t 1 3 \\
         --sigma 10 median knn --out measures.csv
 
-Reads ``.npy``, ``.npz`` (``file.npz:key`` picks an array; a file with one array needs no
-key), ``.pt`` (a tensor, or ``file.pt:key`` in a dict of tensors) and ``.csv`` (numbers only; a first
-line that is not all numbers is a header and skipped). Embeddings ``Z`` are ``(n, D)``; labels ``(n,)`` class labels
-(integers, or class names such as ``cat``: numbered in sorted order, and said so);
-inputs ``(n, ...)`` vectors (flattened, spectrally clustered into ``--n-clusters`` for
-DSMI(Z; X)). Computes, per diffusion time ``t`` and kernel width ``sigma`` (a number in Z's
-units, or ``knn`` -- the default --, ``knn_median``, ``median``): ``DSE_Z`` (bits), ``DSMI_ZY`` with labels and ``DSMI_ZX`` with
-inputs (bits); once: ``rankme``, ``alpha_req`` (unitless) and, with labels, ``knn_acc``
-(fraction). Prints a table and writes ``--out`` (``.csv`` or ``.json``) atomically. A bad file,
-key or shape is one line naming it (exit code 2); nothing is written then.
+Reads ``.npy``, ``.npz`` (``file.npz:key`` picks an array; a file with one array needs no key),
+``.pt`` (a tensor, or ``file.pt:key`` in a dict of tensors) and ``.csv`` (numbers only; a first line
+that is not all numbers is a header and skipped). Embeddings ``Z`` are ``(n, D)``; labels ``(n,)``
+class labels (integers, or class names such as ``cat``: numbered in sorted order, and said so);
+inputs ``(n, ...)`` vectors (flattened, spectrally clustered into ``--n-clusters`` for DSMI(Z; X)).
+Computes, per diffusion time ``t`` and kernel width ``sigma`` (a number in Z's units, or ``knn`` --
+the default --, ``knn_median``, ``median``): ``DSE_Z`` (bits), ``DSMI_ZY`` with labels and
+``DSMI_ZX`` with inputs (bits); once: ``rankme``, ``alpha_req`` (unitless) and, with labels,
+``knn_acc`` (fraction). Prints a table and writes ``--out`` (``.csv`` or ``.json``) atomically. A
+bad file, key or shape is one line naming it (exit code 2); nothing is written then.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 

@@ -18,6 +18,7 @@ import pandas as pd
 from dse_repro.io import check_seal, write_tidy
 from dse_repro.results import ResultsError, read_results
 
+
 def _same(value, expected: str) -> bool:
     """A column value equals the slice value as written in a path (``0.01`` == ``1.0e-2``), or
     refines it (the zoo's member ``resnet_w16/e2/s0`` in the job of model ``resnet_w16``)."""

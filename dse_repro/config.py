@@ -8,9 +8,10 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from omegaconf import DictConfig, ListConfig, OmegaConf
@@ -36,7 +37,7 @@ def compose_config(scale: str = "laptop", overrides: Sequence[str] = ()) -> Dict
     return _checked(scale, tuple(overrides))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _checked(scale: str, overrides: tuple[str, ...]) -> DictConfig:
     cfg = _compose(scale, overrides)
     check_config(cfg)  # once per composition (the Snakefile asks for it per job)
@@ -253,7 +254,7 @@ def check_config(cfg: DictConfig) -> None:
     _check(_schema(), value, "")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compose(scale: str, overrides: tuple[str, ...]) -> DictConfig:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra

@@ -19,7 +19,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from typing import Callable
+from collections.abc import Callable
 
 Row = tuple[str, str, str]  # check, status, detail
 #: GPU and CPU DSE/DSMI must agree within this many bits.
@@ -82,7 +82,7 @@ def data_rows(cfg) -> list[Row]:
         optional |= set(s.get("optional_datasets", []))
         for d in s.datasets:
             needed.setdefault(str(d), {})
-        for kind, job in spec.slices(cfg):
+        for _kind, job in spec.slices(cfg):
             for d in s.datasets:
                 if job.get("dataset", d) == d:  # jobs without a dataset key read them all
                     needed[str(d)][name] = needed[str(d)].get(name, 0) + 1

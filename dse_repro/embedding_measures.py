@@ -2,7 +2,8 @@
 measure`` prints and :class:`dse_repro.monitor.DSEMonitor` logs every epoch."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -24,8 +25,14 @@ def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | 
     there instead of aborting the others."""
     from tqdm.auto import tqdm
 
-    from dse_repro.measures import (alpha_req, discretize, dse_curve, dsmi_curve, knn_accuracy,
-                                    rankme)
+    from dse_repro.measures import (
+        alpha_req,
+        discretize,
+        dse_curve,
+        dsmi_curve,
+        knn_accuracy,
+        rankme,
+    )
 
     # The inputs' clusters do not depend on the kernel width: cluster once, not per sigma.
     x_labels = (discretize(inputs, y_discrete=False, n_clusters=n_clusters, seed=seed)

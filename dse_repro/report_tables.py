@@ -139,8 +139,9 @@ def claims_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:
             "and their number; <i>held</i> when the claim holds on the estimate and on at least "
             "97.5 % of the bootstrap resamples, <i>not held</i> when on at most 2.5 %, "
             "<i>inconclusive</i> otherwise; <i>premise absent</i>: the results do not realise "
-            "what the claim presupposes. <i>paper</i>: the value the paper states or shows for that claim "
-            "(read off its figures; settings in brackets), where it gives one. Rows suffixed "
+            "what the claim presupposes. <i>paper</i>: the value the paper states or shows for "
+            "that claim (read off its figures; settings in brackets), where it gives one. Rows "
+            "suffixed "
             "<code>@knn</code>, <code>@knn_t10</code>, ... judge the claim again under a "
             "scale-free kernel width (at t = 10); italic rows go beyond the paper's text.")
     return _page("Claims table", note, ["status", "id", "claim", "value", "interval (units)",

@@ -18,18 +18,26 @@ Kept in the package (not in ``rules/*.smk``) so it is importable and unit-tested
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-
-from typing import Any, Callable
+from typing import Any
 
 from dse_repro.config import SCALES, compose_config
-from dse_repro.studies.registry import (figure_study, figures, job_resources, specs, study,
-                                        table_job_outputs, tables)
+from dse_repro.studies.registry import (
+    figure_study,
+    figures,
+    job_resources,
+    specs,
+    study,
+    table_job_outputs,
+    tables,
+)
 
-__all__ = ["all_targets", "collected", "conf_inputs", "figure_table", "job_benchmark",
-           "figure_caption", "figure_inputs", "figure_study", "job_command", "job_constraints", "job_log", "job_outputs", "job_threads",
-           "study_job_outputs", "study_names", "study_resources", "collect_inputs",
-           "stale_flag"]
+__all__ = ["all_targets", "claims_conf_inputs", "collect_inputs", "collected", "conf_inputs",
+           "figure_caption", "figure_inputs", "figure_labels", "figure_study", "figure_table",
+           "figures", "job_benchmark", "job_command", "job_constraints", "job_log",
+           "job_outputs", "job_threads", "stale_flag", "study_job_outputs", "study_names",
+           "study_resources"]
 
 
 def study_names() -> list[str]:

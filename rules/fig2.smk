@@ -1,6 +1,14 @@
 # Fig. 2: DSE/DSMI vs diffusion time; one job per dimension (dse_repro/studies/fig2.py).
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule fig2_job:

@@ -1,6 +1,14 @@
 # Fig. 3B: DSMI vs label corruption on trees; one job per branch count (dse_repro/studies/fig3b.py).
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule fig3b_job:

@@ -1,6 +1,11 @@
 # Per-table collection of job results and one plot rule for every figure (local: seconds each).
-from dse_repro.workflow import (collect_inputs, figure_caption, figure_inputs, figure_labels,
-                                 figure_study)
+from dse_repro.workflow import (
+    collect_inputs,
+    figure_caption,
+    figure_inputs,
+    figure_labels,
+    figure_study,
+)
 
 
 rule collect:
@@ -36,16 +41,24 @@ rule plot:
     input:
         lambda w: figure_inputs(w.scale, w.fig),
     output:
-        pdf=report("figures/{scale}/{fig}.pdf", caption="../report/figure.rst", category="Figures",
-                   labels=lambda w: figure_labels(w.fig, "pdf")),
-        png=report("figures/{scale}/{fig}.png", caption="../report/figure.rst", category="Figures",
-                   labels=lambda w: figure_labels(w.fig, "png")),
-    params:
-        study=lambda w: figure_study(w.fig),
-        caption=lambda w: figure_caption(w.fig),
+        pdf=report(
+            "figures/{scale}/{fig}.pdf",
+            caption="../report/figure.rst",
+            category="Figures",
+            labels=lambda w: figure_labels(w.fig, "pdf"),
+        ),
+        png=report(
+            "figures/{scale}/{fig}.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            labels=lambda w: figure_labels(w.fig, "png"),
+        ),
     log:
         "logs/{scale}/plot/{fig}.log",
     localrule: True
+    params:
+        study=lambda w: figure_study(w.fig),
+        caption=lambda w: figure_caption(w.fig),
     shell:
         "python -m dse_repro.plots {wildcards.fig} --input {input} "
         "--pdf {output.pdf} --png {output.png} > {log} 2>&1"

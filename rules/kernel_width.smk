@@ -1,7 +1,15 @@
 # figS2: DSE(Z) over a sweep of kernel widths at init and after training, per (data set, model,
 # seed); the figure also reads the training, sigma-init and model-zoo tables.
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule kernel_width_job:
@@ -20,4 +28,3 @@ rule kernel_width_job:
         **study_resources("kernel_width", "job"),
     shell:
         job_command("kernel_width", "job")
-

@@ -1,6 +1,14 @@
 # Figs. 4-5: one job per (sweep, d, estimator), sized from the job (mi_compare.job_resources).
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule mi_compare_job:

@@ -1,6 +1,14 @@
 # Ground truth (beyond the paper): one job per (family, estimator); then the summary table.
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule mi_groundtruth_job:
@@ -26,8 +34,11 @@ rule mi_groundtruth_summary:
         "results/{scale}/mi_groundtruth.csv",
     output:
         csv="results/{scale}/mi_groundtruth_summary.csv",
-        html=report("results/{scale}/mi_groundtruth_summary.html", caption="../report/groundtruth.rst",
-                    category="Ground truth"),
+        html=report(
+            "results/{scale}/mi_groundtruth_summary.html",
+            caption="../report/groundtruth.rst",
+            category="Ground truth",
+        ),
     log:
         "logs/{scale}/mi_groundtruth_summary.log",
     localrule: True

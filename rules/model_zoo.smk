@@ -1,7 +1,15 @@
 # Fig. 10: one job per model -- a pretrained timm model (paper) or a self-trained zoo member
 # (laptop, smoke); then the correlation table of every measure with accuracy.
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule model_zoo_timm:
@@ -45,8 +53,11 @@ rule model_zoo_correlations:
         "results/{scale}/model_zoo.csv",
     output:
         csv="results/{scale}/model_zoo_correlations.csv",
-        html=report("results/{scale}/model_zoo_correlations.html", caption="../report/zoo.rst",
-                    category="Model zoo"),
+        html=report(
+            "results/{scale}/model_zoo_correlations.html",
+            caption="../report/zoo.rst",
+            category="Model zoo",
+        ),
     log:
         "logs/{scale}/model_zoo_correlations.log",
     localrule: True

@@ -5,16 +5,24 @@ from dse_repro.workflow import claims_conf_inputs, collected
 
 rule claims:
     input:
-        results=lambda w: expand("results/{scale}/{table}.csv", scale=w.scale, table=collected()),
+        results=lambda w: expand(
+            "results/{scale}/{table}.csv", scale=w.scale, table=collected()
+        ),
         conf=claims_conf_inputs(),  # the claims' thresholds that live in conf
     output:
         csv="results/{scale}/claims.csv",
         md="results/{scale}/claims.md",
-        html=report("results/{scale}/claims.html", caption="../report/claims.rst",
-                    category="Claims"),
+        html=report(
+            "results/{scale}/claims.html",
+            caption="../report/claims.rst",
+            category="Claims",
+        ),
         findings_md="results/{scale}/findings.md",
-        findings=report("results/{scale}/findings.html", caption="../report/findings.rst",
-                        category="Findings"),
+        findings=report(
+            "results/{scale}/findings.html",
+            caption="../report/findings.rst",
+            category="Findings",
+        ),
     log:
         "logs/{scale}/claims.log",
     localrule: True

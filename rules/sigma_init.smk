@@ -1,6 +1,14 @@
 # Fig. 9: DSE at init per (model, sigma, seed), and training per (data set, sigma, seed).
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule sigma_init_init:

@@ -1,8 +1,16 @@
 # Figs. 6-8: one training job per (data set, model, method, seed). The job keeps a resumable
 # checkpoint.pt beside its results until they are written (deliberately not a declared output:
 # Snakemake deletes the outputs of a failed job, and the checkpoint must survive a crash).
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
+from dse_repro.workflow import (
+    conf_inputs,
+    job_benchmark,
+    job_command,
+    job_constraints,
+    job_log,
+    job_outputs,
+    job_threads,
+    study_resources,
+)
 
 
 rule training_job:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dse_repro.claims import mi, model_zoo, sigma_init, toys, training
-from dse_repro.claims.core import (Claim, Results, evaluate_claims, settings_from_conf,
-                                   to_markdown)
+from dse_repro.claims.core import Claim, Results, evaluate_claims, settings_from_conf, to_markdown
 
 __all__ = ["CLAIMS", "Claim", "evaluate", "settings_from_conf", "to_markdown"]
 

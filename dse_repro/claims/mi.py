@@ -7,7 +7,6 @@ import pandas as pd
 
 from dse_repro.claims.core import LOG2_3, RHO_TOL, Claim, need, pick, rhos
 
-
 # --- Figs. 4-5 (mi_compare) -------------------------------------------------------------
 BASELINES = ("npeet_mi", "mine", "csmi_5", "csmi_10", "csmi_100")
 
@@ -79,8 +78,9 @@ def _mi_runtime_growth(df):
     growth = {e: float(t[e].iloc[-1] / t[e].iloc[0]) for e in ("dsmi", "npeet_mi")}
     dmax = int(t["dsmi"].index.max())
     ratio = float(t["npeet_mi"].iloc[-1] / t["dsmi"].iloc[-1])
-    detail = (f"time(d_max)/time(d_min): DSMI {growth['dsmi']:.2f}x, NPEET {growth['npeet_mi']:.2f}x;"
-              f" at d = {dmax}: NPEET {t['npeet_mi'].iloc[-1]:.3g} s, DSMI {t['dsmi'].iloc[-1]:.3g} s")
+    detail = (f"time(d_max)/time(d_min): DSMI {growth['dsmi']:.2f}x, "
+              f"NPEET {growth['npeet_mi']:.2f}x; at d = {dmax}: "
+              f"NPEET {t['npeet_mi'].iloc[-1]:.3g} s, DSMI {t['dsmi'].iloc[-1]:.3g} s")
     return ratio, growth["dsmi"] < growth["npeet_mi"], detail
 
 
@@ -89,7 +89,8 @@ def _gt_monotone(df, estimator="dsmi"):
     from dse_repro.summaries import groundtruth_summary
 
     summ = groundtruth_summary(need(df[df["estimator"] == estimator], estimator))
-    rho = summ[summ["estimator"] == estimator].groupby(["family", "dim"])["spearman_vs_truth"].first()
+    rho = summ[summ["estimator"] == estimator].groupby(["family", "dim"])[
+        "spearman_vs_truth"].first()
     top = summ.loc[summ.groupby(["family", "dim", "estimator"])["true_mi"].idxmax()]
     bias = ", ".join(f"{r.estimator}@{r.family}/D{r.dim}: {r.bias:+.2f}" for r in top.itertuples()
                      if r.family == "mixture")
@@ -103,24 +104,26 @@ CLAIMS: list[Claim] = [
           "DSMI falls with label corruption at d = 20 and d = 100 and is about 0 at full "
           "corruption (lowest noise)",
           "max over d of Spearman(corruption, mean DSMI) <= -0.9 and |DSMI(1.0)| < 0.05 bits",
-          _mi_dsmi_falls, units=('repeat',)),
+          _mi_dsmi_falls, units=("repeat",)),
     Claim("fig4.dsmi_keeps_information", "fig4",
           "At the largest d, DSMI keeps a larger fraction of its d = 20 value than the paper's "
           "NPEET call, MINE and CSMI (lowest noise)",
           "DSMI(d_max)/DSMI(d_min) > the same ratio of each baseline (0 if it had no information)",
-          _mi_dsmi_keeps_info, units=('repeat',)),
+          _mi_dsmi_keeps_info, units=("repeat",)),
     Claim("fig4.dsmi_vs_micd", "fig4",
           "Beyond the paper, not a claim of it: DSMI vs NPEET micd -- does DSMI keep a larger "
           "fraction of its d = 20 value than micd?",
-          "value = DSMI fraction - micd fraction; held if > 0", _mi_dsmi_vs_micd, units=('repeat',)),
+          "value = DSMI fraction - micd fraction; held if > 0", _mi_dsmi_vs_micd,
+          units=("repeat",)),
     Claim("fig4.csmi100_zero", "fig4", "CSMI with 100 bins is about 0 at every d >= 20",
-          "max over d of |mean CSMI (100 bins)| < 0.05 bits", _mi_csmi100_zero, units=('repeat',)),
+          "max over d of |mean CSMI (100 bins)| < 0.05 bits", _mi_csmi100_zero, units=("repeat",)),
     Claim("fig5.dsmi_runtime_grows_slower", "fig5",
           "DSMI's runtime grows more slowly with d than NPEET's",
           "time(d_max)/time(d_min) of DSMI < that of NPEET mi; value = NPEET/DSMI time at d_max",
-          _mi_runtime_growth, units=('repeat',)),
+          _mi_runtime_growth, units=("repeat",)),
     Claim("groundtruth.dsmi_monotone", "figS1",
           "Beyond the paper: DSMI rises monotonically with the true Shannon MI (correlated "
           "Gaussians, labelled mixture)",
-          "min over family and D of Spearman(true MI, mean DSMI) >= 0.9", _gt_monotone, units=('repeat',)),
+          "min over family and D of Spearman(true MI, mean DSMI) >= 0.9", _gt_monotone,
+          units=("repeat",)),
 ]

@@ -6,7 +6,6 @@ import pandas as pd
 
 from dse_repro.claims.core import Claim, NotMeasured
 
-
 # --- Fig. 10 (model zoo) ------------------------------------------------------------------
 COMPETITORS = ("rankme", "alpha_req", "knn_acc")
 

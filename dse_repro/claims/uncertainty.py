@@ -25,8 +25,8 @@ from __future__ import annotations
 import itertools
 import math
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd

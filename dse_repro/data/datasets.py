@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
@@ -40,9 +40,10 @@ class ImageData:
     def in_chans(self) -> int:
         return int(self.x_train.shape[1])
 
-    def subset(self, n_train: int | None, n_val: int | None, seed: int = 0) -> "ImageData":
+    def subset(self, n_train: int | None, n_val: int | None, seed: int = 0) -> ImageData:
         """A seeded, class-stratified subset (``None`` keeps a split whole)."""
-        return ImageData(self.name, *_stratified(self.x_train, self.y_train, n_train, seed, "train"),
+        return ImageData(self.name,
+                         *_stratified(self.x_train, self.y_train, n_train, seed, "train"),
                          *_stratified(self.x_val, self.y_val, n_val, seed, "val"),
                          self.num_classes, self.source)
 

@@ -28,7 +28,6 @@ products, symmetry check, ``eps``, subsampling with Python's ``random`` seeded w
 from __future__ import annotations
 
 import logging
-import math
 import random
 import warnings
 from typing import Any, Literal
@@ -40,10 +39,8 @@ from ._validation import (
     check_int,
     check_numeric_array,
     check_points,
-    check_positive_real,
     is_torch,
     to_numpy,
-    unit_exponent,
 )
 from .bandwidth import DEFAULT_SIGMA, DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
 from .distances import SAFE_EXP, gram_to_sq_distances, rescale, sq_distances  # noqa: F401
@@ -133,7 +130,7 @@ def _kernel_from_sq_numpy(S: np.ndarray, sigma: float | np.ndarray) -> np.ndarra
     return S
 
 
-def _kernel_torch(X: "Any", sigma: float, dtype: "Any") -> "Any":
+def _kernel_torch(X: Any, sigma: float, dtype: Any) -> Any:
     import torch
 
     Xc = (X - X.mean(dim=0, keepdim=True)).to(dtype)
@@ -155,8 +152,8 @@ def _kernel_torch(X: "Any", sigma: float, dtype: "Any") -> "Any":
     return S
 
 
-def diffusion_matrix(X: Any, sigma: float | str = DEFAULT_SIGMA, *, precision: Precision = "float64",
-                     k: int = 7) -> Any:
+def diffusion_matrix(X: Any, sigma: float | str = DEFAULT_SIGMA, *,
+                     precision: Precision = "float64", k: int = 7) -> Any:
     """Symmetric diffusion matrix ``K = D^-1/2 G D^-1/2`` of a point cloud.
 
     Args:
@@ -333,7 +330,8 @@ def dse(
         from .reference import reference_dse
 
         return reference_dse(
-            to_numpy(X), sigma=check_reference_sigma(sigma), t=t, max_n=REFERENCE_MAX_N if max_n is None else max_n,
+            to_numpy(X), sigma=check_reference_sigma(sigma), t=t,
+            max_n=REFERENCE_MAX_N if max_n is None else max_n,
             seed=seed,
         )
     if max_n is not None and X.shape[0] > max_n and isinstance(sigma, np.ndarray):

@@ -37,25 +37,24 @@ import numpy as np
 from ._validation import (
     check_int,
     check_points,
-    check_positive_real,
     check_same_length,
     is_torch,
     to_numpy,
 )
+from .bandwidth import DEFAULT_SIGMA
 from .diffusion import (
     Precision,
     _check_precision,
     _eigvalsh_inplace,
     _kernel_from_sq_numpy,
     _scalar_width,
-    check_reference_sigma,
-    rescale,
-    width,
     check_method,
+    check_reference_sigma,
     check_ts,
+    rescale,
     spectral_entropy,
+    width,
 )
-from .bandwidth import DEFAULT_SIGMA
 from .distances import sq_distances
 from .labels import class_partition, discretize
 

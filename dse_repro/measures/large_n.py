@@ -17,15 +17,15 @@ refuses (``ValueError``) when the kernel is effectively dense -- use the exact `
 ``Z = sum_i lambda_i^t`` (K is positive semi-definite up to the truncation; magnitudes are
 used). Two estimators:
 
-* ``lanczos`` (for large t, where the powered spectrum decays fast): the ``m`` largest eigenvalues by ARPACK (``eigsh``); ``Z`` is exact
-  for t = 1 (``tr K``) and t = 2 (``||K||_F^2``), else the top-m sum plus the tail bound. ``m``
-  doubles (up to n / 2) until the tail bound ``(n - m) lambda_m^t <= rtol * Z`` holds. The
-  tail's share of ``S`` is bounded on both sides (packed vs spread mass); the estimate is the
-  mid-point and ``info["tail_entropy_half_width_bits"]`` is the worst-case error from the tail,
-  at most ``rtol * log2(n / rtol)`` bits once the bound holds. For t >= 3 ``Z`` is not known:
-  the tail's total lies anywhere between 0 and its bound, and the bounds are taken over that
-  range (before, the tail was put at its bound, which made the two bounds coincide and the
-  error bar about 0 while the value was off by up to 0.5 bits).
+* ``lanczos`` (for large t, where the powered spectrum decays fast): the ``m`` largest eigenvalues
+  by ARPACK (``eigsh``); ``Z`` is exact for t = 1 (``tr K``) and t = 2 (``||K||_F^2``), else the
+  top-m sum plus the tail bound. ``m`` doubles (up to n / 2) until the tail bound ``(n - m)
+  lambda_m^t <= rtol * Z`` holds. The tail's share of ``S`` is bounded on both sides (packed vs
+  spread mass); the estimate is the mid-point and ``info["tail_entropy_half_width_bits"]`` is the
+  worst-case error from the tail, at most ``rtol * log2(n / rtol)`` bits once the bound holds. For t
+  >= 3 ``Z`` is not known: the tail's total lies anywhere between 0 and its bound, and the bounds
+  are taken over that range (before, the tail was put at its bound, which made the two bounds
+  coincide and the error bar about 0 while the value was off by up to 0.5 bits).
 * ``slq`` (any t): deflated stochastic Lanczos quadrature. Hutchinson's estimate of
   ``tr h(K^t)``, ``h(x) = -x log2 x``, and of ``Z`` (exact for t = 1, 2) has a variance set
   by the largest eigenvalues of ``K^t``: on clustered data at t >= 3 a handful of eigenvalues
@@ -37,21 +37,22 @@ used). Two estimators:
   until every value's standard error is <= 0.5 % of it (or <= 1e-3 bits), warning when it
   cannot. One deflation and one probe set serve every t.
 
-**Error model (measured, ``tests/measures/test_large_n.py``).** The standard error is the
-jackknife over probes of ``S = H / Z + log2 Z``; ``info["error_bars"]`` is
-``max(3 x standard error, 1e-3 bits)`` per value (the floor covers the kernel truncation and
-the eigensolver's tolerance, which the probes do not see). On clustered data (3-20 blobs,
-8-32-D, 100-900 kernel neighbours per point), a tree and uniform data, n = 2000,
-t in {1, 2, 3, 5, 10}, ``auto`` is within 0.9 % of the exact DSE in every case and the error
-bar covers the true error in 29 of the 30 cases (the miss: uniform data at t = 10, 3.7
-standard errors; the jackknife over 30 probes underestimates the spread by ~15 %); plain probes without deflation have a relative
-error of order ``sqrt(2 / (n_probes k))`` when ``k`` eigenvalues dominate ``Z``.
+**Error model (measured, ``tests/measures/test_large_n.py``).** The standard error is the jackknife
+over probes of ``S = H / Z + log2 Z``; ``info["error_bars"]`` is ``max(3 x standard error, 1e-3
+bits)`` per value (the floor covers the kernel truncation and the eigensolver's tolerance, which the
+probes do not see). On clustered data (3-20 blobs, 8-32-D, 100-900 kernel neighbours per point), a
+tree and uniform data, n = 2000, t in {1, 2, 3, 5, 10}, ``auto`` is within 0.9 % of the exact DSE in
+every case and the error bar covers the true error in 29 of the 30 cases (the miss: uniform data at
+t = 10, 3.7 standard errors; the jackknife over 30 probes underestimates the spread by ~15 %); plain
+probes without deflation have a relative error of order ``sqrt(2 / (n_probes k))`` when ``k``
+eigenvalues dominate ``Z``.
 """
 from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

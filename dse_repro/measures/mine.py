@@ -21,13 +21,19 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._validation import (check_int, check_points, check_positive_real, check_same_length,
-                          standardise, to_numpy)
+from ._validation import (
+    check_int,
+    check_points,
+    check_positive_real,
+    check_same_length,
+    standardise,
+    to_numpy,
+)
 
 __all__ = ["mine_mi", "statistics_network"]
 
 
-def statistics_network(in_dim: int, hidden: int = 100) -> "Any":
+def statistics_network(in_dim: int, hidden: int = 100) -> Any:
     """The paper's statistics network: ``in_dim -> hidden -> hidden -> 1`` with ReLUs."""
     from torch import nn
 
@@ -135,7 +141,8 @@ def mine_mi(
             if estimator == "biased":
                 loss = -bound
             else:
-                ma = mean_exp.detach() if ma is None else (1 - ma_rate) * ma + ma_rate * mean_exp.detach()
+                now = mean_exp.detach()
+                ma = now if ma is None else (1 - ma_rate) * ma + ma_rate * now
                 loss = -(t_joint_mean - mean_exp / ma)
             opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -1,10 +1,10 @@
 """Step-for-step re-implementation of the authors' ``dse-dsmi`` 1.1 (MIT, Chen Liu & Danqi Liao).
 
-Used by ``reference=True``. Kept deliberately literal -- the kernel constant, dense
-diagonal-matrix products, ``allclose`` symmetry check, ``eps`` added to every probability,
-Python ``random`` seeded per class -- so that values match ``dse_dsmi`` to ~1e-12 (tested in
-``tests/measures/test_reference_parity.py``). Do not "optimize" this module: that is what the default
-mode is for.
+Used by ``reference=True``. Kept deliberately literal -- the kernel constant, dense diagonal-matrix
+products, ``allclose`` symmetry check, ``eps`` added to every probability, Python ``random`` seeded
+per class -- so that values match ``dse_dsmi`` to ~1e-12 (tested in
+``tests/measures/test_reference_parity.py``). Do not "optimize" this module: that is what the
+default mode is for.
 """
 from __future__ import annotations
 

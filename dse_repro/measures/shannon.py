@@ -36,7 +36,8 @@ def _row_entropy(codes: np.ndarray) -> float:
     """Plug-in entropy (bits) of the distribution of distinct rows of ``codes`` (n, D)."""
     # Hash each row as one opaque byte string: np.unique(axis=0) would sort lexicographically
     # column by column, which is far slower at D in the thousands.
-    rows = np.ascontiguousarray(codes).view(np.dtype((np.void, codes.dtype.itemsize * codes.shape[1])))
+    row_type = np.dtype((np.void, codes.dtype.itemsize * codes.shape[1]))
+    rows = np.ascontiguousarray(codes).view(row_type)
     _, counts = np.unique(rows.ravel(), return_counts=True)
     p = counts / counts.sum()
     return float(-(p * np.log2(p)).sum())

@@ -66,8 +66,8 @@ def save(fig: Any, pdf: str | None, png: str | None) -> None:
     for path, fmt, kwargs in ((pdf, "pdf", {"metadata": {"CreationDate": None}}),
                               (png, "png", {})):
         if path:
-            atomic_write(path, lambda tmp: fig.savefig(tmp, format=fmt, bbox_inches="tight",
-                                                       **kwargs))
+            atomic_write(path, lambda tmp, fmt=fmt, kwargs=kwargs: fig.savefig(
+                tmp, format=fmt, bbox_inches="tight", **kwargs))
     plt.close(fig)
 
 

@@ -17,7 +17,8 @@ def plot(df: pd.DataFrame):
             sub = df[(df["dim"] == d) & (df["measure"] == measure)]
             for i, (dataset, g) in enumerate(sub.groupby("dataset", sort=False)):
                 g = g.sort_values("t")
-                label = f"{dataset} ({g['labels'].iloc[0]} labels)" if measure == "DSMI" else dataset
+                label = (f"{dataset} ({g['labels'].iloc[0]} labels)" if measure == "DSMI"
+                         else dataset)
                 ax.plot(g["t"], g["value"], color=COLORS[i], label=label, marker=".", ms=3)
             ax.axhline(np.log2(3), color="k", ls=":", lw=1, label=r"$\log_2 3$")
             ax.axhline(0, color="gray", lw=0.5)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import estimator_color, band, figure_legend, log_x, mean_sd, plt
+from ._style import band, estimator_color, figure_legend, log_x, mean_sd, plt
 
 LINESTYLES = ["-", "--", ":", "-."]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._style import estimator_color, band, figure_legend, log_x, mean_sd, plt
+from ._style import band, estimator_color, figure_legend, log_x, mean_sd, plt
 
 
 def plot(df: pd.DataFrame):

@@ -7,4 +7,5 @@ from ._training import plot_measure
 
 
 def plot(df: pd.DataFrame):
-    return plot_measure(df, "DSE_Z", r"$S_D(Z)$ (bits)", "Fig. 6 - DSE of the embedding vs accuracy during training")
+    return plot_measure(df, "DSE_Z", r"$S_D(Z)$ (bits)",
+                        "Fig. 6 - DSE of the embedding vs accuracy during training")

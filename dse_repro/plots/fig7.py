@@ -7,4 +7,5 @@ from ._training import plot_measure
 
 
 def plot(df: pd.DataFrame):
-    return plot_measure(df, "DSMI_ZY", r"$I_D(Z; Y)$ (bits)", "Fig. 7 - DSMI(Z; Y) vs accuracy during training")
+    return plot_measure(df, "DSMI_ZY", r"$I_D(Z; Y)$ (bits)",
+                        "Fig. 7 - DSMI(Z; Y) vs accuracy during training")

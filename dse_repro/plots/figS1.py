@@ -9,7 +9,7 @@ import pandas as pd
 
 from dse_repro.summaries import groundtruth_summary
 
-from ._style import estimator_color, band, figure_legend, plt
+from ._style import band, estimator_color, figure_legend, plt
 
 
 def plot(df: pd.DataFrame):

@@ -11,7 +11,6 @@ accuracy across the converged model zoo (bars) and all models (dots) of every me
 each width (model-zoo table)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ._style import COLORS, band, epoch_x, log_x, mean_sd, plt
@@ -52,7 +51,7 @@ def _model_legend(ax, models: list[str]) -> None:
 
 def _init_panel(ax, init: pd.DataFrame) -> None:
     models = sorted(init["model"].unique())
-    for width, (suffix, color, label) in WIDTHS.items():
+    for suffix, color, label in WIDTHS.values():
         for i, model in enumerate(models):
             g = init[(init["measure"] == "DSE_Z" + suffix) & (init["model"] == model)]
             m = mean_sd(g, "init_sigma")  # over seeds
@@ -67,7 +66,7 @@ def _init_panel(ax, init: pd.DataFrame) -> None:
 
 
 def _epoch_panel(ax, train: pd.DataFrame, measure: str) -> None:
-    for width, (suffix, color, label) in WIDTHS.items():
+    for suffix, color, label in WIDTHS.values():
         for method, g in train[train["measure"] == measure + suffix].groupby("method"):
             m = mean_sd(g, "epoch")  # over models and seeds
             band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
@@ -107,7 +106,7 @@ def _zoo_panel(ax, zoo: pd.DataFrame) -> None:
     names, positions, x = [], [], 0.0
     for base in (*KERNEL, *SCALE_FREE):
         widths = WIDTHS.items() if base in KERNEL else [("fixed", ("", "0.5", None))]
-        for width, (suffix, color, label) in widths:
+        for _width, (suffix, color, label) in widths:
             measure = base + suffix
             if ("converged", measure) not in table.index:
                 continue

@@ -12,12 +12,12 @@ import numpy as np
 SeedLike = "int | np.random.Generator"
 
 
-def _rng(seed: "int | np.random.Generator") -> np.random.Generator:
+def _rng(seed: int | np.random.Generator) -> np.random.Generator:
     return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
 def gaussian_blobs(
-    n: int, n_centers: int, dim: int, seed: "int | np.random.Generator" = 0, *,
+    n: int, n_centers: int, dim: int, seed: int | np.random.Generator = 0, *,
     cluster_std: float = 1.0, center_box: tuple[float, float] = (-10.0, 10.0),
     center_radius: float | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -29,13 +29,14 @@ def gaussian_blobs(
     """
     from sklearn.datasets import make_blobs
 
-    centers: "int | np.ndarray" = n_centers
+    centers: int | np.ndarray = n_centers
     if center_radius is not None and n_centers > 1:
         if dim < 2:
             raise ValueError("center_radius needs dim >= 2")
         angles = 2 * np.pi * np.arange(n_centers) / n_centers
         centers = np.zeros((n_centers, dim))
-        centers[:, 0], centers[:, 1] = center_radius * np.cos(angles), center_radius * np.sin(angles)
+        centers[:, 0] = center_radius * np.cos(angles)
+        centers[:, 1] = center_radius * np.sin(angles)
     elif center_radius is not None:
         centers = np.zeros((1, dim))
     seed_int = int(_rng(seed).integers(2**31 - 1))
@@ -45,7 +46,7 @@ def gaussian_blobs(
 
 
 def separated_blobs(
-    n_blobs: int, dim: int, per_blob: int, seed: "int | np.random.Generator" = 0, *,
+    n_blobs: int, dim: int, per_blob: int, seed: int | np.random.Generator = 0, *,
     spread: tuple[float, float] = (0.5, 2.0), separation: float = 3.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``n_blobs`` isotropic Gaussian blobs of ``per_blob`` points each, every blob with its own
@@ -65,7 +66,7 @@ def separated_blobs(
 
 
 def random_tree(
-    n_branches: int, branch_length: int, dim: int, seed: "int | np.random.Generator" = 0, *,
+    n_branches: int, branch_length: int, dim: int, seed: int | np.random.Generator = 0, *,
     step: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """PHATE-style tree (``phate.tree.gen_dla`` without its built-in noise).
@@ -86,7 +87,7 @@ def random_tree(
 
 def embedded_manifold(
     n: int, intrinsic_dim: int, ambient_dim: int, distribution: str,
-    seed: "int | np.random.Generator" = 0,
+    seed: int | np.random.Generator = 0,
 ) -> np.ndarray:
     """``n`` points of a ``intrinsic_dim``-dimensional ``U[-1, 1]`` or ``N(0, I)`` cloud placed in
     the first coordinates of an ``ambient_dim``-dimensional space (the rest zero)."""
@@ -103,7 +104,7 @@ def embedded_manifold(
     return X
 
 
-def random_spd(size: int, seed: "int | np.random.Generator" = 0) -> np.ndarray:
+def random_spd(size: int, seed: int | np.random.Generator = 0) -> np.ndarray:
     """Random symmetric positive definite matrix ``A A^T`` (``A`` standard normal, ``size x size``)
     scaled to ``trace = size`` (mean eigenvalue 1, like the identity it is mixed with)."""
     rng = _rng(seed)
@@ -113,7 +114,7 @@ def random_spd(size: int, seed: "int | np.random.Generator" = 0) -> np.ndarray:
 
 
 def add_uniform_noise(
-    X: np.ndarray, level: float, seed: "int | np.random.Generator" = 0
+    X: np.ndarray, level: float, seed: int | np.random.Generator = 0
 ) -> np.ndarray:
     """``X + level * scale * U[-1, 1]`` on every coordinate, ``scale = max |X|`` (a scalar, so
     that coordinates that are zero in an embedding get noise too). Returns a new array."""
@@ -126,7 +127,7 @@ def add_uniform_noise(
 
 
 def corrupt_labels(
-    labels: np.ndarray, ratio: float, seed: "int | np.random.Generator" = 0
+    labels: np.ndarray, ratio: float, seed: int | np.random.Generator = 0
 ) -> np.ndarray:
     """Replace a random ``ratio`` of the labels by labels drawn uniformly from the classes."""
     if not 0.0 <= ratio <= 1.0:

@@ -5,8 +5,9 @@ import gc
 import logging
 import re
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 from omegaconf import DictConfig
@@ -14,8 +15,8 @@ from omegaconf import DictConfig
 from dse_repro.config import check_config, conf_dir
 from dse_repro.io import check_writable, remove_stale_temps, write_tidy
 from dse_repro.results import validate
-from dse_repro.studies.registry import tables
 from dse_repro.seeding import rng_for  # noqa: F401  (re-exported)
+from dse_repro.studies.registry import tables
 
 log = logging.getLogger("dse_repro")
 

@@ -8,7 +8,7 @@ A variant is a width policy at the study's own t (measure ``<base>_<width>``, e.
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from omegaconf import DictConfig

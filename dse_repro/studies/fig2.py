@@ -60,8 +60,8 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                                   center_radius=s.center_radius)
             if label_kind == "random":
                 y = rng.integers(0, s.n_random_labels, size=s.n_points)
-            dse_at = lambda w, _: dse_curve(X, w, ts)  # noqa: E731
-            dsmi_at = lambda w, _: dsmi_curve(X, y, w, ts, y_discrete=True,  # noqa: E731
+            dse_at = lambda w, _, X=X: dse_curve(X, w, ts)  # noqa: E731
+            dsmi_at = lambda w, _, X=X, y=y: dsmi_curve(X, y, w, ts, y_discrete=True,  # noqa: E731
                                               seed=cfg.seed)
             curves = {"DSE": dse_at(s.sigma, ts), "DSMI": dsmi_at(s.sigma, ts),
                       **dict(width_variants(cfg, "DSE", None, dse_at)),

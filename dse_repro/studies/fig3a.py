@@ -56,7 +56,7 @@ def run_manifold(cfg: DictConfig, distribution: str) -> list[dict]:
                               n_points=s.n_points, unit="bits")
                 rows.append(dict(common, measure="DSE", value=dse(X, s.sigma, s.t)))
                 rows += [dict(common, measure=m, value=v) for m, v in width_variants(
-                    cfg, "DSE", s.t, lambda w, ts: dse_curve(X, w, ts))]
+                    cfg, "DSE", s.t, lambda w, ts, X=X: dse_curve(X, w, ts))]
                 rows.append(dict(common, measure="CSE", value=cse(X, s.cse_bins)))
     return rows
 
@@ -113,7 +113,8 @@ def run(cfg: DictConfig) -> pd.DataFrame:
         elif panel in ("uniform", "gaussian"):
             rows += run_manifold(cfg, panel)
         else:
-            raise ValueError(f"studies.fig3a.job.panel must be spd, uniform or gaussian, got {panel!r}")
+            raise ValueError(f"studies.fig3a.job.panel must be spd, uniform or gaussian, got "
+                             f"{panel!r}")
     return pd.DataFrame(rows, columns=list(SPEC.columns))
 
 

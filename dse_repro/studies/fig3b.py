@@ -1,7 +1,8 @@
 """Fig. 3B study: DSMI tracks label corruption on random trees; CSMI does not.
 
 Tidy rows: ``branches, noise, corruption, repeat, n_points, measure (DSMI|CSMI, and
-DSMI_<width>[_t<t>] under each scale-free width of ``width_check``), value, unit (bits)``. Job slice: ``studies.fig3b.job.branches=<k>``.
+DSMI_<width>[_t<t>] under each scale-free width of ``width_check``), value, unit (bits)``. Job
+slice: ``studies.fig3b.job.branches=<k>``.
 """
 from __future__ import annotations
 
@@ -61,11 +62,11 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                     y = corrupt_labels(labels, ratio, rng)
                     common = dict(branches=int(k), noise=noise, corruption=ratio, repeat=rep,
                                   n_points=X.shape[0], unit="bits")
-                    rows.append(dict(common, measure="DSMI",
-                                     value=dsmi(X, y, s.sigma, s.t, y_discrete=True, seed=cfg.seed)))
+                    value = dsmi(X, y, s.sigma, s.t, y_discrete=True, seed=cfg.seed)
+                    rows.append(dict(common, measure="DSMI", value=value))
                     rows += [dict(common, measure=m, value=v) for m, v in width_variants(
-                        cfg, "DSMI", s.t, lambda w, ts: dsmi_curve(X, y, w, ts, y_discrete=True,
-                                                                   seed=cfg.seed))]
+                        cfg, "DSMI", s.t, lambda w, ts, X=X, y=y: dsmi_curve(
+                            X, y, w, ts, y_discrete=True, seed=cfg.seed))]
                     rows.append(dict(common, measure="CSMI",
                                      value=csmi(X, y, s.csmi_bins, y_discrete=True)))
     return pd.DataFrame(rows)

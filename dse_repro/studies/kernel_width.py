@@ -16,11 +16,10 @@ ratio (sigma / median distance; empty for knn), sigma (empty for knn), median_di
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
-
 import logging
 import warnings
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 from hydra.utils import instantiate
@@ -148,12 +149,13 @@ def run(cfg: DictConfig) -> pd.DataFrame:
     rows = []
     for sweep in job_values(s, "sweep", s.sweeps.keys()):
         if sweep not in s.sweeps:
-            raise ValueError(f"studies.mi_compare.job.sweep must be one of {list(s.sweeps)}, got {sweep!r}")
+            raise ValueError(f"studies.mi_compare.job.sweep must be one of {list(s.sweeps)}, "
+                             f"got {sweep!r}")
         for dim in job_values(s, "dim", s.sweeps[sweep].dims):
             for estimator in job_values(s, "estimator", s.estimators.keys()):
                 if estimator not in s.estimators:
-                    raise ValueError(f"studies.mi_compare.job.estimator must be one of {list(s.estimators)}, "
-                                     f"got {estimator!r}")
+                    raise ValueError(f"studies.mi_compare.job.estimator must be one of "
+                                     f"{list(s.estimators)}, got {estimator!r}")
                 rows += run_cell(cfg, sweep, int(dim), estimator)
     return pd.DataFrame(rows)
 

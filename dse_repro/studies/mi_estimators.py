@@ -1,4 +1,5 @@
-"""The estimators compared in Figs. 4-5, each as ``fn(data, labels, *, y=None, **settings) -> bits``.
+"""The estimators compared in Figs. 4-5, each as ``fn(data, labels, *, y=None, **settings) ->
+bits``.
 
 ``data`` is a :class:`~dse_repro.simulate.WideBlobs` (points, possibly streamed in column blocks)
 or an array ``(n, d)``; ``labels`` the (possibly corrupted) class labels, shape ``(n,)``; ``y``
@@ -17,11 +18,11 @@ from dse_repro.simulate import WideBlobs
 __all__ = ["dsmi_estimator", "csmi_estimator", "ksg_estimator", "mine_estimator"]
 
 
-def _points(data: "WideBlobs | np.ndarray") -> np.ndarray:
+def _points(data: WideBlobs | np.ndarray) -> np.ndarray:
     return data.full() if isinstance(data, WideBlobs) else np.asarray(data)
 
 
-def dsmi_estimator(data: "WideBlobs | np.ndarray", labels: np.ndarray, *, y: np.ndarray | None = None,
+def dsmi_estimator(data: WideBlobs | np.ndarray, labels: np.ndarray, *, y: np.ndarray | None = None,
                    t: int = 1, sigma_scale: float = 1.0, precision: str = "float64",
                    stream_above_dim: int = 20_000) -> float:
     """DSMI(X; labels) with ``sigma = sigma_scale * sqrt(d)`` (paper: 1). Distances come from
@@ -36,14 +37,14 @@ def dsmi_estimator(data: "WideBlobs | np.ndarray", labels: np.ndarray, *, y: np.
                 precision=precision, precomputed=True)
 
 
-def csmi_estimator(data: "WideBlobs | np.ndarray", labels: np.ndarray, *, y: np.ndarray | None = None,
+def csmi_estimator(data: WideBlobs | np.ndarray, labels: np.ndarray, *, y: np.ndarray | None = None,
                    bins: int = 10, subset_correction: bool = True) -> float:
     """Binned Shannon MI(X; labels); ``subset_correction=True`` is the authors' (and the
     paper's) CSMI."""
     return csmi(_points(data), labels, bins, y_discrete=True, subset_correction=subset_correction)
 
 
-def ksg_estimator(data: "WideBlobs | np.ndarray", labels: np.ndarray, *, y: np.ndarray | None = None,
+def ksg_estimator(data: WideBlobs | np.ndarray, labels: np.ndarray, *, y: np.ndarray | None = None,
                   k: int = 3, y_discrete: bool = False) -> float:
     """NPEET: ``mi(X, labels)`` with the labels as a continuous column (the paper's call; ``y``
     instead when given), or ``micd(X, labels)`` with ``y_discrete=True``."""
@@ -52,7 +53,7 @@ def ksg_estimator(data: "WideBlobs | np.ndarray", labels: np.ndarray, *, y: np.n
     return ksg_mi(_points(data), labels if y is None else y, k=k)
 
 
-def mine_estimator(data: "WideBlobs | np.ndarray", labels: np.ndarray, *, y: np.ndarray | None = None,
+def mine_estimator(data: WideBlobs | np.ndarray, labels: np.ndarray, *, y: np.ndarray | None = None,
                    epochs: int = 200, batch_size: int = 500, lr: float = 1e-4, hidden: int = 100,
                    estimator: str = "biased", holdout: float = 0.0, seed: int = 0) -> float:
     """MINE(X; labels as a column, or ``y``), paper settings by default, in bits."""

@@ -115,7 +115,8 @@ def run(cfg: DictConfig) -> pd.DataFrame:
     rows = []
     for family in job_values(s, "family", s.families.keys()):
         if family not in s.families:
-            raise ValueError(f"studies.mi_groundtruth.job.family must be one of {list(s.families)}, got {family!r}")
+            raise ValueError(f"studies.mi_groundtruth.job.family must be one of "
+                             f"{list(s.families)}, got {family!r}")
         for est in job_values(s, "estimator", s.estimators):
             if est not in registry:
                 raise ValueError(f"estimator {est!r} is not in studies.mi_compare.estimators")

@@ -27,11 +27,10 @@ unit, status`` (``ok`` or ``skipped: <reason>``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
-
 import logging
 import os
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -220,8 +219,12 @@ def timm_rows(cfg: DictConfig, name: str) -> list[dict]:
     import torch
     from timm.data import resolve_model_data_config
 
-    from dse_repro.data.imagenet_subset import (imagenet_class_folders, load_views,
-                                                sample_crops, timm_results)
+    from dse_repro.data.imagenet_subset import (
+        imagenet_class_folders,
+        load_views,
+        sample_crops,
+        timm_results,
+    )
     from dse_repro.measures import spectral_clusters
     from dse_repro.models import embed
     from dse_repro.train.setup import device

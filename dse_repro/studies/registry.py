@@ -10,8 +10,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from functools import lru_cache
-from typing import Any, Mapping
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
 
 from omegaconf import DictConfig, OmegaConf
 
@@ -31,7 +32,7 @@ def figure_key(fig: str) -> tuple:
     return (m.group(1) == "S", int(m.group(2)), m.group(3))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _specs() -> tuple[StudySpec, ...]:
     import dse_repro.studies as pkg
 

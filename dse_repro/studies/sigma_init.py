@@ -14,16 +14,20 @@ unit`` (+ ``train_seconds, metric_seconds`` for ``train``, sent to ``timings_out
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any, Literal
-
-import logging
 
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from dse_repro.studies._runner import (checkpoint_path, hydra_entry, job_values, progress,
-                                       study_datasets)
+from dse_repro.studies._runner import (
+    checkpoint_path,
+    hydra_entry,
+    job_values,
+    progress,
+    study_datasets,
+)
 from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
 
 log = logging.getLogger("dse_repro")

@@ -12,8 +12,9 @@ every job import all of them through the registry.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, is_dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from omegaconf import DictConfig
 

@@ -7,8 +7,9 @@ the model zoo once per model; the name is the ``measure`` column of their tidy r
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

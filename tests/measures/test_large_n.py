@@ -17,10 +17,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dse_repro.measures import dse, dse_curve, dsmi, dsmi_curve
-from dse_repro.measures import large_n
-from dse_repro.measures.large_n import (dse_approx, dse_lanczos, dse_slq, neighbourhood_size,
-                                        sparse_diffusion_operator)
+from dse_repro.measures import dse, dse_curve, dsmi, dsmi_curve, large_n
+from dse_repro.measures.large_n import (
+    dse_approx,
+    dse_lanczos,
+    dse_slq,
+    neighbourhood_size,
+    sparse_diffusion_operator,
+)
 from dse_repro.simulate.toys import random_tree
 
 SIGMA = 10.0

@@ -9,8 +9,17 @@ import numpy as np
 import pytest
 import torch
 
-from dse_repro.measures import (alpha_req, dse, dse_curve, dsmi, knn_accuracy, ksg_mi, mine_mi,
-                                rankme, squared_distances)
+from dse_repro.measures import (
+    alpha_req,
+    dse,
+    dse_curve,
+    dsmi,
+    knn_accuracy,
+    ksg_mi,
+    mine_mi,
+    rankme,
+    squared_distances,
+)
 
 SCALES = [1e-200, 1e-150, 1e-100, 1e-20, 1e-6, 1e6, 1e20, 1e100, 1e150, 1e200]
 RNG = np.random.default_rng(0)

@@ -15,7 +15,8 @@ def test_wide_blobs_streamed_equals_materialised():
     data = WideBlobs(60, 23, 3, noise=0.1, seed=5, block=5)
     blocks = list(data.blocks())
     assert [b.shape[1] for b in blocks] == [5, 5, 5, 5, 3]
-    assert np.array_equal(np.concatenate(blocks, axis=1), WideBlobs(60, 23, 3, 0.1, 5, block=5).full())
+    whole = WideBlobs(60, 23, 3, 0.1, 5, block=5).full()
+    assert np.array_equal(np.concatenate(blocks, axis=1), whole)
     assert data.full().dtype == np.float32
 
 
@@ -63,7 +64,8 @@ def test_paper_settings():
     assert max(s.sweeps.runtime.dims) == 500_000
     assert len(grid(s.sweeps.corruption.ratio_grid)) == 11
     assert list(s.noise_levels) == [0.01, 0.1, 0.5]
-    assert {"dsmi", "csmi_5", "csmi_10", "csmi_100", "npeet_mi", "npeet_micd", "mine"} <= set(s.estimators)
+    assert {"dsmi", "csmi_5", "csmi_10", "csmi_100", "npeet_mi", "npeet_micd",
+            "mine"} <= set(s.estimators)
 
 
 def test_laptop_meets_issue_minimums():

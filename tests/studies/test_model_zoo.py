@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from dse_repro.config import compose_config
 from dse_repro.measures import alpha_req, knn_accuracy, rankme
@@ -142,7 +141,8 @@ def test_pretrained_path_on_generated_imagenet(tmp_path):
     cfg = _paper_cfg(tmp_path, "studies.model_zoo.pretrained=false",
                      "studies.model_zoo.job.model=resnet10t.c3_in1k")
     df = run(cfg)
-    assert list(df["measure"]) == list(cfg.studies.model_zoo.measures) and (df["status"] == "ok").all()
+    assert list(df["measure"]) == list(cfg.studies.model_zoo.measures)
+    assert (df["status"] == "ok").all()
     assert df["value"].notna().all() and (df["arch"] == "convnet").all()
     from dse_repro.data.imagenet_subset import timm_results
 

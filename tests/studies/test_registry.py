@@ -9,13 +9,18 @@ from dataclasses import dataclass
 
 import pytest
 
-from dse_repro.config import SCALES, compose_config
-from dse_repro.studies.registry import (figure_key, figures, job_dirs, job_resources, specs,
-                                        study, tables)
+from dse_repro.config import SCALES, compose_config, conf_dir
+from dse_repro.studies.registry import (
+    figure_key,
+    figures,
+    job_dirs,
+    job_resources,
+    specs,
+    study,
+    tables,
+)
 from dse_repro.studies.spec import JobKind, StudySpec
 from dse_repro.workflow import job_command
-
-from dse_repro.config import conf_dir
 
 ROOT = conf_dir().parent
 STUDIES = list(specs())

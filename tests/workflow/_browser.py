@@ -23,7 +23,8 @@ def chromium_path() -> str:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         missing.append("the Python package playwright (pip install -e '.[test]')")
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (os.environ.get("CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
     if not path:
         missing.append("a chromium binary (apt-get install chromium; or set CHROMIUM)")
     if missing:

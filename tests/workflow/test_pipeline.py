@@ -236,7 +236,8 @@ def test_report_in_a_browser(workdir):
                         "e => getComputedStyle(e).backgroundColor")
                 assert frame.locator("th", has_text="paper").is_visible()
                 assert frame.locator("th", has_text="interval (units)").is_visible()
-                assert "1.585" in frame.locator("tr", has_text="fig2.dse_three_blobs").first.inner_text()
+                row = frame.locator("tr", has_text="fig2.dse_three_blobs").first
+                assert "1.585" in row.inner_text()
         browser.close()
     assert not errors, errors
 

@@ -39,3 +39,24 @@ def test_lint_leaves_only_the_conda_lint():
     assert "Mixed rules and functions" not in out
     readme = (ROOT / "README.md").read_text()
     assert CONDA_LINT in readme
+
+
+def test_rules_import_only_the_workflow_api():
+    """Every name the Snakefile and the rule files import from dse_repro.workflow is in its
+    ``__all__`` (the API the rules stand on), and exists."""
+    import ast
+    from pathlib import Path
+
+    import dse_repro.workflow as workflow
+
+    root = Path(__file__).resolve().parents[2]
+    used = set()
+    for path in [root / "Snakefile", *sorted((root / "rules").glob("*.smk"))]:
+        for line_no, line in enumerate(path.read_text().splitlines()):
+            if line.startswith("from dse_repro.workflow import"):
+                text = "\n".join(path.read_text().splitlines()[line_no:line_no + 15])
+                stmt = text[: text.index(")") + 1] if "(" in text.split("\n")[0] else \
+                    text.split("\n")[0]
+                used |= {a.name for a in ast.parse(stmt).body[0].names}
+    assert used and used <= set(workflow.__all__), sorted(used - set(workflow.__all__))
+    assert all(hasattr(workflow, name) for name in workflow.__all__)

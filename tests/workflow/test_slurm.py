@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from _repo import ROOT, copy_repository, result_hashes
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
@@ -51,7 +50,8 @@ def slurm():
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "snakemake", "--config", "scale=smoke", *args, "--", *TARGETS]
     proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+    assert proc.returncode == 0, (f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n"
+                                  f"{proc.stderr[-5000:]}")
     return proc
 
 

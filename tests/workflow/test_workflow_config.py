@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from dse_repro.config import compose_config, grid
+from dse_repro.io import write_tidy
+from dse_repro.seeding import rng_for
 from dse_repro.simulate import (
     add_uniform_noise,
     corrupt_labels,
@@ -14,8 +16,6 @@ from dse_repro.simulate import (
     random_spd,
     random_tree,
 )
-from dse_repro.io import write_tidy
-from dse_repro.seeding import rng_for
 from dse_repro.studies.registry import job_dirs
 
 
@@ -171,7 +171,8 @@ def test_job_and_dry_run_refuse_a_typo_before_any_compute(tmp_path):
     dry = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--config", "scale=smoke"],
                          cwd=repo, capture_output=True, text=True, timeout=300,
                          env={**__import__("os").environ, "PYTHONPATH": str(repo)})
-    assert dry.returncode != 0 and "unknown config key studies.fig2.n_point" in dry.stdout + dry.stderr
+    assert dry.returncode != 0
+    assert "unknown config key studies.fig2.n_point" in dry.stdout + dry.stderr
 
     # the study's conf file itself is checked against the settings its study declares
     smoke.write_text(smoke.read_text().replace("    n_point: 300\n", "    n_points: 300\n", 1))
