@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from dse_repro.embedding_measures import UNITS
+from dse_repro.errors import DseReproError
 from dse_repro.measures.bandwidth import DEFAULT_SIGMA, POLICIES
 
 #: The measures ``--measures`` may name (default: every one the given files allow).
@@ -34,7 +35,7 @@ MEASURES = tuple(UNITS)
 PROGRESS_FROM = 5000
 
 
-class CLIError(Exception):
+class CLIError(DseReproError):
     """A one-line user error (bad file, key, shape or option)."""
 
 

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
+from dse_repro.errors import DseReproError
+
 #: The repository's ``conf/`` directory (the package is installed editable from the checkout).
 CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
 
@@ -44,7 +46,7 @@ def _checked(scale: str, overrides: tuple[str, ...]) -> DictConfig:
     return cfg
 
 
-class ConfigError(ValueError):
+class ConfigError(DseReproError, ValueError):
     """An unknown key in the config; the message names it."""
 
 

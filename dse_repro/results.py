@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dse_repro.errors import DseReproError
+
 __all__ = ["ENTROPIES", "UNITS", "ResultsError", "read_results", "validate"]
 
 UNITS = ("bits", "nats", "fraction", "unitless")
@@ -34,7 +36,7 @@ MEASURED = ("value", "seconds", "train_seconds", "metric_seconds", "accuracy", "
 TOLERANCE = 1e-9
 
 
-class ResultsError(ValueError):
+class ResultsError(DseReproError, ValueError):
     """A results file or frame does not match its study's declared columns."""
 
 

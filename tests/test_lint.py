@@ -20,3 +20,17 @@ def test_lint_is_clean(cmd):
         pytest.fail(f"{cmd[0]} is not installed: pip install -e '.[test]'")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+
+def test_every_test_file_the_docs_name_exists():
+    """Paths of test files named in the README, the configs, the CI script and the code exist
+    (they went stale when tests moved)."""
+    import re
+
+    sources = [ROOT / "README.md", ROOT / "pyproject.toml", ROOT / "environment.yml",
+               ROOT / ".ci" / "run", ROOT / "Snakefile", *ROOT.glob("rules/*.smk"),
+               *ROOT.glob("benchmarks/*.md"), *(ROOT / "dse_repro").rglob("*.py"),
+               *(ROOT / "tests").rglob("*.py")]
+    named = {m for path in sources
+             for m in re.findall(r"tests/[A-Za-z0-9_/]+\.py", path.read_text())}
+    assert named and not [p for p in named if not (ROOT / p).is_file()]

@@ -1,6 +1,8 @@
 """What a claim's check may raise besides its verdict (see :mod:`.core`)."""
 from __future__ import annotations
 
+from dse_repro.errors import DseReproError
+
 
 class PremiseAbsent(ValueError):
     """Raised by a check whose claim presupposes something the results do not show (e.g. two
@@ -12,6 +14,6 @@ class NotMeasured(LookupError):
     estimator or sweep that this scale did not run; too few points to rank): ``not run``."""
 
 
-class ClaimCheckError(RuntimeError):
+class ClaimCheckError(DseReproError, RuntimeError):
     """A claim's check failed on its results for another reason than :class:`NotMeasured` or
     :class:`PremiseAbsent`: the results are malformed or the check has a bug."""

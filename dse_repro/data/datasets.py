@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from dse_repro.errors import DseReproError
 from dse_repro.seeding import rng_for
 
 #: Where Debian's dataset-fashion-mnist package puts its IDX files.
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 
 
-class DatasetNotFoundError(FileNotFoundError):
+class DatasetNotFoundError(DseReproError, FileNotFoundError):
     """A data set is not on disk; the message says where it was looked for and how to add it."""
 
 

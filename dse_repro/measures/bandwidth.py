@@ -71,7 +71,7 @@ IDENTITY_WEIGHT = 1e-4
 MIXED_EIGENVALUE = 0.05
 #: Points the degenerate-width test looks at (a seeded sample above this).
 DEGENERATE_SAMPLE = 500
-_log = logging.getLogger("dse_repro.measures")
+_log = logging.getLogger(__name__)
 
 
 def _pairs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

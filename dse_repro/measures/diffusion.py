@@ -381,7 +381,7 @@ def _large_n(X: Any, sigma: float, ts: list[int], method: str, seed: int,
         return None
     from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
 
-    log = logging.getLogger("dse_repro.measures")
+    log = logging.getLogger(__name__)
     if method == "auto" and X.shape[0] <= AUTO_EXACT_MAX_N:
         log.info("%s(n=%d, method=auto): exact (n <= %d)", caller, X.shape[0], AUTO_EXACT_MAX_N)
         return None

@@ -173,7 +173,7 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
         variances.append(sum(se ** 2 for _, se in subs) / len(subs) ** 2 + cond_se ** 2)
     w = counts / counts.sum()
     std_errors = np.sqrt((w ** 2) @ np.array(variances))
-    logging.getLogger("dse_repro.measures").info(
+    logging.getLogger(__name__).info(
         "dsmi(n=%d, method=%s): entropies of %s sets; standard errors %s bits at t = %s",
         Zn.shape[0], method, used, np.round(std_errors, 5).tolist(), ts)
     info = {"method": method, "sets": used, "std_errors": std_errors.tolist(),

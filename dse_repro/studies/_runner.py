@@ -18,7 +18,7 @@ from dse_repro.results import validate
 from dse_repro.seeding import rng_for  # noqa: F401  (re-exported)
 from dse_repro.studies.registry import tables
 
-log = logging.getLogger("dse_repro")
+log = logging.getLogger(__name__)
 
 
 def job_values(s: DictConfig, key: str, default: Iterable) -> list:

@@ -29,7 +29,7 @@ from dse_repro.config import grid
 from dse_repro.studies._runner import hydra_entry, job_values, study_datasets
 from dse_repro.studies.spec import Grid, JobKind, Resources, Slices, StudySpec
 
-log = logging.getLogger("dse_repro")
+log = logging.getLogger(__name__)
 #: The paper's fixed kernel width (in the units of Z).
 PAPER_SIGMA = 10.0
 COLUMNS = dict(dataset="str", model="str", arch="str", method="str", seed="int", state="str",

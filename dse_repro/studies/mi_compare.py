@@ -22,7 +22,7 @@ from dse_repro.simulate import WideBlobs, corrupt_labels
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies.spec import Grid, JobKind, Slices, StudySpec
 
-log = logging.getLogger("dse_repro")
+log = logging.getLogger(__name__)
 
 
 def run_cell(cfg: DictConfig, sweep: str, dim: int, estimator: str) -> list[dict]:

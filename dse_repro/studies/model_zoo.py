@@ -39,7 +39,7 @@ from omegaconf import DictConfig, OmegaConf
 from dse_repro.studies._runner import hydra_entry, job_values
 from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
 
-log = logging.getLogger("dse_repro")
+log = logging.getLogger(__name__)
 SOURCES = ("timm_pretrained", "self_trained")
 
 

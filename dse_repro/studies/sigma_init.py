@@ -30,7 +30,7 @@ from dse_repro.studies._runner import (
 )
 from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
 
-log = logging.getLogger("dse_repro")
+log = logging.getLogger(__name__)
 PARTS = ("init", "train")
 #: value: empty for SimCLR epochs without a probe (never in this study's supervised runs)
 COLUMNS = dict(part="str", dataset="str", model="str", arch="str", method="str",

@@ -34,15 +34,16 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from dse_repro.data import ImageData, random_labels
+from dse_repro.errors import DseReproError
 from dse_repro.io import atomic_write
 from dse_repro.models import embed
 from dse_repro.train.measures import EmbeddingMeasure
 
 METHODS = ("supervised", "simclr", "random_labels")
-log = logging.getLogger("dse_repro")
+log = logging.getLogger(__name__)
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(DseReproError, RuntimeError):
     """A checkpoint exists but cannot be used; the message names it and what to do."""
 
 

@@ -19,7 +19,7 @@ from dse_repro.models import conv_normal_, create_model, is_vit
 from dse_repro.train.loop import TrainSettings, train
 from dse_repro.train.measures import build_measures, needs_clusters
 
-log = logging.getLogger("dse_repro")
+log = logging.getLogger(__name__)
 #: Units of the two per-epoch values every training run records besides its measures.
 BASE_UNITS = {"val_acc": "fraction", "train_loss": "nats"}
 

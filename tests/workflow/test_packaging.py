@@ -93,3 +93,23 @@ def test_installed_wheel_runs_measure_and_says_doctor_needs_the_checkout(tmp_pat
     doctor = cli("doctor")
     assert doctor.returncode == 2 and "Traceback" not in doctor.stderr
     assert doctor.stderr.count("\n") == 1 and "from its checkout" in doctor.stderr
+
+
+def test_every_error_class_has_the_common_base():
+    """Each ``*Error`` class dse_repro defines (outside the standalone library, which raises
+    built-ins) derives from ``DseReproError``, so one ``except`` catches them all."""
+    import importlib
+
+    from dse_repro.errors import DseReproError
+
+    found = []
+    for path in (ROOT / "dse_repro").rglob("*.py"):
+        rel = path.relative_to(ROOT).with_suffix("")
+        if rel.parts[1] == "measures":
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef) and node.name.endswith("Error"):
+                module = importlib.import_module(".".join(rel.parts))
+                found.append(getattr(module, node.name))
+    assert len(found) >= 6, found
+    assert all(issubclass(cls, DseReproError) for cls in found), found
