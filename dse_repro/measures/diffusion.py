@@ -28,12 +28,27 @@ products, symmetry check, ``eps``, subsampling with Python's ``random`` seeded w
 from __future__ import annotations
 
 import logging
-import random
-import warnings
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
+from . import large_n  # its AUTO_EXACT_MAX_N is read at call time (adjustable)
+from ._kernel import (
+    REFERENCE_MAX_N,
+    Precision,
+    check_method,
+    check_precision,
+    check_reference_sigma,
+    check_scalar_width,
+    check_ts,
+    eigvalsh_inplace,
+    kernel_eigenvalues,
+    kernel_matrix,
+    spectral_entropy,
+    squared_distances,
+    subsample,
+    width,
+)
 from ._validation import (
     check_finite,
     check_int,
@@ -42,10 +57,8 @@ from ._validation import (
     is_torch,
     to_numpy,
 )
-from .bandwidth import DEFAULT_SIGMA, DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
+from .bandwidth import DEFAULT_SIGMA
 from .distances import SAFE_EXP, gram_to_sq_distances, rescale, sq_distances  # noqa: F401
-
-Precision = Literal["float64", "float32"]
 
 __all__ = [
     "diffusion_matrix",
@@ -56,100 +69,6 @@ __all__ = [
     "dse_curve",
     "squared_distances",
 ]
-
-_LN2 = np.log(2.0)
-#: The reference implementation's default cap on the number of points (``max_N``).
-REFERENCE_MAX_N = 10_000
-#: From this size on, CPU eigensolves go through torch (MKL); below it through numpy.
-_TORCH_EIGVALSH_MIN_N = 3000
-
-
-#: A kernel width (after that rescaling) below this makes every weight between distinct points
-#: underflow -- the kernel is the identity on distinct points; above ``1 / TINY_SIGMA`` every
-#: weight is 1. Both limits are taken exactly instead of through an under/overflowing 1/sigma^2.
-TINY_SIGMA = 1e-150
-
-
-def _check_precision(precision: str) -> str:
-    if precision not in ("float64", "float32"):
-        raise ValueError(f"precision must be 'float64' or 'float32', got {precision!r}")
-    return precision
-
-
-def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray:
-    """Squared Euclidean distances between the rows of a point cloud, shape ``(n, n)``.
-
-    Args:
-        X: an array of shape ``(n, D)``, or an iterable of column blocks ``(n, D_i)`` whose
-            horizontal concatenation is the point cloud -- for dimensions too large to hold in
-            memory (e.g. n = 5000, D = 500 000). Blocks are centred column-wise and accumulated
-            into one Gram matrix with BLAS, so memory stays at one block plus two ``n x n``
-            matrices.
-        precision: ``"float64"`` or ``"float32"`` accumulation.
-
-    Returns:
-        ``S`` with ``S[i, j] = ||x_i - x_j||^2`` (zero diagonal, no negative entries), numpy,
-        in ``precision``; pass it to :func:`dsmi` with ``precomputed=True``.
-    """
-    dtype = np.dtype(_check_precision(precision)).type
-    if isinstance(X, np.ndarray) or is_torch(X):
-        return sq_distances(to_numpy(check_points(X, "X")), dtype)
-    gram = sq = None
-    for i, block in enumerate(X):
-        block = to_numpy(check_points(block, f"X block {i}"))
-        Bc = np.ascontiguousarray(block - block.mean(axis=0, keepdims=True), dtype=dtype)
-        if gram is None:
-            gram = np.zeros((Bc.shape[0], Bc.shape[0]), dtype=dtype)
-            sq = np.zeros(Bc.shape[0], dtype=dtype)
-        elif Bc.shape[0] != gram.shape[0]:
-            raise ValueError(f"X block {i} has {Bc.shape[0]} rows, expected {gram.shape[0]}")
-        gram += Bc @ Bc.T
-        sq += np.einsum("ij,ij->i", Bc, Bc)
-    if gram is None:
-        raise ValueError("X is an empty iterable of blocks")
-    return gram_to_sq_distances(gram, sq)
-
-
-def _kernel_from_sq_numpy(S: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
-    """Turn squared distances ``S`` (n, n) into ``K = D^-1/2 G D^-1/2`` in place; ``sigma``
-    a width, or per-point widths ``(n,)`` (``exp(-d_ij^2 / (2 sigma_i sigma_j))``)."""
-    if isinstance(sigma, np.ndarray):
-        S *= (-0.5 / sigma)[:, None]
-        S /= sigma[None, :]
-        np.exp(S, out=S)
-    elif sigma < TINY_SIGMA:  # exp(-d^2 / 2 sigma^2) is 0 for every d > 0
-        np.equal(S, 0.0, out=S, casting="unsafe")
-    elif sigma > 1.0 / TINY_SIGMA:  # ... and 1 for every d
-        S.fill(1.0)
-    else:
-        S *= -1.0 / (2.0 * sigma * sigma)
-        np.exp(S, out=S)
-    inv_sqrt_deg = 1.0 / np.sqrt(S.sum(axis=1))
-    S *= inv_sqrt_deg[:, None]
-    S *= inv_sqrt_deg[None, :]
-    return S
-
-
-def _kernel_torch(X: Any, sigma: float, dtype: Any) -> Any:
-    import torch
-
-    Xc = (X - X.mean(dim=0, keepdim=True)).to(dtype)
-    sq = (Xc * Xc).sum(dim=1)
-    S = Xc @ Xc.T
-    S.mul_(-2.0).add_(sq[:, None]).add_(sq[None, :]).clamp_(min=0.0)
-    S.fill_diagonal_(0.0)
-    if isinstance(sigma, np.ndarray):
-        w = torch.as_tensor(sigma, device=S.device, dtype=dtype)
-        S.mul_((-0.5 / w)[:, None]).div_(w[None, :]).exp_()
-    elif sigma < TINY_SIGMA:
-        S = (S == 0).to(dtype)
-    elif sigma > 1.0 / TINY_SIGMA:
-        S.fill_(1.0)
-    else:
-        S.mul_(-1.0 / (2.0 * sigma * sigma)).exp_()
-    inv_sqrt_deg = torch.rsqrt(S.sum(dim=1))
-    S.mul_(inv_sqrt_deg[:, None]).mul_(inv_sqrt_deg[None, :])
-    return S
 
 
 def diffusion_matrix(X: Any, sigma: float | str = DEFAULT_SIGMA, *,
@@ -170,52 +89,7 @@ def diffusion_matrix(X: Any, sigma: float | str = DEFAULT_SIGMA, *,
     """
     X = check_points(X, "X")
     X, sigma = rescale(X, width(X, sigma, k))
-    return _matrix(X, sigma, _check_precision(precision))
-
-
-def _matrix(X: Any, sigma: float | np.ndarray, precision: str) -> Any:
-    """:func:`diffusion_matrix` of checked, :func:`rescale`-d points and a resolved width."""
-    if is_torch(X):
-        import torch
-
-        return _kernel_torch(X, sigma, getattr(torch, precision))
-    return _kernel_from_sq_numpy(sq_distances(X, np.dtype(precision).type), sigma)
-
-
-def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False, seed: int = 0,
-          ts: Any = (1,)) -> float | np.ndarray:
-    """The kernel width for checked points ``X`` (or squared distances): a number as given,
-    or the width a policy reads off them
-    (:func:`dse_repro.measures.bandwidth.resolve_sigma`). When it is degenerate for these data
-    at one of the diffusion times ``ts``, one
-    :class:`~dse_repro.measures.bandwidth.DegenerateSigmaWarning` (a ``UserWarning``) names
-    the width, the t and the alternative."""
-    value = resolve_sigma(X, sigma, k=k, squared=squared, seed=seed)
-    message = degenerate_sigma(X, value, ts=check_ts(ts), squared=squared, seed=seed,
-                               policy=sigma if isinstance(sigma, str) else None)
-    if message:
-        warnings.warn(message, DegenerateSigmaWarning, stacklevel=3)
-    return value
-
-
-def _eigvalsh_inplace(K: Any) -> np.ndarray:
-    """Eigenvalues (ascending, float64 numpy) of a symmetric matrix ``K`` (n, n)."""
-    if is_torch(K):
-        import torch
-
-        return torch.linalg.eigvalsh(K).double().cpu().numpy()
-    if K.shape[0] >= _TORCH_EIGVALSH_MIN_N:
-        try:
-            import torch
-        except ImportError:  # pragma: no cover - torch is a project dependency
-            torch = None
-        if torch is not None:
-            # At n >= 3000 torch's LAPACK (MKL in the PyPI wheels) runs syevd ~1.3-1.5x faster
-            # than numpy's OpenBLAS on the same matrix (measured on 2 cores, n = 4000: 4.1 s vs
-            # 5.4-5.8 s); from_numpy shares K's memory. Below that numpy is faster
-            # (n = 1000: 0.07 s vs 0.2 s), so small matrices stay in numpy.
-            return torch.linalg.eigvalsh(torch.from_numpy(K)).numpy().astype(np.float64)
-    return np.linalg.eigvalsh(K).astype(np.float64, copy=False)
+    return kernel_matrix(X, sigma, check_precision(precision))
 
 
 def diffusion_eigenvalues(
@@ -225,40 +99,7 @@ def diffusion_eigenvalues(
 
     One kernel build and one symmetric eigensolve; torch tensors are computed on their device.
     """
-    return _eigvalsh_inplace(diffusion_matrix(X, sigma, precision=precision))
-
-
-def _eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.ndarray:
-    return _eigvalsh_inplace(_matrix(X, sigma, precision))
-
-
-def spectral_entropy(eigenvalues: Any, t: int = 1) -> float:
-    """Entropy in **bits** of ``alpha_i = |lambda_i|^t / sum_j |lambda_j|^t``.
-
-    Args:
-        eigenvalues: shape ``(n,)``.
-        t: diffusion time, an integer >= 1.
-    """
-    t = check_int(t, "t", minimum=1)
-    lam = np.abs(to_numpy(eigenvalues).astype(np.float64).ravel())
-    # Scale by the largest magnitude before powering so that large t cannot overflow and
-    # the top eigenvalue never underflows; alpha is unchanged by the scale.
-    top = lam.max()
-    if not np.isfinite(top) or top <= 0:
-        raise ValueError("eigenvalues must be finite and not all zero")
-    a = (lam / top) ** t
-    p = a / a.sum()
-    nz = p[p > 0]
-    return float(-(nz * np.log(nz)).sum() / _LN2)
-
-
-def _subsample(X: Any, max_n: int | None, seed: int | None) -> Any:
-    """Random subset of ``max_n`` rows chosen like the reference (Python ``random.sample``)."""
-    if max_n is None or X.shape[0] <= max_n:
-        return X
-    rng = random.Random(seed)
-    idx = np.array(rng.sample(range(X.shape[0]), k=max_n))
-    return X[idx]
+    return eigvalsh_inplace(diffusion_matrix(X, sigma, precision=precision))
 
 
 def dse(
@@ -317,14 +158,14 @@ def dse(
     """
     X = check_points(X, "X")
     t = check_int(t, "t", minimum=1)
-    _check_precision(precision)
+    check_precision(precision)
     if max_n is not None:
         max_n = check_int(max_n, "max_n", minimum=2)
     if check_method(method) != "exact" and reference:
         raise ValueError(f"method={method!r} cannot be combined with reference=True (the "
                          "reference is dse-dsmi's exact eigensolve)")
     sigma = width(X, sigma, k, seed=seed, ts=[t])
-    _scalar_width(sigma, method, reference)
+    check_scalar_width(sigma, method, reference)
     X, sigma = rescale(X, sigma)
     if reference:
         from .reference import reference_dse
@@ -336,41 +177,11 @@ def dse(
         )
     if max_n is not None and X.shape[0] > max_n and isinstance(sigma, np.ndarray):
         raise ValueError("sigma='knn' cannot be combined with max_n= subsampling")
-    X = _subsample(X, max_n, seed)
+    X = subsample(X, max_n, seed)
     approx = _large_n(X, sigma, [t], method, seed, "dse")
     if approx is not None:
         return float(approx[0])
-    return spectral_entropy(_eigenvalues(X, sigma, precision), t)
-
-
-def _scalar_width(sigma: float | np.ndarray, method: str, reference: bool) -> None:
-    """Per-point widths (``sigma="knn"``) need the exact, non-reference path."""
-    if isinstance(sigma, np.ndarray) and (reference or method != "exact"):
-        raise ValueError("sigma='knn' (the default) needs method='exact' and reference=False "
-                         "(the sparse large-n path and dse-dsmi's kernel take one width); pass "
-                         "sigma='knn_median' (one width from the same local distances) or a "
-                         "number there (dse-dsmi's default is sigma=10)")
-
-
-#: Estimators of :func:`dse`, :func:`dse_curve` and :func:`~dse_repro.measures.dsmi`.
-METHODS = ("exact", "lanczos", "slq", "auto")
-
-
-def check_reference_sigma(sigma: float) -> float:
-    """``sigma`` (after :func:`rescale`) if the reference mode can represent its kernel
-    (``1 / (sigma sqrt(2 pi)) exp(-d^2 / 2 sigma^2)``); else a ValueError."""
-    if not TINY_SIGMA <= sigma <= 1.0 / TINY_SIGMA:
-        raise ValueError("sigma is more than 1e150 times smaller or larger than the data's "
-                         "scale: reference=True (dse-dsmi's kernel) cannot represent that kernel; "
-                         "the default mode can")
-    return sigma
-
-
-def check_method(method: str) -> str:
-    """``method`` if it is one of :data:`METHODS`, else a ValueError naming the choices."""
-    if method not in METHODS:
-        raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
-    return method
+    return spectral_entropy(kernel_eigenvalues(X, sigma, precision), t)
 
 
 def _large_n(X: Any, sigma: float, ts: list[int], method: str, seed: int,
@@ -379,23 +190,15 @@ def _large_n(X: Any, sigma: float, ts: list[int], method: str, seed: int,
     ``large_n.AUTO_EXACT_MAX_N`` points), logged; None when the exact path should run."""
     if check_method(method) == "exact":
         return None
-    from .large_n import AUTO_EXACT_MAX_N, dse_curve_approx
 
     log = logging.getLogger(__name__)
-    if method == "auto" and X.shape[0] <= AUTO_EXACT_MAX_N:
-        log.info("%s(n=%d, method=auto): exact (n <= %d)", caller, X.shape[0], AUTO_EXACT_MAX_N)
+    if method == "auto" and X.shape[0] <= large_n.AUTO_EXACT_MAX_N:
+        log.info("%s(n=%d, method=auto): exact (n <= %d)", caller, X.shape[0],
+                 large_n.AUTO_EXACT_MAX_N)
         return None
-    values, info = dse_curve_approx(to_numpy(X), sigma, ts, method, seed=seed)
+    values, info = large_n.dse_curve_approx(to_numpy(X), sigma, ts, method, seed=seed)
     log.info("%s(n=%d, method=%s): %s", caller, X.shape[0], method, info)
     return values
-
-
-def check_ts(ts: Any) -> list[int]:
-    """Diffusion times as a non-empty list of integers >= 1 (a scalar becomes one time)."""
-    ts = [ts] if np.isscalar(ts) or isinstance(ts, bool) else list(ts)
-    if not ts:
-        raise ValueError("ts is empty")
-    return [check_int(t, "t", minimum=1) for t in ts]
 
 
 def dse_curve(
@@ -411,12 +214,12 @@ def dse_curve(
     X = check_points(X, "X")
     ts = check_ts(ts)
     sigma = width(X, sigma, k, seed=seed, ts=ts)
-    _scalar_width(sigma, check_method(method), False)
+    check_scalar_width(sigma, check_method(method), False)
     X, sigma = rescale(X, sigma)
     approx = _large_n(X, sigma, ts, method, seed, "dse_curve")
     if approx is not None:
         return approx
-    lam = _eigenvalues(X, sigma, _check_precision(precision))
+    lam = kernel_eigenvalues(X, sigma, check_precision(precision))
     return np.array([spectral_entropy(lam, t) for t in ts], dtype=np.float64)
 
 
@@ -445,4 +248,4 @@ def dse_from_matrix(K: Any, t: int = 1, *, atol: float = 1e-8) -> float:
     K = np.array(K, dtype=np.float64)  # copy: the eigensolve overwrites it
     if not np.allclose(K, K.T, atol=atol, rtol=1e-5):
         raise ValueError("K must be symmetric")
-    return spectral_entropy(_eigvalsh_inplace(K), t)
+    return spectral_entropy(eigvalsh_inplace(K), t)

@@ -29,11 +29,25 @@ logged on the ``dse_repro.measures`` logger and returned, with an error bar, by
 from __future__ import annotations
 
 import logging
-import random
 from typing import Any
 
 import numpy as np
 
+from . import large_n  # its AUTO_EXACT_MAX_N is read at call time (adjustable)
+from ._kernel import (
+    Precision,
+    check_method,
+    check_precision,
+    check_reference_sigma,
+    check_scalar_width,
+    check_ts,
+    eigvalsh_inplace,
+    kernel_eigenvalues,
+    kernel_from_sq,
+    kernel_torch,
+    spectral_entropy,
+    width,
+)
 from ._validation import (
     check_int,
     check_points,
@@ -42,46 +56,14 @@ from ._validation import (
     to_numpy,
 )
 from .bandwidth import DEFAULT_SIGMA
-from .diffusion import (
-    Precision,
-    _check_precision,
-    _eigvalsh_inplace,
-    _kernel_from_sq_numpy,
-    _scalar_width,
-    check_method,
-    check_reference_sigma,
-    check_ts,
-    rescale,
-    spectral_entropy,
-    width,
-)
-from .distances import sq_distances
-from .labels import class_partition, discretize
+from .distances import rescale, sq_distances
+from .labels import class_partition, conditional_subsets, discretize
 
-__all__ = ["dsmi", "dsmi_curve", "dsmi_curve_approx", "conditional_subsets"]
+__all__ = ["dsmi", "dsmi_curve", "dsmi_curve_approx"]
 
 #: Above this many points the full distance matrix is not kept (8 n^2 bytes) and each
 #: class/subset kernel is built from its own points instead.
 _FULL_DISTANCE_MAX_N = 20_000
-
-
-def conditional_subsets(
-    labels: np.ndarray, n_repeats: int = 5, seed: int | None = 0
-) -> list[tuple[np.ndarray, list[np.ndarray]]]:
-    """Index sets used by the bias-corrected DSMI: ``[(class_idx, [subset_idx, ...]), ...]``.
-
-    One entry per class (sorted by label); each subset has the class's size and is drawn from
-    all points with ``random.Random(seed).sample`` -- the draws of ``dse-dsmi``.
-    """
-    classes, _ = np.unique(labels, return_counts=True)
-    n = labels.shape[0]
-    out = []
-    for c in classes:
-        idx = np.flatnonzero(labels == c)
-        rng = random.Random(seed)
-        subsets = [np.array(rng.sample(range(n), k=idx.size)) for _ in range(n_repeats)]
-        out.append((idx, subsets))
-    return out
 
 
 def _cut(sigma: float | np.ndarray, idx: np.ndarray) -> float | np.ndarray:
@@ -93,7 +75,7 @@ def _eigs_from_sq(S: np.ndarray, idx: np.ndarray, sigma: float | np.ndarray) -> 
     """Diffusion eigenvalues of the points ``idx``, from the full squared-distance matrix."""
     sub = S[np.ix_(idx, idx)]  # a copy, which the kernel build overwrites
     np.fill_diagonal(sub, 0.0)
-    return _eigvalsh_inplace(_kernel_from_sq_numpy(sub, _cut(sigma, idx)))
+    return eigvalsh_inplace(kernel_from_sq(sub, _cut(sigma, idx)))
 
 
 def _full_matrix_pays(plan: list, n: int) -> bool:
@@ -116,11 +98,10 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
     elif is_torch(Z):
         import torch
 
-        from .diffusion import _kernel_torch
 
         def eigs(idx: np.ndarray) -> np.ndarray:
             sel = torch.as_tensor(idx, device=Z.device)
-            return _eigvalsh_inplace(_kernel_torch(Z[sel], _cut(sigma, idx),
+            return eigvalsh_inplace(kernel_torch(Z[sel], _cut(sigma, idx),
                                                    getattr(torch, precision)))
     elif Z.shape[0] <= _FULL_DISTANCE_MAX_N and _full_matrix_pays(plan, Z.shape[0]):
         S = sq_distances(Z, np.dtype(precision).type)
@@ -130,7 +111,7 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
     else:
         def eigs(idx: np.ndarray) -> np.ndarray:
             S_idx = sq_distances(Z[idx], np.dtype(precision).type)
-            return _eigvalsh_inplace(_kernel_from_sq_numpy(S_idx, _cut(sigma, idx)))
+            return eigvalsh_inplace(kernel_from_sq(S_idx, _cut(sigma, idx)))
     return [(eigs(idx), [eigs(s) for s in subsets]) for idx, subsets in plan]
 
 
@@ -146,19 +127,17 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
     (``method``), or exact for sets of at most ``AUTO_EXACT_MAX_N`` points under ``auto``;
     and what ran: ``method``, ``sets`` (how many sets each estimator did), ``std_errors`` and
     ``error_bars`` (bits, per t)."""
-    from .diffusion import _eigenvalues
-    from .large_n import AUTO_EXACT_MAX_N, SLQ_ATOL, dse_curve_approx
 
     Zn = to_numpy(Z)
     used: dict[str, int] = {}
 
     def entropies(idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The set's entropies at ``ts`` and their standard errors (0 when exact)."""
-        if method == "auto" and idx.size <= AUTO_EXACT_MAX_N:
+        if method == "auto" and idx.size <= large_n.AUTO_EXACT_MAX_N:
             used["exact"] = used.get("exact", 0) + 1
-            lam = _eigenvalues(Zn[idx], sigma, precision)  # width resolved once, for all sets
+            lam = kernel_eigenvalues(Zn[idx], sigma, precision)  # width resolved once, for all sets
             return np.array([spectral_entropy(lam, t) for t in ts]), np.zeros(len(ts))
-        values, info = dse_curve_approx(Zn[idx], sigma, ts, method, seed=seed)
+        values, info = large_n.dse_curve_approx(Zn[idx], sigma, ts, method, seed=seed)
         used[info["method"]] = used.get(info["method"], 0) + 1
         # lanczos: its tail bound stands in for a standard error
         return values, np.asarray(info.get("std_errors", info["error_bars"]))
@@ -177,7 +156,7 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
         "dsmi(n=%d, method=%s): entropies of %s sets; standard errors %s bits at t = %s",
         Zn.shape[0], method, used, np.round(std_errors, 5).tolist(), ts)
     info = {"method": method, "sets": used, "std_errors": std_errors.tolist(),
-            "error_bars": [max(3 * se, SLQ_ATOL) for se in std_errors]}
+            "error_bars": [max(3 * se, large_n.SLQ_ATOL) for se in std_errors]}
     return w @ np.array(parts), info
 
 
@@ -306,10 +285,10 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
         _check_sq_distances(to_numpy(Z))
     ts = check_ts(ts)
     sigma = width(Z, sigma, k, squared=precomputed, seed=seed, ts=ts)  # from the whole set
-    _scalar_width(sigma, method, reference)
+    check_scalar_width(sigma, method, reference)
     Z, sigma = rescale(Z, sigma, squared=precomputed)
     n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
-    _check_precision(precision)
+    check_precision(precision)
     if y_discrete is not None and not isinstance(y_discrete, (bool, np.bool_)):
         raise TypeError(f"y_discrete must be True, False or None, got {y_discrete!r}")
     Y_np = to_numpy(Y) if is_torch(Y) else Y
@@ -334,9 +313,8 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
         return np.array(out, dtype=np.float64), _exact_info(ts, "reference")
 
     if method != "exact":
-        from .large_n import AUTO_EXACT_MAX_N
 
-        if method != "auto" or Z.shape[0] > AUTO_EXACT_MAX_N:
+        if method != "auto" or Z.shape[0] > large_n.AUTO_EXACT_MAX_N:
             values, info = _approx_curve(Z, plan, counts, sigma, ts, method, seed, precision)
             return np.asarray(values, dtype=np.float64), info
     eig_plan = _plan_eigenvalues(Z, plan, sigma, precision, precomputed)

@@ -12,6 +12,7 @@ Shared by DSMI and CSMI. Rules (the same as the authors' ``dse-dsmi``):
 """
 from __future__ import annotations
 
+import random
 import warnings
 from typing import Any
 
@@ -19,7 +20,8 @@ import numpy as np
 
 from ._validation import check_finite, check_int, check_numeric_array, is_torch, to_numpy
 
-__all__ = ["infer_discrete", "discretize", "spectral_clusters", "class_partition"]
+__all__ = ["infer_discrete", "discretize", "spectral_clusters", "class_partition",
+           "conditional_subsets"]
 
 
 def infer_discrete(Y: np.ndarray) -> bool:
@@ -136,3 +138,22 @@ def class_partition(labels: np.ndarray, *, min_size: int = 2) -> tuple[np.ndarra
             f"(counts {counts[counts < min_size].tolist()[:10]}); merge them or use fewer clusters"
         )
     return classes, counts
+
+
+def conditional_subsets(
+    labels: np.ndarray, n_repeats: int = 5, seed: int | None = 0
+) -> list[tuple[np.ndarray, list[np.ndarray]]]:
+    """Index sets used by the bias-corrected DSMI: ``[(class_idx, [subset_idx, ...]), ...]``.
+
+    One entry per class (sorted by label); each subset has the class's size and is drawn from
+    all points with ``random.Random(seed).sample`` -- the draws of ``dse-dsmi``.
+    """
+    classes, _ = np.unique(labels, return_counts=True)
+    n = labels.shape[0]
+    out = []
+    for c in classes:
+        idx = np.flatnonzero(labels == c)
+        rng = random.Random(seed)
+        subsets = [np.array(rng.sample(range(n), k=idx.size)) for _ in range(n_repeats)]
+        out.append((idx, subsets))
+    return out

@@ -56,6 +56,7 @@ from typing import Any
 
 import numpy as np
 
+from ._kernel import check_scalar_width, check_ts, width
 from ._validation import check_int, check_points, check_positive_real, to_numpy
 
 __all__ = ["sparse_diffusion_operator", "neighbourhood_size", "dse_lanczos", "dse_slq",
@@ -400,7 +401,6 @@ def dse_curve_approx(X: Any, sigma: float = 10.0, ts: Sequence[int] = (1,),
     (``max_neighbors`` to :func:`sparse_diffusion_operator`)."""
     import time
 
-    from .diffusion import _scalar_width, check_ts, width
 
     ts = check_ts(ts)
     auto = method == "auto"
@@ -408,7 +408,7 @@ def dse_curve_approx(X: Any, sigma: float = 10.0, ts: Sequence[int] = (1,),
     t0 = time.perf_counter()
     if isinstance(sigma, str):  # a policy: read the width off the data, as dse() does
         sigma = width(check_points(X, "X"), sigma, seed=seed, ts=ts)
-        _scalar_width(sigma, method, False)  # one width: knn's per-point widths are refused
+        check_scalar_width(sigma, method, False)  # one width: knn's per-point widths are refused
     K = sparse_diffusion_operator(X, sigma, tol=tol,
                                   **({"max_neighbors": options.pop("max_neighbors")}
                                      if "max_neighbors" in options else {}))

@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 
 from ._validation import check_int, check_points, check_same_length, to_numpy
-from .dsmi import conditional_subsets
-from .labels import class_partition, discretize
+from .labels import class_partition, conditional_subsets, discretize
 
 __all__ = ["bin_codes", "cse", "csmi"]
 

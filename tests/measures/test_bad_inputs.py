@@ -137,8 +137,10 @@ def test_empty_input():
 def test_non_numeric_dtype():
     with pytest.raises(TypeError, match="X must have a real numeric dtype"):
         dse(np.array([["a", "b"], ["c", "d"]]))
+    # one column of strings is class names (test_string_labels_are_class_names); several
+    # columns of strings are no variable to cluster
     with pytest.raises(TypeError, match="Y must have a real numeric dtype"):
-        dsmi(X, np.array(["cat"] * 10 + ["dog"] * 10))
+        dsmi(X, np.array([["cat", "a"]] * 10 + [["dog", "b"]] * 10))
     with pytest.raises(TypeError, match="X must have a real numeric dtype"):
         dse(X.astype(complex))
     with pytest.raises(TypeError, match="X must be an array"):

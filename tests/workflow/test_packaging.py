@@ -113,3 +113,42 @@ def test_every_error_class_has_the_common_base():
                 found.append(getattr(module, node.name))
     assert len(found) >= 6, found
     assert all(issubclass(cls, DseReproError) for cls in found), found
+
+
+def _import_graph(package: Path, prefix: str) -> dict[str, set[str]]:
+    """Module -> the modules of ``prefix`` it imports, at the top or inside a function."""
+    mods = {}
+    for path in package.rglob("*.py"):
+        rel = path.relative_to(ROOT).with_suffix("").parts
+        mods[".".join(rel[:-1] if rel[-1] == "__init__" else rel)] = path
+    edges: dict[str, set[str]] = {m: set() for m in mods}
+    for name, path in mods.items():
+        here = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(path.read_text())):
+            found = []
+            if isinstance(node, ast.ImportFrom):
+                base = node.module if node.level == 0 else ".".join(
+                    here[: len(here) - node.level + 1] + ([node.module] if node.module else []))
+                found = [f"{base}.{a.name}" for a in node.names] if base else []
+            elif isinstance(node, ast.Import):
+                found = [a.name for a in node.names]
+            for target in found:
+                while target not in mods and "." in target:
+                    target = target.rsplit(".", 1)[0]
+                if target in mods and target != name and target.startswith(prefix):
+                    edges[name].add(target)
+    return edges
+
+
+def test_the_library_has_no_import_cycle():
+    """Within ``dse_repro.measures`` no module imports, even inside a function, a module that
+    imports it back (the kernel plumbing sits in ``_kernel``, below ``diffusion``, ``dsmi`` and
+    ``large_n``; ``conditional_subsets`` in ``labels``, below DSMI and Shannon MI)."""
+    edges = _import_graph(ROOT / "dse_repro" / "measures", "dse_repro.measures.")
+
+    def reaches(a: str, b: str, seen: set[str]) -> bool:
+        return a == b or any(reaches(n, b, seen | {a}) for n in edges[a] - seen)
+
+    cycles = [(a, b) for a in edges for b in edges[a] if reaches(b, a, set())]
+    assert not cycles, cycles
+    assert "dse_repro.measures._kernel" in edges["dse_repro.measures.dsmi"]
