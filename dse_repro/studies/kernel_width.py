@@ -27,7 +27,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from dse_repro.config import grid
 from dse_repro.studies._runner import hydra_entry, job_values, study_datasets
-from dse_repro.studies.spec import Grid, JobKind, Resources, Slices, StudySpec
+from dse_repro.studies.spec import Grid, JobKind, ModelRuns, Resources, Slices, StudySpec
 
 log = logging.getLogger(__name__)
 #: The paper's fixed kernel width (in the units of Z).
@@ -44,14 +44,10 @@ def slices(cfg: DictConfig) -> Slices:
 
 
 @dataclass
-class Settings:
-    """``studies.kernel_width`` (conf/study/kernel_width.yaml): what the job reads."""
+class Settings(ModelRuns):
+    """``studies.kernel_width`` (conf/study/kernel_width.yaml): what the job reads. After the
+    :class:`~dse_repro.studies.spec.ModelRuns` fields:"""
 
-    name: str
-    datasets: list[str]
-    optional_datasets: list[str]
-    models: list[str]
-    seeds: list[int]
     ratios: Grid | list[float]
     t: int
     k: int

@@ -28,7 +28,7 @@ from dse_repro.studies._runner import (
     progress,
     study_datasets,
 )
-from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
+from dse_repro.studies.spec import JobKind, ModelRuns, Resources, Slices, StudySpec
 
 log = logging.getLogger(__name__)
 PARTS = ("init", "train")
@@ -60,15 +60,11 @@ class CompareSettings:
 
 
 @dataclass
-class Settings:
-    """``studies.sigma_init`` (conf/study/sigma_init.yaml): what the jobs read."""
+class Settings(ModelRuns):
+    """``studies.sigma_init`` (conf/study/sigma_init.yaml): what the jobs read. After the
+    :class:`~dse_repro.studies.spec.ModelRuns` fields:"""
 
-    name: str
-    datasets: list[str]
-    optional_datasets: list[str]
-    models: list[str]
     sigmas: list[float]
-    seeds: list[int]
     init_measures: list[str]
     compare: CompareSettings
     resources: dict[Literal["init", "train"], Resources]

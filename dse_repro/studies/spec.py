@@ -47,6 +47,18 @@ class Resources:
     gpu: int = 0
 
 
+@dataclass
+class ModelRuns:
+    """The settings every study of trained models declares first: which data sets (those in
+    ``optional_datasets`` are dropped from the DAG when absent), models and seeds."""
+
+    name: str
+    datasets: list[str]
+    optional_datasets: list[str]
+    models: list[str]
+    seeds: list[int]
+
+
 @dataclass(frozen=True)
 class JobKind:
     """One kind of job of a study.

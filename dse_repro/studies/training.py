@@ -17,7 +17,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from dse_repro.studies._runner import checkpoint_path, hydra_entry, job_values, study_datasets
-from dse_repro.studies.spec import JobKind, Resources, Slices, StudySpec
+from dse_repro.studies.spec import JobKind, ModelRuns, Resources, Slices, StudySpec
 
 
 def slices(cfg: DictConfig) -> Slices:
@@ -50,17 +50,13 @@ class XClusters:
 
 
 @dataclass
-class Settings:
-    """``studies.training`` (conf/study/training.yaml): what the jobs read."""
+class Settings(ModelRuns):
+    """``studies.training`` (conf/study/training.yaml): what the jobs read. After the
+    :class:`~dse_repro.studies.spec.ModelRuns` fields:"""
 
-    name: str
-    datasets: list[str]
-    optional_datasets: list[str]
-    models: list[str]
     model_kwargs: dict[str, dict[str, Any]]
     init_sigma: float | None
     methods: list[Literal["supervised", "simclr", "random_labels"]]
-    seeds: list[int]
     img_size: int
     n_train: int | None
     n_val: int | None
