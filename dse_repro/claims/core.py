@@ -139,7 +139,13 @@ def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> 
             f"({type(err).__name__}: {err}); the results are malformed or the check has a "
             "bug") from err
     held = bool(held and np.isfinite(value))
-    s = spread(fn, df, c.units, float(value), held, name or c.id)
+    try:
+        s = spread(fn, df, c.units, float(value), held, name or c.id)
+    except Exception as err:
+        raise ClaimCheckError(
+            f"claim {name or c.id}: its check failed on a bootstrap resample of the {c.table} "
+            f"results ({type(err).__name__}: {err}); a resample that lacks what the check "
+            "reads must say so with NotMeasured") from err
     return dict(value=value, status=verdict(held, s), detail=rest[0] if rest else "",
                 n_units=s.n_units, unit_values=s.unit_values, ci_low=s.ci_low,
                 ci_high=s.ci_high, held_fraction=s.held_fraction, interval=s.method)

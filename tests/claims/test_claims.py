@@ -215,6 +215,20 @@ def test_malformed_results_stop_the_claims_step(tmp_path, monkeypatch):
     assert not (tmp_path / "c.csv").exists()
 
 
+def test_a_check_failing_on_a_resample_stops_the_claims_step():
+    """An error a check raises only on some bootstrap resamples is no silent skip either."""
+    from dse_repro.claims.core import Claim
+
+    def fragile(df):
+        if df["seed"].nunique() < 3:
+            raise IndexError("a bug that shows on resamples")
+        return 1.0, True
+
+    claim = Claim("x.fragile", "fig6", "s", "t", fragile, units=("seed",))
+    with pytest.raises(ClaimCheckError, match=r"x\.fragile.*bootstrap resample.*IndexError"):
+        check(claim, _seeds([1.0, 2.0, 3.0]), SETTINGS)
+
+
 def _parts(df: pd.DataFrame):
     """Well-formed results with parts missing: each value of each categorical column left
     out in turn, and the first third of the rows alone."""
