@@ -111,14 +111,16 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
         df = run(cfg)
         df.insert(0, "study", study)
         df.insert(1, "scale", cfg.scale)
-        # Wall times go to timings_out when set (kept out of the byte-reproducible results);
-        # a standalone run without it keeps them in `out`, after the declared columns.
+        # Wall times go to timings_out (null: timings.csv beside `out`), kept out of the
+        # byte-reproducible results: one layout standalone and under Snakemake.
         timing = [c for c in df.columns if str(c).endswith("seconds")]
         validate(df.drop(columns=timing), study, f"study {study} (out={cfg.out})")
-        if cfg.get("timings_out") and timing:
+        if timing:
+            timings_out = cfg.get("timings_out") or str(Path(cfg.out).parent / "timings.csv")
             if f"{study}_timings" in tables():
                 validate(df, f"{study}_timings", f"study {study} (timings_out)")
-            write_tidy(df, cfg.timings_out, seal=True)
+            write_tidy(df, timings_out, seal=True)
+            log.info("wrote the wall times to %s", timings_out)
             df = df.drop(columns=timing)
         write_tidy(df, cfg.out, seal=True)
         log.info("wrote %d rows to %s in %.1f s", len(df), cfg.out, time.perf_counter() - t0)

@@ -91,3 +91,21 @@ def test_resources_scale_with_size():
     # DSMI streams the data above its threshold: memory stays O(n^2).
     assert job_resources(cfg, "job", dict(sweep="runtime", dim="500000",
                                           estimator="dsmi"))["mem_mb"] < 4 * 2**10
+
+
+def test_a_standalone_job_keeps_timings_apart_as_under_snakemake(tmp_path):
+    """Without timings_out the wall times go to timings.csv beside `out` (they used to stay in
+    `out` as extra columns, a second layout of the same file)."""
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    out = tmp_path / "results.csv"
+    subprocess.run([sys.executable, "-m", "dse_repro.studies.mi_compare", "scale=smoke",
+                    "studies.mi_compare.job.sweep=dimension", "studies.mi_compare.job.dim=20",
+                    "studies.mi_compare.job.estimator=dsmi", f"out={out}",
+                    f"hydra.run.dir={tmp_path}"], check=True, capture_output=True, timeout=300)
+    results, timings = pd.read_csv(out), pd.read_csv(tmp_path / "timings.csv")
+    assert "seconds" not in results.columns and (timings["seconds"] > 0).all()
+    assert len(results) == len(timings)
