@@ -58,6 +58,10 @@ def progress(iterable: Iterable, cfg: DictConfig, **kwargs: Any) -> Iterable:
     return tqdm(iterable, disable=not cfg.progress, mininterval=2.0, **kwargs)
 
 
+#: Warnings raised from files under this folder keep their location in the job log.
+_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+
+
 class _OnceEach(logging.Filter):
     """Pass each warning text (category and message, whatever the line that raised it) once;
     a :class:`DegenerateSigmaWarning` once per width (its text names the data's scale, which
@@ -71,6 +75,10 @@ class _OnceEach(logging.Filter):
         text = str(record.getMessage()).split("\n")[0]
         m = re.search(r":\d+: (\w+: .*)$", text)
         key = m.group(1) if m else text
+        if m and _PACKAGE_DIR not in text[: m.start()]:
+            # raised through a library (hydra's instantiate, functools ...): its file and line
+            # say nothing about where the warning comes from; keep the warning alone
+            record.msg, record.args = "%s", (key,)
         width = re.match(r"(DegenerateSigmaWarning: sigma=\S+)", key)
         key = width.group(1) if width else key
         if key in self.seen:

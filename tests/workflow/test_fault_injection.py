@@ -120,6 +120,27 @@ def test_job_log_is_for_humans(tmp_path):
     assert log.count("DegenerateSigmaWarning") == 1
     assert "requires_grad" not in log and "EpochMetrics(" not in log
     assert "sigma='median' ->" not in log  # the chosen widths are DEBUG, not per-epoch noise
+    assert "hydra/_internal" not in log and "target_policy" not in log  # no library's line
+
+
+def test_a_warning_raised_through_a_library_is_logged_without_its_line():
+    """A warning whose location is a library frame (hydra's instantiate calling our measure)
+    is logged as "Category: message", each once; one from dse_repro keeps its file:line."""
+    import io
+    import logging
+    import warnings
+
+    from dse_repro.studies._runner import _PACKAGE_DIR, _once_each
+
+    buf, logger = io.StringIO(), logging.getLogger("test.py.warnings")
+    logger.addHandler(logging.StreamHandler(buf))
+    _once_each(logger)
+    for _ in range(2):
+        for path, text in (("/site-packages/hydra/_internal/instantiate/_instantiate2.py", "a"),
+                           (f"{_PACKAGE_DIR}/measures/bandwidth.py", "b")):
+            logger.warning("%s", warnings.formatwarning(text, UserWarning, path, 12))
+    assert [ln for ln in buf.getvalue().splitlines() if ln.strip()] == [
+        "UserWarning: a", f"{_PACKAGE_DIR}/measures/bandwidth.py:12: UserWarning: b"]
 
 
 @pytest.mark.parametrize("damage", ["cut", "pasted", "edited", "other_slice"])
