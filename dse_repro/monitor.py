@@ -15,6 +15,8 @@ sigma").
 from __future__ import annotations
 
 import csv
+import logging
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,15 +26,37 @@ import torch
 
 from dse_repro.measures.bandwidth import DEFAULT_SIGMA
 
+log = logging.getLogger(__name__)
+
 #: Measures the monitor knows: name -> needs labels (units: embedding_measures.UNITS).
 MEASURES = {"DSE_Z": False, "DSMI_ZY": True, "rankme": False, "knn_acc": True}
 FIELDS = ("epoch", "measure", "sigma", "t", "value", "unit")
 
 
+def _is_timm(module: torch.nn.Module) -> bool:
+    return hasattr(module, "forward_features") and hasattr(module, "forward_head")
+
+
+def timm_inside(model: torch.nn.Module) -> tuple[str, torch.nn.Module] | None:
+    """``(name, module)`` of the timm model whose pre-logit features :func:`default_embed`
+    measures: ``model`` itself, or the one outermost timm model it wraps (a LightningModule's
+    ``self.net``); None when there is none or several (a teacher and a student)."""
+    if _is_timm(model):
+        return "", model
+    outer: list[tuple[str, torch.nn.Module]] = []
+    for name, module in model.named_modules():
+        if name and _is_timm(module) and not any(name.startswith(o + ".") for o, _ in outer):
+            outer.append((name, module))
+    return outer[0] if len(outer) == 1 else None
+
+
 def default_embed(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """A timm model's pre-logit features; any other model's output."""
-    if hasattr(model, "forward_features") and hasattr(model, "forward_head"):
-        return model.forward_head(model.forward_features(x), pre_logits=True)
+    """The pre-logit features of the timm model that ``model`` is or wraps
+    (:func:`timm_inside`); any other model's output."""
+    found = timm_inside(model)
+    if found is not None:
+        timm_model = found[1]
+        return timm_model.forward_head(timm_model.forward_features(x), pre_logits=True)
     return model(x)
 
 
@@ -116,6 +140,7 @@ class DSEMonitor:
         self.y = None if y is None else y[idx].astype(np.int64)
         self.measures, self.sigma, self.t, self.seed = names, sigma, int(t), seed
         self.embed = embed or default_embed
+        self._said = False  # which output default_embed measures: logged at the first call
         self.csv_path = Path(csv_path) if csv_path else None
         if self.csv_path is not None and self.csv_path.is_dir():
             raise ValueError(f"csv_path {self.csv_path} is a directory; name a .csv file")
@@ -145,6 +170,18 @@ class DSEMonitor:
         restored afterwards."""
         if not isinstance(model, torch.nn.Module):
             raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        if self.embed is default_embed and not self._said:
+            self._said = True
+            found = timm_inside(model)
+            what = (f"the pre-logit features of the timm model {found[0] or 'itself'} "
+                    f"({type(found[1]).__name__})" if found else
+                    f"the output of {type(model).__name__} (no single timm model inside: for a "
+                    "classifier, its logits)")
+            log.info("DSEMonitor measures %s; pass embed= to measure another layer", what)
+            if found is None and any(_is_timm(m) for m in model.modules()):
+                warnings.warn(f"{type(model).__name__} holds several timm models: DSEMonitor "
+                              "measures its output (for a classifier, its logits); pass embed= "
+                              "to measure one model's features", UserWarning, stacklevel=3)
         was_training = model.training
         dev = next(model.parameters()).device
         model.eval()

@@ -170,3 +170,38 @@ def test_labels_as_class_names_and_shapes_are_checked():
         DSEMonitor(x, torch.stack([y, y], 1))
     with pytest.raises(TypeError, match="model must be a torch.nn.Module, got function"):
         DSEMonitor(x, y)(lambda b: b, epoch=1)
+
+
+def test_a_wrapped_timm_model_is_measured_at_its_pre_logit_features(caplog):
+    """A LightningModule-like wrapper around a timm model: its pre-logit features, not the
+    wrapper's logits (they used to be measured without a word); the choice is logged once;
+    two timm models inside (teacher and student) measure the output, with a warning."""
+    import logging
+
+    import timm
+
+    from dse_repro.monitor import timm_inside
+
+    class Wrapper(torch.nn.Module):
+        def __init__(self, *nets):
+            super().__init__()
+            self.nets = torch.nn.ModuleList(nets)
+
+        def forward(self, x):
+            return self.nets[0](x)
+
+    torch.manual_seed(0)
+    net = timm.create_model("resnet10t", pretrained=False, num_classes=3)
+    x, y = torch.randn(40, 3, 32, 32), torch.arange(40) % 3
+    wrapped = Wrapper(net)
+    assert timm_inside(wrapped) == ("nets.0", net)
+    monitor = DSEMonitor(x, y)
+    with caplog.at_level(logging.INFO, logger="dse_repro.monitor"):
+        z = monitor.embeddings(wrapped)
+        monitor.embeddings(wrapped)
+    assert z.shape == (40, net.num_features)  # not the 3 logits
+    assert torch.equal(z, monitor.embeddings(net))
+    assert caplog.text.count("pre-logit features of the timm model nets.0 (ResNet)") == 1
+    two = Wrapper(net, timm.create_model("resnet10t", pretrained=False, num_classes=3))
+    with pytest.warns(UserWarning, match="several timm models"):
+        assert DSEMonitor(x, y).embeddings(two).shape == (40, 3)
