@@ -157,6 +157,11 @@ def _declared_type(tp: Any, value: Any, path: str, where: str) -> None:
                 errors.append(err)
         if value is None:
             raise TypeError(f"{path} may not be null (declared in {where})")
+        # a mapping or a list that fits the declared mapping or list but for one entry: that
+        # entry's error (an unknown grid key), not "must be a mapping or a list"
+        shaped = [err for arg, err in zip(args, errors) if _same_shape(arg, value)]
+        if len(shaped) == 1:
+            raise shaped[0]
         raise errors[-1] if len(errors) == 1 else TypeError(
             f"{path} must be {' or '.join(_type_name(a) for a in args)} (declared in "
             f"{where}), got {value!r}")
@@ -195,6 +200,14 @@ def _declared_type(tp: Any, value: Any, path: str, where: str) -> None:
     if not _fits(sample, value):
         raise TypeError(f"{path} must be {_kind(sample)} (declared in {where}), got {value!r} "
                         f"({_kind(value)}){_yaml_hint(sample, value)}")
+
+
+def _same_shape(tp: Any, value: Any) -> bool:
+    """``value`` is a mapping and ``tp`` declares one, or both are lists."""
+    origin = typing.get_origin(tp)
+    if isinstance(value, dict):
+        return origin is dict or dataclasses.is_dataclass(tp)
+    return isinstance(value, list) and origin is list
 
 
 def _type_name(tp: Any) -> str:

@@ -135,6 +135,8 @@ def test_write_tidy_failure_keeps_the_old_file_and_no_temp(tmp_path):
     ("studies.fig3b.dim=null", TypeError, "studies.fig3b.dim may not be null"),
     ("~studies.fig3b.csmi_bins", ValueError, r"studies.fig3b: missing setting\(s\) csmi_bins"),
     ("studies.sigma_init.resources.init.gpu=x", TypeError, "resources.init.gpu must be an integer"),
+    ("+studies.fig3b.corruption_grid.stpo=1.0", ValueError,
+     r"unknown config key studies.fig3b.corruption_grid.stpo.*declared there: start, stop"),
     ("studies.training.train.lr=1e-4x", TypeError, r"train.lr must be a number.*1.0e-4"),
     ("studies.fig2.dims=[2,x]", TypeError, r"studies.fig2.dims\[1\] must be an integer"),
     ("studies.model_zoo.pretrained=3", TypeError, "pretrained must be a boolean"),
