@@ -67,22 +67,35 @@ def study_job_outputs(scale: str, table: str) -> list[str]:
     return table_job_outputs(compose_config(scale), scale, table)
 
 
-def stale_flag(scale: str, table: str) -> str:
-    """A flag file the ``collect`` rule of ``table`` asks for when its collected table exists
-    but one of the job outputs it was collected from does not (see :func:`collect_inputs`)."""
-    return f"results/{scale}/.stale/{table}"
+def stale_flag(scale: str, table: str, n: int) -> str:
+    """The ``n``-th flag file (1, 2, ...) of ``table``'s collection: made by the
+    ``stale_collect`` rule each time a job output of the collected table is found missing (see
+    :func:`collect_inputs`)."""
+    return f"results/{scale}/.stale/{table}.{n}"
+
+
+def _last_stale_flag(scale: str, table: str) -> int:
+    """The number of the newest flag of ``table`` on disk (0: none)."""
+    numbers = [int(p.suffix[1:]) for p in Path(f"results/{scale}/.stale").glob(f"{table}.*")
+               if p.suffix[1:].isdigit()]
+    return max(numbers, default=0)
 
 
 def collect_inputs(scale: str, table: str) -> dict[str, list[str]]:
-    """The ``collect`` rule's inputs: ``jobs`` (the per-job CSVs) and ``stale`` -- empty,
-    unless ``results/<scale>/<table>.csv`` exists while a job output is missing (deleted,
-    lost). Snakemake does not rebuild a missing intermediate file whose consumers look up to
-    date ("Nothing to be done"); the flag, made by the ``stale_collect`` rule, makes the
-    collection (and so the missing jobs, and what reads the table) run again."""
+    """The ``collect`` rule's inputs: ``jobs`` (the per-job CSVs) and ``stale``, a flag file.
+
+    Snakemake does not rebuild a missing intermediate file whose consumers look up to date
+    ("Nothing to be done"). So when ``results/<scale>/<table>.csv`` exists while one of its job
+    outputs does not (deleted, lost), ``stale`` names a new flag (one number up): the input
+    set changes, so the collection runs again, and with it the missing jobs and what reads the
+    table. The flag stays on disk (an empty file) and in the inputs, so the run after that
+    finds the input set as recorded and has nothing to do."""
     jobs = study_job_outputs(scale, table)
+    last = _last_stale_flag(scale, table)
     collected_table = Path(f"results/{scale}/{table}.csv")
-    missing = collected_table.exists() and any(not Path(f).exists() for f in jobs)
-    return {"jobs": jobs, "stale": [stale_flag(scale, table)] if missing else []}
+    if collected_table.exists() and any(not Path(f).exists() for f in jobs):
+        return {"jobs": jobs, "stale": [stale_flag(scale, table, last + 1)]}
+    return {"jobs": jobs, "stale": [stale_flag(scale, table, last)] if last else []}
 
 
 def all_targets(scale: str) -> list[str]:

@@ -26,9 +26,11 @@ rule stale_collect:
     """A collected table whose job outputs are not all there any more: rebuild them and
     collect again (dse_repro.workflow.collect_inputs)."""
     output:
-        temp("results/{scale}/.stale/{table}"),
+        "results/{scale}/.stale/{table}.{n}",
     log:
-        "logs/{scale}/collect/{table}.stale.log",
+        "logs/{scale}/collect/{table}.stale{n}.log",
+    wildcard_constraints:
+        n=r"\d+",
     localrule: True
     shell:
         "(echo 'job outputs of results/{wildcards.scale}/{wildcards.table}.csv are missing: "
