@@ -8,11 +8,11 @@
 #
 # Jobs are Hydra entry points (python -m dse_repro.studies.<name>); their grids live in conf/
 # and are read through Hydra's compose API. Studies are registered in dse_repro/studies/ (each
-# module's SPEC); every registered study has its rule file rules/<name>.smk.
+# module's SPEC); rules/jobs.smk makes their job rules from the registry.
 from snakemake.utils import min_version
 
 from dse_repro.config import SCALES
-from dse_repro.workflow import all_targets, study_names
+from dse_repro.workflow import all_targets
 
 min_version("8.0")
 
@@ -33,13 +33,8 @@ report: "report/workflow.rst"
 
 
 include: "rules/common.smk"
-
-
-for _study in study_names():
-
-    include: f"rules/{_study}.smk"
-
-
+include: "rules/jobs.smk"
+include: "rules/summaries.smk"
 include: "rules/figures.smk"
 include: "rules/report.smk"
 

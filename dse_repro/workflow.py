@@ -2,17 +2,20 @@
 (:mod:`dse_repro.studies.registry`) and the composed Hydra config -- no grid, path format or
 resource number is written in ``rules/``.
 
-A job rule (``rules/<study>.smk``) is::
+``rules/jobs.smk`` makes one rule ``<study>_<kind>`` per kind of job of every registered study
+(:func:`job_rules`)::
 
-    rule <study>_<kind>:
-        input: conf_inputs("<study>")
-        output: **job_outputs("<study>", "<kind>")
-        log: job_log("<study>", "<kind>")
-        benchmark: job_benchmark("<study>", "<kind>")
-        wildcard_constraints: **job_constraints("<study>", "<kind>")
-        threads: job_threads("<study>", "<kind>")
-        resources: **study_resources("<study>", "<kind>")
-        shell: job_command("<study>", "<kind>")
+    rule:
+        name: f"{study}_{kind}"
+        input: conf_inputs(study)
+        output: **job_outputs(study, kind)
+        log: job_log(study, kind)
+        benchmark: job_benchmark(study, kind)
+        wildcard_constraints: **job_constraints(study, kind)
+        threads: job_threads(study, kind)
+        resources: **study_resources(study, kind)
+        params: **job_params(study, kind)
+        shell: JOB_SHELL
 
 Kept in the package (not in ``rules/*.smk``) so it is importable and unit-tested.
 """
@@ -35,13 +38,13 @@ from dse_repro.studies.registry import (
 
 __all__ = ["all_targets", "claims_conf_inputs", "collect_inputs", "collected", "conf_inputs",
            "figure_caption", "figure_inputs", "figure_labels", "figure_study", "figure_table",
-           "figures", "job_benchmark", "job_command", "job_constraints", "job_log",
-           "job_outputs", "job_threads", "stale_flag", "study_job_outputs", "study_names",
-           "study_resources"]
+           "figures", "JOB_SHELL", "job_arguments", "job_benchmark", "job_constraints",
+           "job_log", "job_outputs", "job_params", "job_rules", "job_threads", "stale_flag",
+           "study_job_outputs", "study_names", "study_resources"]
 
 
 def study_names() -> list[str]:
-    """Every registered study (each has ``rules/<name>.smk``)."""
+    """Every registered study."""
     return list(specs())
 
 
@@ -162,19 +165,42 @@ def job_constraints(name: str, kind: str) -> dict[str, str]:
     return dict(study(name).kinds[kind].constraints)
 
 
-def job_command(name: str, kind: str) -> str:
-    """The shell line of one kind of job: the study's Hydra entry point with the job's slice
-    keys from the wildcards, its outputs, its run directory (``.hydra/`` beside the results)
-    and its log. ``OMP_NUM_THREADS`` follows the rule's threads."""
+def job_rules() -> list[tuple[str, str]]:
+    """``(study, kind)`` of every job rule ``<study>_<kind>`` (``rules/jobs.smk``)."""
+    return [(name, kind) for name, s in specs().items() for kind in s.kinds]
+
+
+#: The shell line of every job rule: the study's Hydra entry point (``params.study``) with the
+#: job's arguments (:func:`job_arguments`) and its log. ``OMP_NUM_THREADS`` follows the rule's
+#: threads. The parts that differ between rules come from ``params``, which Snakemake evaluates
+#: when it defines the rule: a ``shell:`` expression is evaluated again when the job runs, so in
+#: the rule loop it would see the loop's last study.
+JOB_SHELL = ("OMP_NUM_THREADS={threads} python -m dse_repro.studies.{params.study} "
+             "{params.arguments} > {log} 2>&1")
+
+
+def job_arguments(name: str, kind: str) -> str:
+    """The Hydra overrides of one kind of job, as a template of its wildcards and outputs: the
+    scale, the job's slice keys, its outputs and its run directory (``.hydra/`` beside the
+    results)."""
     k = study(name).kinds[kind]
     sets = [f"studies.{name}.job.{key}={{wildcards.{key}}}" for key in k.fields]
     sets += [f"studies.{name}.job.{key}={value}" for key, value in k.fixed.items()]
     outs = "out={output.results}" + (" timings_out={output.timings}" if k.timings else "")
     run_dir = "results/" + _job_dir(name, kind).format(
         scale="{wildcards.scale}", **{f: f"{{wildcards.{f}}}" for f in k.fields})
-    return (f"OMP_NUM_THREADS={{threads}} python -m dse_repro.studies.{name} "
-            f"scale={{wildcards.scale}} {' '.join(sets)} {outs} hydra.run.dir={run_dir} "
-            "> {log} 2>&1")
+    return f"scale={{wildcards.scale}} {' '.join(sets)} {outs} hydra.run.dir={run_dir}"
+
+
+def job_params(name: str, kind: str) -> dict[str, Any]:
+    """The ``params`` of one kind of job's rule: ``study`` (the entry point's module) and
+    ``arguments`` (:func:`job_arguments` filled in from the job's wildcards and outputs)."""
+    template = job_arguments(name, kind)
+
+    def arguments(wildcards: Any, output: Any) -> str:
+        return template.format(wildcards=wildcards, output=output)
+
+    return {"study": name, "arguments": arguments}
 
 
 def _resources(name: str, kind: str) -> Callable[[Any], dict]:

@@ -90,7 +90,7 @@ class StudySpec:
 
     Attributes:
         name: the module name, the conf file ``conf/study/<name>.yaml`` (mounted at
-            ``studies.<name>``), the rule file ``rules/<name>.smk`` and the results folder.
+            ``studies.<name>``), the job rules ``<name>_<kind>`` and the results folder.
         settings: the dataclass that declares ``studies.<name>``: every key of the conf file
             with its type (nested dataclasses for fixed sub-mappings, ``dict[str, X]`` for
             registries, ``Literal`` for a closed set of words, ``X | None`` where null is
@@ -107,8 +107,8 @@ class StudySpec:
         timed: the jobs' ``timings.csv`` are collected into ``<name>_timings.csv``.
         timing_figures: figures drawn from that timings table.
         timing_columns: its columns (kinds as ``columns``).
-        summaries: derived tables ``results/<scale>/<summary>.csv`` (built by the study's rule
-            file, listed in the ``all`` target).
+        summaries: derived tables ``results/<scale>/<summary>.csv`` (built by the rule of that
+            name in ``rules/summaries.smk``, listed in the ``all`` target).
         uses: other studies whose conf files the jobs read (their edits rerun the jobs).
         reads: other collected tables (e.g. ``"training"``) the study's figures draw beside
             its own: inputs of its plots, passed to ``plot(df, **{table: frame})``.

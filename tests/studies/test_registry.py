@@ -1,6 +1,7 @@
-"""The study registry: every registered study has its conf file, rule file, a plot and a caption
-per figure; nothing exists that is not registered; each spec is consistent with its config at
-every scale. Parametrized over the registry, so a new study is tested without a new test."""
+"""The study registry: every registered study has its conf file, job rules (made by the rule loop
+of rules/jobs.smk), a plot and a caption per figure; nothing exists that is not registered; each
+spec is consistent with its config at every scale. Parametrized over the registry, so a new
+study is tested without a new test."""
 from __future__ import annotations
 
 import importlib
@@ -20,13 +21,13 @@ from dse_repro.studies.registry import (
     tables,
 )
 from dse_repro.studies.spec import JobKind, StudySpec
-from dse_repro.workflow import job_command
+from dse_repro.workflow import JOB_SHELL, job_arguments, job_params, job_rules
 
 ROOT = conf_dir().parent
 STUDIES = list(specs())
 FIGURES = list(figures())
-#: Rule files that belong to no study.
-SHARED_RULE_FILES = {"common", "figures", "report"}
+#: The rule files: none belongs to one study.
+RULE_FILES = {"common", "jobs", "summaries", "figures", "report"}
 
 
 def _rules_in(path) -> list[str]:
@@ -42,13 +43,9 @@ def test_registry_finds_the_studies():
 def test_study_has_conf_rules_plots_and_captions(name):
     s = study(name)
     assert (ROOT / "conf" / "study" / f"{name}.yaml").is_file()
-    rule_file = ROOT / "rules" / f"{name}.smk"
-    text = rule_file.read_text()
-    assert sorted(_rules_in(rule_file)) == sorted([s.rule(k) for k in s.kinds] +
-                                                  list(s.summaries))
-    for kind in s.kinds:  # each kind's rule is built from the spec, not written by hand
-        assert f'job_outputs("{name}", "{kind}")' in text and \
-            f'job_command("{name}", "{kind}")' in text
+    assert [k for n, k in job_rules() if n == name] == list(s.kinds)
+    summaries = _rules_in(ROOT / "rules" / "summaries.smk")
+    assert set(s.summaries) <= set(summaries)
     module = importlib.import_module(f"dse_repro.studies.{name}")
     assert callable(module.main) and callable(module.run)
     for fig in (*s.figures, *s.timing_figures):
@@ -60,14 +57,15 @@ def test_study_has_conf_rules_plots_and_captions(name):
 
 def test_nothing_unregistered_exists():
     assert {p.stem for p in (ROOT / "conf" / "study").glob("*.yaml")} == set(STUDIES)
-    assert {p.stem for p in (ROOT / "rules").glob("*.smk")} == set(STUDIES) | SHARED_RULE_FILES
+    assert {p.stem for p in (ROOT / "rules").glob("*.smk")} == RULE_FILES
     plots = {p.stem for p in (ROOT / "dse_repro" / "plots").glob("fig*.py")}
     assert plots == set(FIGURES)
     assert {p.stem for p in (ROOT / "report" / "captions").glob("*.rst")} == set(FIGURES)
-    # The shared rule files hold no study's job rules.
-    for f in SHARED_RULE_FILES:
-        assert set(_rules_in(ROOT / "rules" / f"{f}.smk")) <= {"collect", "stale_collect", "plot",
-                                                              "claims"}
+    # No study's job rule is written by hand: the loop of rules/jobs.smk makes them all.
+    written = {r for f in RULE_FILES for r in _rules_in(ROOT / "rules" / f"{f}.smk")}
+    assert written <= {"collect", "stale_collect", "plot", "claims"} | {
+        t for s in specs().values() for t in s.summaries}
+    assert not written & {study(n).rule(k) for n, k in job_rules()}
     # Every claim is about a registered figure (its results table comes from the registry).
     from dse_repro.claims import CLAIMS
 
@@ -104,17 +102,33 @@ def test_slices_match_the_spec_and_the_config(name, scale):
 
 
 @pytest.mark.parametrize("name", STUDIES)
-def test_job_command_sets_every_slice_key(name):
+def test_job_arguments_set_every_slice_key(name):
     s = study(name)
     for kind, k in s.kinds.items():
-        cmd = job_command(name, kind)
-        assert f"python -m dse_repro.studies.{name} " in cmd
+        args = job_arguments(name, kind)
         for field in k.fields:
-            assert f"studies.{name}.job.{field}={{wildcards.{field}}}" in cmd
+            assert f"studies.{name}.job.{field}={{wildcards.{field}}}" in args
         for key, value in k.fixed.items():
-            assert f"studies.{name}.job.{key}={value}" in cmd
-        assert ("timings_out={output.timings}" in cmd) == k.timings
-        assert "hydra.run.dir=results/{wildcards.scale}/" + name in cmd
+            assert f"studies.{name}.job.{key}={value}" in args
+        assert ("timings_out={output.timings}" in args) == k.timings
+        assert "hydra.run.dir=results/{wildcards.scale}/" + name in args
+
+
+def test_job_params_fill_in_the_job():
+    """The rule loop's shell line is one template; each rule's params name its study and fill
+    in its job (evaluated when the rule is defined, so the loop's last study cannot leak in)."""
+    class W(dict):
+        __getattr__ = dict.__getitem__
+
+    p = job_params("fig3b", "job")
+    assert p["study"] == "fig3b" and "{params.study}" in JOB_SHELL
+    args = p["arguments"](W(scale="smoke", branches="2"),
+                          W(results="r/results.csv", timings="r/timings.csv"))
+    assert args == ("scale=smoke studies.fig3b.job.branches=2 out=r/results.csv "
+                    "hydra.run.dir=results/smoke/fig3b/k2")
+    assert "timings_out=t.csv" in job_params("training", "job")["arguments"](
+        W(scale="smoke", dataset="digits", model="m", method="supervised", seed="0"),
+        W(results="r.csv", timings="t.csv"))
 
 
 @dataclass

@@ -1,5 +1,6 @@
-"""The README's "add a study" recipe, done for real: five new files in a copy of the repository
-(conf, study module with its SPEC, rule file, plot, caption) and nothing else edited; the
+"""The README's "add a study" recipe, done for real: four new files in a copy of the repository
+(conf, study module with its SPEC, plot, caption; the job rule comes from the rule loop) and
+nothing else edited; the
 workflow runs the new study's jobs, collects them, draws its figure and lists it in ``all``."""
 from __future__ import annotations
 
@@ -64,28 +65,6 @@ main = hydra_entry("toy", run)
 if __name__ == "__main__":
     main()
 ''',
-    "rules/toy.smk": """\
-from dse_repro.workflow import (conf_inputs, job_benchmark, job_command, job_constraints,
-                                 job_log, job_outputs, job_threads, study_resources)
-
-
-rule toy_job:
-    input:
-        conf_inputs("toy"),
-    output:
-        **job_outputs("toy", "job"),
-    log:
-        job_log("toy", "job"),
-    benchmark:
-        job_benchmark("toy", "job")
-    wildcard_constraints:
-        **job_constraints("toy", "job"),
-    threads: job_threads("toy", "job")
-    resources:
-        **study_resources("toy", "job"),
-    shell:
-        job_command("toy", "job")
-""",
     "dse_repro/plots/figS9.py": '''\
 """Fig. S9 - the toy study."""
 from ._style import plt
@@ -100,7 +79,7 @@ def plot(df):
 }
 
 
-def test_a_new_study_is_five_files(tmp_path):
+def test_a_new_study_is_four_files(tmp_path):
     repo = copy_repository(tmp_path / "repo")
     for rel, text in FILES.items():
         (repo / rel).write_text(text)
@@ -118,7 +97,7 @@ def test_a_new_study_is_five_files(tmp_path):
     assert list(df.columns) == ["study", "scale", "n", "measure", "value", "unit"]
     assert list(df["n"]) == [10, 1000] and df["value"].between(0, 1).all()
     assert (repo / "results/smoke/toy/n10/.hydra/config.yaml").is_file()
-    # Nothing else was edited: the copy differs from the repository by the five files only.
+    # Nothing else was edited: the copy differs from the repository by the four files only.
     listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=Path(
         __file__).resolve().parents[2], capture_output=True, text=True, check=True).stdout.split()
     new = {str(p.relative_to(repo)) for p in repo.rglob("*") if p.is_file()
