@@ -21,6 +21,7 @@ Kept in the package (not in ``rules/*.smk``) so it is importable and unit-tested
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,11 @@ from dse_repro.studies.registry import (
 )
 
 __all__ = ["all_targets", "claims_conf_inputs", "collect_inputs", "collected", "conf_inputs",
-           "figure_caption", "figure_inputs", "figure_labels", "figure_study", "figure_table",
+           "figure_caption", "figure_inputs", "figure_labels", "figure_settings_text",
+           "figure_study", "figure_table",
            "figures", "JOB_SHELL", "job_arguments", "job_benchmark", "job_constraints",
-           "job_log", "job_outputs", "job_params", "job_rules", "job_threads", "stale_flag",
+           "job_log", "job_outputs", "job_params", "job_rules", "job_threads", "plot_inputs",
+           "stale_flag",
            "study_job_outputs", "study_names", "study_resources"]
 
 
@@ -63,6 +66,22 @@ def figure_inputs(scale: str, fig: str) -> list[str]:
     ``reads``."""
     own = figure_table(fig)
     return [f"results/{scale}/{t}.csv" for t in (own, *study(figure_study(fig)).reads)]
+
+
+def plot_inputs(scale: str, fig: str) -> dict[str, list[str]]:
+    """The plot rule's inputs: ``tables`` (:func:`figure_inputs`) and ``conf``, the measures
+    registry (the display names the figures print)."""
+    return {"tables": figure_inputs(scale, fig), "conf": ["conf/measures/default.yaml"]}
+
+
+def figure_settings_text(fig: str) -> str:
+    """Figure ``fig``'s settings in ``conf/figures.yaml`` as a JSON line (``{}`` if none): a
+    param of its plot rule, so that editing one figure's line redraws that figure alone."""
+    from omegaconf import OmegaConf
+
+    path = Path("conf/figures.yaml")
+    conf = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else {}
+    return json.dumps((conf or {}).get(fig) or {}, sort_keys=True)
 
 
 def study_job_outputs(scale: str, table: str) -> list[str]:

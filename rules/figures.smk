@@ -2,9 +2,10 @@
 from dse_repro.workflow import (
     collect_inputs,
     figure_caption,
-    figure_inputs,
     figure_labels,
+    figure_settings_text,
     figure_study,
+    plot_inputs,
 )
 
 
@@ -38,10 +39,10 @@ rule stale_collect:
 
 
 rule plot:
-    """Draw figure <fig> from its table (and those its study reads); its caption is
-    report/captions/<fig>.rst."""
+    """Draw figure <fig> from its table (and those its study reads) with its settings in
+    conf/figures.yaml; its caption is report/captions/<fig>.rst."""
     input:
-        lambda w: figure_inputs(w.scale, w.fig),
+        unpack(lambda w: plot_inputs(w.scale, w.fig)),
     output:
         pdf=report(
             "figures/{scale}/{fig}.pdf",
@@ -61,6 +62,7 @@ rule plot:
     params:
         study=lambda w: figure_study(w.fig),
         caption=lambda w: figure_caption(w.fig),
+        settings=lambda w: figure_settings_text(w.fig),
     shell:
-        "python -m dse_repro.plots {wildcards.fig} --input {input} "
+        "python -m dse_repro.plots {wildcards.fig} --input {input.tables} "
         "--pdf {output.pdf} --png {output.png} > {log} 2>&1"

@@ -1,7 +1,8 @@
 """``python -m dse_repro.plots <fig> --input results.csv [...] --pdf out.pdf --png out.png``.
 
 Inputs named after a table the figure's study ``reads`` (``training.csv`` ...) are passed to
-its ``plot`` by that name; the others are the figure's own table (concatenated)."""
+its ``plot`` by that name; the others are the figure's own table (concatenated). The figure's
+settings in ``conf/figures.yaml`` are passed as keyword arguments."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +15,7 @@ from dse_repro.results import read_results
 from dse_repro.studies.registry import figure_study, figures, study
 
 from ._style import save
+from .names import figure_settings
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,6 +27,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if not (args.pdf or args.png):
         ap.error("give --pdf and/or --png")
+    plot = importlib.import_module(f"dse_repro.plots.{args.figure}").plot
+    settings = figure_settings(args.figure, plot)  # checked before anything is read
     table = figures()[args.figure]
     reads = study(figure_study(args.figure)).reads
     own = [p for p in args.input if Path(p).stem not in reads]
@@ -33,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     df = pd.concat([read_results(p, table) for p in own], ignore_index=True)
     # the other tables the figure's study reads, by table name (the file's stem)
     others = {Path(p).stem: read_results(p) for p in args.input if Path(p).stem in reads}
-    fig = importlib.import_module(f"dse_repro.plots.{args.figure}").plot(df, **others)
+    fig = plot(df, **others, **settings)
     save(fig, args.pdf, args.png)
 
 

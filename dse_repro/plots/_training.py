@@ -7,12 +7,20 @@ from __future__ import annotations
 import pandas as pd
 
 from ._style import COLORS, figure_legend, plt
+from .names import measure_label
 
 METHOD_COLORS = {"supervised": COLORS[0], "simclr": COLORS[1], "random_labels": COLORS[3]}
 MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
-def plot_measure(df: pd.DataFrame, measure: str, ylabel: str, title: str):
+def plot_measure(df: pd.DataFrame, measure: str, number: str):
+    """Figure ``number`` ("Fig. 7"): ``measure`` against validation accuracy during training,
+    labelled with its display name (:func:`dse_repro.plots.names.measure_label`)."""
+    ylabel = measure_label(measure)
+    if measure not in set(df["measure"]):
+        raise ValueError(f"{number} draws measure {measure!r} (conf/figures.yaml), which the "
+                         "training results do not hold; they hold "
+                         f"{sorted(set(df['measure']))} (studies.training.train.measures)")
     wide = df.pivot_table(index=["dataset", "arch", "model", "method", "seed", "epoch"],
                           columns="measure", values="value").reset_index()
     wide = wide.dropna(subset=["val_acc", measure])  # SimCLR epochs without a probe
@@ -42,6 +50,8 @@ def plot_measure(df: pd.DataFrame, measure: str, ylabel: str, title: str):
     n_seeds = wide.groupby(["dataset", "model", "method"])["seed"].nunique()
     seeds = (f"{n_seeds.min()}" if n_seeds.min() == n_seeds.max()
              else f"{n_seeds.min()}-{n_seeds.max()}")
+    name = measure_label(measure, unit=False, width=False)
+    title = f"{number} - {name} vs accuracy during training"
     fig.suptitle(title + f" (mean +- sd over {seeds} seed{'s' if n_seeds.max() > 1 else ''}; "
                  "large dot: last epoch)")
     figure_legend(fig, axes.ravel(), ncol=3)

@@ -6,6 +6,7 @@ import pandas as pd
 from ._training import plot_measure
 
 
-def plot(df: pd.DataFrame):
-    return plot_measure(df, "DSE_Z", r"$S_D(Z)$ (bits)",
-                        "Fig. 6 - DSE of the embedding vs accuracy during training")
+def plot(df: pd.DataFrame, *, measure: str = "DSE_Z"):
+    """Fig. 6: ``measure`` (a name of the measures registry; ``conf/figures.yaml`` says
+    which) against validation accuracy, per data set and architecture."""
+    return plot_measure(df, measure, "Fig. 6")

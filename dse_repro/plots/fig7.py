@@ -6,6 +6,7 @@ import pandas as pd
 from ._training import plot_measure
 
 
-def plot(df: pd.DataFrame):
-    return plot_measure(df, "DSMI_ZY", r"$I_D(Z; Y)$ (bits)",
-                        "Fig. 7 - DSMI(Z; Y) vs accuracy during training")
+def plot(df: pd.DataFrame, *, measure: str = "DSMI_ZY"):
+    """Fig. 7: ``measure`` (a name of the measures registry; ``conf/figures.yaml`` says
+    which) against validation accuracy, per data set and architecture."""
+    return plot_measure(df, measure, "Fig. 7")

@@ -6,6 +6,7 @@ import pandas as pd
 from ._training import plot_measure
 
 
-def plot(df: pd.DataFrame):
-    return plot_measure(df, "DSMI_ZX", r"$I_D(Z; X)$ (bits)",
-                        "Fig. 8 - DSMI(Z; X) vs accuracy during training")
+def plot(df: pd.DataFrame, *, measure: str = "DSMI_ZX"):
+    """Fig. 8: ``measure`` (a name of the measures registry; ``conf/figures.yaml`` says
+    which) against validation accuracy, per data set and architecture."""
+    return plot_measure(df, measure, "Fig. 8")

@@ -8,6 +8,7 @@ tables show as tables.
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -158,6 +159,23 @@ def test_no_checkpoints_left_and_results_small(workdir):
 def test_second_run_is_noop(workdir):
     proc = snakemake_smoke(workdir, "-n")
     assert "Nothing to be done" in proc.stdout + proc.stderr
+
+
+def test_one_conf_line_redraws_fig7_alone(workdir):
+    """Fig. 7 under another kernel width is one line of conf/figures.yaml: the dry run redraws
+    Fig. 7 and nothing else (no training job, no other figure)."""
+    conf = workdir / "conf" / "figures.yaml"
+    text = conf.read_text()
+    assert "fig7: {measure: DSMI_ZY}\n" in text
+    try:
+        conf.write_text(text.replace("fig7: {measure: DSMI_ZY}\n",
+                                     "fig7: {measure: DSMI_ZY_knn_t10}\n"))
+        proc = snakemake_smoke(workdir, "-n")
+    finally:
+        conf.write_text(text)
+    jobs = re.findall(r"^(\w+)\s+(\d+)$", proc.stdout.split("Job stats:")[1], flags=re.M)
+    assert dict(jobs) == {"plot": "1", "total": "1"}, proc.stdout[-2000:]
+    assert "figures/smoke/fig7.pdf" in proc.stdout
 
 
 def test_report(workdir):

@@ -72,3 +72,51 @@ def test_fig4_names_overlaps_marks_impossible_values_and_labels_every_d():
     assert crosses and all(np.allclose(c.get_offsets()[:, 1], 3.0) for c in crosses)
     dim_ax = fig.axes[-1]
     assert [t.get_text() for t in dim_ax.get_xticklabels()] == ["20", "50", "100", "500"]
+
+
+def _training_rows() -> pd.DataFrame:
+    """Two epochs of one run, with the paper's DSMI(Z; Y) and its knn-width variant at t = 10
+    of different values, and the validation accuracy."""
+    return pd.DataFrame([dict(dataset="digits", arch="convnet", model="resnet10t",
+                              method="supervised", seed=0, epoch=e, measure=m, value=v)
+                         for e in (1, 2) for m, v in (("val_acc", 0.5 + 0.1 * e),
+                                                      ("DSMI_ZY", 1.0 + e),
+                                                      ("DSMI_ZY_knn_t10", 10.0 + e))])
+
+
+def test_fig7_draws_the_measure_its_settings_name_with_its_display_name():
+    """One conf line (conf/figures.yaml) changes the kernel width Fig. 7 draws; its axis says
+    which, by display name (never the code name)."""
+    from dse_repro.plots import fig7
+
+    paper, knn = (fig7.plot(_training_rows(), measure=m).axes[0]
+                  for m in ("DSMI_ZY", "DSMI_ZY_knn_t10"))
+    assert list(paper.get_lines()[0].get_ydata()) == [2.0, 3.0]
+    assert list(knn.get_lines()[0].get_ydata()) == [11.0, 12.0]
+    assert paper.get_ylabel() == r"$I_D(Z; Y)$ (bits; $\sigma$ = 10, t = 1)"
+    assert knn.get_ylabel() == r"$I_D(Z; Y)$ (bits; $\sigma_i$ = 7-NN distance, t = 10)"
+    assert "DSMI_ZY" not in knn.figure._suptitle.get_text()  # the display name, not the code
+
+
+def test_figure_settings_are_checked():
+    from dse_repro.config import ConfigError
+    from dse_repro.plots import fig7
+    from dse_repro.plots.names import figure_settings, measure_label
+
+    assert figure_settings("fig7", fig7.plot) == {"measure": "DSMI_ZY"}  # conf/figures.yaml
+    assert figure_settings("fig2", fig7.plot) == {}
+    with pytest.raises(ConfigError, match="DSMI_ZQ.*not in the measures registry"):
+        measure_label("DSMI_ZQ")
+    with pytest.raises(ValueError, match="Fig. 7 draws measure 'DSE_Z'.*do not hold"):
+        fig7.plot(_training_rows(), measure="DSE_Z")
+
+
+def test_every_registered_measure_has_a_display_name():
+    from omegaconf import OmegaConf
+
+    from dse_repro.config import conf_dir
+    from dse_repro.plots.names import measure_label
+
+    for name in OmegaConf.load(conf_dir() / "measures" / "default.yaml"):
+        label = measure_label(name)
+        assert label and name not in label, name

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
 import io
 import os
 import re
@@ -161,10 +162,11 @@ def test_yaml_blocks_compose_into_the_config():
     from omegaconf import OmegaConf
 
     from dse_repro.config import compose_config
+    from dse_repro.plots.names import figure_settings
 
     blocks = _blocks("yaml")
-    assert len(blocks) == 2
-    estimator, measure = (yaml.safe_load(b) for b in blocks)
+    assert len(blocks) == 3
+    estimator, measure, figure_lines = (yaml.safe_load(b) for b in blocks)
     (name, entry), = estimator.items()
     cfg = compose_config("smoke", [f"+studies.mi_compare.estimators.{name}="
                                    f"{_override(entry)}"])
@@ -172,8 +174,20 @@ def test_yaml_blocks_compose_into_the_config():
     (name, entry), = measure.items()
     cfg = compose_config("smoke", [f"+measures.{name}={_override(entry)}"])
     assert OmegaConf.select(cfg, f"measures.{name}.unit") == entry["unit"]
+    for fig, settings in figure_lines.items():  # conf/figures.yaml lines: valid settings
+        plot = importlib.import_module(f"dse_repro.plots.{fig}").plot
+        assert figure_settings(fig, plot, figure_lines) == settings
 
 
 def _override(value) -> str:
-    """A YAML value as a Hydra override value (flow style on one line)."""
-    return yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
+    """A YAML value as a Hydra override value (one line; strings quoted, since a label such as
+    ``$S_D(Z)$`` is not a bare word of Hydra's override grammar)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_override(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_override(v) for v in value) + "]"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return str(value)
