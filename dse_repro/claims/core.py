@@ -25,8 +25,12 @@ from dse_repro.claims.uncertainty import spread
 from dse_repro.claims.uncertainty import status as verdict
 
 Results = dict[str, pd.DataFrame]
-#: Thresholds that live in conf/ (read by :func:`settings_from_conf`): name -> config key.
-SETTINGS = {"target_acc": "studies.sigma_init.compare.target_acc"}
+#: Settings of the claims that live in conf/ (read by :func:`settings_from_conf`): name ->
+#: config key, and how the setting is read off that node where it is not the node itself.
+SETTINGS = {"target_acc": "studies.sigma_init.compare.target_acc",
+            "baselines": "studies.mi_compare.estimators"}
+DERIVED = {"baselines": lambda estimators: [str(e) for e, entry in estimators.items()
+                                            if entry.get("baseline", False)]}
 LOG2_3 = float(np.log2(3))
 #: Rank correlations are compared with their thresholds up to rounding: Spearman's rho of 5
 #: points with one swap is exactly 0.9, which floating point may give as 0.8999999999999999.
@@ -107,14 +111,20 @@ def rhos(means: pd.DataFrame, by, x: str, what: str) -> dict:
     return {key: spearman(g[x], g["value"]) for key, g in need(means, what).groupby(by)}
 
 
-def settings_from_conf(scale: str) -> dict:
-    """The claims' thresholds that live in conf/ (:data:`SETTINGS`), at ``scale``."""
+def settings_from_conf(scale: str, overrides: Sequence[str] = ()) -> dict:
+    """The claims' settings that live in conf/ (:data:`SETTINGS`), at ``scale``: plain values
+    (``baselines``: the estimators with ``baseline: true`` in ``studies.mi_compare``)."""
     from omegaconf import OmegaConf
 
     from dse_repro.config import compose_config
 
-    cfg = compose_config(scale)
-    return {name: OmegaConf.select(cfg, key) for name, key in SETTINGS.items()}
+    cfg = compose_config(scale, overrides)
+    out = {}
+    for name, key in SETTINGS.items():
+        value = OmegaConf.select(cfg, key)
+        value = OmegaConf.to_container(value) if OmegaConf.is_config(value) else value
+        out[name] = DERIVED[name](value) if name in DERIVED else value
+    return out
 
 
 def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> dict:
@@ -125,6 +135,10 @@ def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> 
                  interval="")
     if df is None or df.empty:
         return dict(empty, status="not run", detail=f"no {c.table} results")
+    missing = [k for k in c.settings if k not in settings]
+    if missing:
+        raise ValueError(f"claim {name or c.id} takes the setting(s) {missing} from conf "
+                         f"(SETTINGS), which settings= lacks; it has {sorted(settings)}")
     kwargs = {k: settings[k] for k in c.settings}
     fn = lambda d: c.check(d, **kwargs)  # noqa: E731
     try:

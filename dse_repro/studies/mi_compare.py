@@ -107,8 +107,13 @@ class Sweeps:
 
 @dataclass
 class Estimator:
-    label: str
+    """One entry of ``studies.mi_compare.estimators``: all the code asks about an estimator."""
+
+    label: str  # its name in figures, legends and tables
     fn: dict[str, Any]  # a Hydra partial: _target_, _partial_ and the function's arguments
+    baseline: bool = False  # a competitor DSMI must beat in the claims (fig4.dsmi_keeps_info)
+    groundtruth: bool = False  # also run on distributions of known MI (mi_groundtruth, Fig. S1)
+    continuous_y: bool = False  # ground truth, gaussian family: takes Y itself, not its clusters
 
 
 @dataclass

@@ -85,9 +85,14 @@ class Settings:
     repeats: int
     n_clusters: int
     families: Families
-    estimators: list[str]
-    continuous_y: list[str]
     resources: Resources
+
+
+def groundtruth_estimators(cfg: DictConfig) -> list[str]:
+    """The estimators of ``studies.mi_compare.estimators`` with ``groundtruth: true``, in
+    their order there."""
+    return [str(e) for e, entry in cfg.studies.mi_compare.estimators.items()
+            if entry.get("groundtruth", False)]
 
 
 SPEC = StudySpec(
@@ -96,9 +101,9 @@ SPEC = StudySpec(
     job_keys=("family", "estimator"),
     kinds={"job": JobKind("{family}/{estimator}",
                           {"family": "gaussian|mixture", "estimator": r"[A-Za-z0-9_]+"})},
-    slices=lambda cfg: [("job", {"family": str(f), "estimator": str(e)})
+    slices=lambda cfg: [("job", {"family": str(f), "estimator": e})
                         for f in cfg.studies.mi_groundtruth.families
-                        for e in cfg.studies.mi_groundtruth.estimators],
+                        for e in groundtruth_estimators(cfg)],
     figures=("figS1",),
     columns=dict(family="str", dim="int", param="float", true_mi="float", estimator="str",
                  label="str", repeat="int", n_points="int", h_y="float?", measure="str",
@@ -117,11 +122,12 @@ def run(cfg: DictConfig) -> pd.DataFrame:
         if family not in s.families:
             raise ValueError(f"studies.mi_groundtruth.job.family must be one of "
                              f"{list(s.families)}, got {family!r}")
-        for est in job_values(s, "estimator", s.estimators):
-            if est not in registry:
-                raise ValueError(f"estimator {est!r} is not in studies.mi_compare.estimators")
+        for est in job_values(s, "estimator", groundtruth_estimators(cfg)):
+            if est not in groundtruth_estimators(cfg):
+                raise ValueError(f"estimator {est!r} is not one of studies.mi_compare.estimators "
+                                 f"with groundtruth: true: {groundtruth_estimators(cfg)}")
             fn = instantiate(registry[est].fn)
-            takes_y = est in s.continuous_y
+            takes_y = bool(registry[est].get("continuous_y", False))
             for dim, param, rep, X, labels, Y, truth in progress(
                     list(_cases(cfg, family)), cfg, desc=f"groundtruth {family} {est}"):
                 y = Y if takes_y else None
