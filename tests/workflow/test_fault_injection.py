@@ -7,6 +7,7 @@ after the DAG finished (rebuilt, to the same bytes)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -115,8 +116,10 @@ def test_job_log_is_for_humans(tmp_path):
     once, not by every measure at every epoch); no warning from the project's own loop."""
     log = _training(tmp_path / "results.csv", "progress=true").log
     assert "epoch 1/4:" in log and "batch" in log  # tqdm over the batches
-    assert [ln.split(":")[0] for ln in log.splitlines() if ln.startswith("epoch ")
-            and "loss" in ln] == [f"epoch {e}" for e in (1, 2, 3, 4)]
+    # one summary line per epoch ("epoch 2: loss ..."; the batch bar's own lines read
+    # "epoch 2/4: ... loss=...", as many as a slow machine refreshes it)
+    assert [ln.split(":")[0] for ln in log.splitlines()
+            if re.match(r"epoch \d+: loss ", ln)] == [f"epoch {e}" for e in (1, 2, 3, 4)]
     assert log.count("DegenerateSigmaWarning") == 1
     assert "requires_grad" not in log and "EpochMetrics(" not in log
     assert "sigma='median' ->" not in log  # the chosen widths are DEBUG, not per-epoch noise
