@@ -11,7 +11,7 @@
 # module's SPEC); rules/jobs.smk makes their job rules from the registry.
 from snakemake.utils import min_version
 
-from dse_repro.config import SCALES
+from dse_repro.pipeline.config import SCALES
 from dse_repro.workflow import all_targets
 
 min_version("8.0")

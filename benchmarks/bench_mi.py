@@ -16,8 +16,8 @@ import time
 
 from hydra.utils import instantiate
 
-from dse_repro.config import compose_config
 from dse_repro.simulate import WideBlobs
+from dse_repro.studies.registry import compose_config
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ rule collect:
         "logs/{scale}/collect/{table}.log",
     localrule: True
     shell:
-        "python -m dse_repro.collect --table {wildcards.table} --out {output} {input.jobs} "
+        "python -m dse_repro.workflow.collect --table {wildcards.table} --out {output} {input.jobs} "
         "> {log} 2>&1"
 
 

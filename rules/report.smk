@@ -28,6 +28,6 @@ rule claims:
     localrule: True
     shell:
         "(python -m dse_repro.claims --scale {wildcards.scale} --results {input.results} "
-        "--csv {output.csv} --md {output.md} && python -m dse_repro.report_tables claims "
-        "--input {output.csv} --out {output.html} && python -m dse_repro.findings "
+        "--csv {output.csv} --md {output.md} && python -m dse_repro.summaries.pages claims "
+        "--input {output.csv} --out {output.html} && python -m dse_repro.claims.findings "
         "--input {output.csv} --md {output.findings_md} --html {output.findings}) > {log} 2>&1"

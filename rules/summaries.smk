@@ -1,5 +1,5 @@
 # Derived tables of one study's collected results, with the report page that shows them.
-# (The studies declare them in SPEC.summaries; dse_repro/summaries.py computes them.)
+# (The studies declare them in SPEC.summaries; dse_repro/summaries/__init__.py computes them.)
 
 
 rule mi_groundtruth_summary:
@@ -17,7 +17,7 @@ rule mi_groundtruth_summary:
     localrule: True
     shell:
         "(python -m dse_repro.summaries groundtruth --input {input} --out {output.csv} && "
-        "python -m dse_repro.report_tables groundtruth --input {output.csv} --out {output.html}) "
+        "python -m dse_repro.summaries.pages groundtruth --input {output.csv} --out {output.html}) "
         "> {log} 2>&1"
 
 
@@ -36,5 +36,5 @@ rule model_zoo_correlations:
     localrule: True
     shell:
         "(python -m dse_repro.summaries zoo --input {input} --out {output.csv} && "
-        "python -m dse_repro.report_tables zoo --input {output.csv} --out {output.html}) "
+        "python -m dse_repro.summaries.pages zoo --input {output.csv} --out {output.html}) "
         "> {log} 2>&1"

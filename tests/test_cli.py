@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 import torch
 
-from dse_repro.cli import main
 from dse_repro.measures import dse_curve, dsmi, knn_accuracy, rankme
+from dse_repro.tools.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_bad_sigma_is_refused_by_the_parser(capsys):
 
 def test_console_script_is_installed(tmp_path, data):
     exe = shutil.which("dse-repro")
-    cmd = [exe] if exe else [sys.executable, "-m", "dse_repro.cli"]
+    cmd = [exe] if exe else [sys.executable, "-m", "dse_repro.tools.cli"]
     if exe is None and __import__("os").environ.get("CI"):
         pytest.fail("the dse-repro console script is not installed (pip install -e .)")
     path = _write(tmp_path, "z.npy", data[0])
@@ -201,7 +201,7 @@ def test_pt_keys_are_named_and_checked(tmp_path, data, capsys):
 
 @pytest.mark.parametrize("out", ["/proc/x.csv", "DIR"])
 def test_unwritable_out_fails_before_computing(tmp_path, data, capsys, monkeypatch, out):
-    import dse_repro.embedding_measures as em
+    import dse_repro.tools.embedding_measures as em
 
     Z, _, _ = data
     np.save(tmp_path / "Z.npy", Z)

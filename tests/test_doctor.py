@@ -7,8 +7,8 @@ import subprocess
 import pytest
 import torch
 
-from dse_repro import doctor
-from dse_repro.cli import main
+from dse_repro.tools import doctor
+from dse_repro.tools.cli import main
 
 
 def test_smoke_scale_is_ready_here(capsys):
@@ -38,7 +38,7 @@ def test_optional_data_set_is_a_warning_not_a_failure(tmp_path, monkeypatch):
     from dse_repro.data import datasets
 
     monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "none")
-    from dse_repro.config import compose_config
+    from dse_repro.studies.registry import compose_config
 
     rows = doctor.data_rows(compose_config("laptop", [f"paths.data_root={tmp_path}"]))
     status = {c: s for c, s, _ in rows}

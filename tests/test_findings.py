@@ -1,4 +1,4 @@
-"""The findings (dse_repro.findings): folded from a claims table, one row per claim with the
+"""The findings (dse_repro.claims.findings): folded from a claims table, one row per claim with the
 widths it holds under; the report page and CLI; the README's summary is the findings of the
 laptop claims table committed beside it (docs/laptop_claims.csv), so it cannot drift."""
 from __future__ import annotations
@@ -10,7 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dse_repro.findings import PAPER_SETTING, findings, findings_markdown, findings_page, main
+from dse_repro.claims.findings import (
+    PAPER_SETTING,
+    findings,
+    findings_markdown,
+    findings_page,
+    main,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

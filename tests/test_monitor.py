@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from dse_repro.measures import dse, dsmi
-from dse_repro.monitor import DSEMonitor
+from dse_repro.tools.monitor import DSEMonitor
 
 
 class Writer:
@@ -86,7 +86,7 @@ def test_label_count_must_match(digits):
 def test_lightning_callback_two_epochs(tmp_path, digits):
     import lightning
 
-    from dse_repro.lightning_callback import DSECallback
+    from dse_repro.tools.lightning_callback import DSECallback
 
     x, y = digits
 
@@ -180,7 +180,7 @@ def test_a_wrapped_timm_model_is_measured_at_its_pre_logit_features(caplog):
 
     import timm
 
-    from dse_repro.monitor import timm_inside
+    from dse_repro.tools.monitor import timm_inside
 
     class Wrapper(torch.nn.Module):
         def __init__(self, *nets):
@@ -196,7 +196,7 @@ def test_a_wrapped_timm_model_is_measured_at_its_pre_logit_features(caplog):
     wrapped = Wrapper(net)
     assert timm_inside(wrapped) == ("nets.0", net)
     monitor = DSEMonitor(x, y)
-    with caplog.at_level(logging.INFO, logger="dse_repro.monitor"):
+    with caplog.at_level(logging.INFO, logger="dse_repro.tools.monitor"):
         z = monitor.embeddings(wrapped)
         monitor.embeddings(wrapped)
     assert z.shape == (40, net.num_features)  # not the 3 logits

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from dse_repro.claims import evaluate, to_markdown
 from dse_repro.claims.errors import ClaimCheckError
-from dse_repro.io import write_text, write_tidy
-from dse_repro.results import read_results
+from dse_repro.pipeline.io import write_text, write_tidy
+from dse_repro.studies.registry import read_results
 
 
 def main(argv: list[str] | None = None) -> None:

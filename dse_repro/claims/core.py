@@ -116,7 +116,7 @@ def settings_from_conf(scale: str, overrides: Sequence[str] = ()) -> dict:
     (``baselines``: the estimators with ``baseline: true`` in ``studies.mi_compare``)."""
     from omegaconf import OmegaConf
 
-    from dse_repro.config import compose_config
+    from dse_repro.studies.registry import compose_config
 
     cfg = compose_config(scale, overrides)
     out = {}

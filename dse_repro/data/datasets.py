@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from dse_repro.errors import DseReproError
-from dse_repro.seeding import rng_for
+from dse_repro.pipeline.seeding import rng_for
 
 #: Where Debian's dataset-fashion-mnist package puts its IDX files.
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dse_repro.results import read_results
-from dse_repro.studies.registry import figure_study, figures, study
+from dse_repro.studies.registry import figure_study, figures, read_results, study
 
 from ._style import save
 from .names import figure_settings

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from dse_repro.io import atomic_write  # noqa: E402
+from dse_repro.pipeline.io import atomic_write  # noqa: E402
 
 COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
 #: One colour per estimator across Figs. 4, 5 and S1.

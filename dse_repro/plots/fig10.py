@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.report_tables import paper_zoo_correlations
 from dse_repro.summaries import zoo_correlations
+from dse_repro.summaries.pages import paper_zoo_correlations
 
 from ._style import figure_legend, plt
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from omegaconf import OmegaConf
 
-from dse_repro.config import ConfigError, conf_dir
+from dse_repro.pipeline.config import ConfigError, conf_dir
 
 __all__ = ["FIGURES_CONF", "MEASURES_CONF", "figure_settings", "measure_label", "width_text"]
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dse_repro.seeding import rng_for
+from dse_repro.pipeline.seeding import rng_for
 
 
 @dataclass

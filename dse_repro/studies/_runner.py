@@ -12,11 +12,10 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
-from dse_repro.config import check_config, conf_dir
-from dse_repro.io import check_writable, remove_stale_temps, write_tidy
-from dse_repro.results import validate
-from dse_repro.seeding import rng_for  # noqa: F401  (re-exported)
-from dse_repro.studies.registry import tables
+from dse_repro.pipeline.config import conf_dir
+from dse_repro.pipeline.io import check_writable, remove_stale_temps, write_tidy
+from dse_repro.pipeline.seeding import rng_for  # noqa: F401  (re-exported)
+from dse_repro.studies.registry import check_config, tables, validate
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
-from dse_repro.config import grid
 from dse_repro.measures import cse, dse, dse_curve, dse_from_matrix
+from dse_repro.pipeline.config import grid
 from dse_repro.simulate import add_uniform_noise, embedded_manifold, random_spd
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies._widths import width_variants

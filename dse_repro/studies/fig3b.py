@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 from omegaconf import DictConfig
 
-from dse_repro.config import grid
 from dse_repro.measures import csmi, dsmi, dsmi_curve
+from dse_repro.pipeline.config import grid
 from dse_repro.simulate import add_uniform_noise, corrupt_labels, random_tree
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies._widths import width_variants

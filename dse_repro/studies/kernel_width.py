@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from dse_repro.config import grid
+from dse_repro.pipeline.config import grid
 from dse_repro.studies._runner import hydra_entry, job_values, study_datasets
 from dse_repro.studies.spec import Grid, JobKind, ModelRuns, Resources, Slices, StudySpec
 

@@ -17,7 +17,7 @@ import pandas as pd
 from hydra.utils import instantiate
 from omegaconf import DictConfig
 
-from dse_repro.config import grid
+from dse_repro.pipeline.config import grid
 from dse_repro.simulate import WideBlobs, corrupt_labels
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
 from dse_repro.studies.spec import Grid, JobKind, Slices, StudySpec

@@ -3,25 +3,33 @@
 the collected tables, the job paths, per-job resources and the Hydra config entries.
 
 Nothing here is written by hand per study: adding a study means adding its module (with its
-``SPEC``), its conf file, its rule file, a plot per figure and a caption per figure.
+``SPEC``), its conf file, a plot per figure and a caption per figure.
+
+It is also what hands the registered studies to the pipeline (which knows none):
+:func:`compose_config` / :func:`check_config` (their settings and job keys) and
+:func:`read_results` / :func:`validate` (their tables' columns).
 """
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
+from os import PathLike
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from dse_repro.pipeline import config as _config
+from dse_repro.pipeline import results as _results
+from dse_repro.pipeline.results import ResultsError, TableSchema
 from dse_repro.studies.spec import StudySpec
 
 #: Modules of dse_repro.studies that are not studies (helpers of one).
 NOT_STUDIES = frozenset({"spec", "registry"})
-#: The ConfigStore entry that mounts every registered study (conf/config.yaml names it).
-STUDIES_NODE = "registered_studies"
 
 
 def figure_key(fig: str) -> tuple:
@@ -134,12 +142,45 @@ def job_resources(cfg: DictConfig, name: str, kind: str, job: Mapping[str, Any])
             **OmegaConf.to_container(own, resolve=True)}
 
 
-def register_configs() -> None:
-    """Store the node that mounts every registered study's conf at ``studies.<name>`` with its
-    ``job`` slice keys (all null = the whole grid) in Hydra's ConfigStore."""
-    from hydra.core.config_store import ConfigStore
+def study_mounts() -> _config.Studies:
+    """What the config needs of the registered studies: name, settings dataclass, job keys."""
+    return tuple((n, s.settings, tuple(s.job_keys)) for n, s in specs().items())
 
-    names = list(specs())
-    node = {"defaults": ["_self_", *({f"study@studies.{n}": n} for n in names)],
-            "studies": {n: {"job": dict.fromkeys(study(n).job_keys)} for n in names}}
-    ConfigStore.instance().store(name=STUDIES_NODE, node=node)
+
+def register_configs() -> None:
+    """Mount every registered study's conf at ``studies.<name>`` (with its ``job`` slice keys)
+    in Hydra's ConfigStore, for a study job's ``@hydra.main``."""
+    _config.register_studies(study_mounts())
+
+
+def compose_config(scale: str = "laptop", overrides: Sequence[str] = ()) -> DictConfig:
+    """The resolved root config at ``scale`` with extra Hydra ``overrides``, every registered
+    study mounted, type-checked (:func:`dse_repro.pipeline.config.compose_config`)."""
+    return _config.compose_config(scale, overrides, study_mounts())
+
+
+def check_config(cfg: DictConfig) -> None:
+    """Check a composed config against the registered studies' declarations and the config as
+    written (:func:`dse_repro.pipeline.config.check_config`)."""
+    _config.check_config(cfg, study_mounts())
+
+
+def table_schema(table: str) -> TableSchema:
+    """The declared columns of collected table ``table`` (:func:`tables`)."""
+    known = tables()
+    if table not in known:
+        raise ResultsError(f"unknown results table {table!r}; known: {sorted(known)}")
+    study_name, columns = known[table]
+    return TableSchema(table, study_name, columns)
+
+
+def read_results(path: str | PathLike, table: str | None = None) -> pd.DataFrame:
+    """Read a tidy results CSV of ``table`` (default: the file's stem,
+    ``results/<scale>/<table>.csv``) and validate it against its declared columns."""
+    return _results.read_results(path, table_schema(table or Path(path).stem))
+
+
+def validate(df: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
+    """Check ``df`` against table ``table``'s declared columns; ``source`` names it in the
+    error. Returns ``df``."""
+    return _results.validate(df, table_schema(table), source)

@@ -26,7 +26,7 @@ Slices = list[tuple[str, dict[str, str]]]
 
 @dataclass
 class Grid:
-    """A grid written as a mapping (:func:`dse_repro.config.grid`): ``num`` points from
+    """A grid written as a mapping (:func:`dse_repro.pipeline.config.grid`): ``num`` points from
     ``start`` to ``stop``, log-spaced with ``log``, rounded to distinct integers with
     ``integer``."""
 
@@ -103,7 +103,7 @@ class StudySpec:
         figures: figures drawn from the collected results ``results/<scale>/<name>.csv``.
         columns: the columns of the study's tidy results (after ``study, scale``), in order,
             each with its kind: ``str``, ``int`` or ``float``, with ``?`` where a value may be
-            empty (:mod:`dse_repro.results` validates every file against them).
+            empty (:mod:`dse_repro.pipeline.results` validates every file against them).
         timed: the jobs' ``timings.csv`` are collected into ``<name>_timings.csv``.
         timing_figures: figures drawn from that timings table.
         timing_columns: its columns (kinds as ``columns``).

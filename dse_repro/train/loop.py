@@ -35,8 +35,8 @@ from tqdm.auto import tqdm
 
 from dse_repro.data import ImageData, random_labels
 from dse_repro.errors import DseReproError
-from dse_repro.io import atomic_write
 from dse_repro.models import embed
+from dse_repro.pipeline.io import atomic_write
 from dse_repro.train.measures import EmbeddingMeasure
 
 METHODS = ("supervised", "simclr", "random_labels")

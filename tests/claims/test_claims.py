@@ -13,7 +13,7 @@ import pytest
 from dse_repro.claims import CLAIMS, evaluate
 from dse_repro.claims.core import LOG2_3, check
 from dse_repro.claims.errors import ClaimCheckError
-from dse_repro.results import ResultsError
+from dse_repro.pipeline.results import ResultsError
 
 SETTINGS = {"target_acc": 0.8,
             "baselines": ["npeet_mi", "mine", "csmi_5", "csmi_10", "csmi_100"]}

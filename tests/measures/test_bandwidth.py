@@ -106,10 +106,10 @@ def test_one_default_width_everywhere():
     passes its keywords to the monitor) default to the same width, ``DEFAULT_SIGMA``."""
     import inspect
 
-    from dse_repro import cli
     from dse_repro.measures import dse_curve, dsmi_curve
     from dse_repro.measures.bandwidth import DEFAULT_SIGMA
-    from dse_repro.monitor import DSEMonitor
+    from dse_repro.tools import cli
+    from dse_repro.tools.monitor import DSEMonitor
 
     assert DEFAULT_SIGMA == "knn"
     for fn in (dse, dse_curve, dsmi, dsmi_curve, DSEMonitor.__init__):

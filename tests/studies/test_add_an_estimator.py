@@ -7,8 +7,7 @@ import pandas as pd
 
 from dse_repro.claims import CLAIMS
 from dse_repro.claims.core import check, settings_from_conf
-from dse_repro.config import compose_config
-from dse_repro.studies.registry import study
+from dse_repro.studies.registry import compose_config, study
 
 ENTRY = ("+studies.mi_compare.estimators.my_est={label: 'My estimator', fn: {_target_: "
          "dse_repro.studies.mi_estimators.csmi_estimator, _partial_: true, bins: 3, "

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from hydra.utils import instantiate
 
-from dse_repro.config import compose_config, grid
+from dse_repro.pipeline.config import grid
 from dse_repro.simulate import WideBlobs
 from dse_repro.studies.mi_compare import job_resources
-from dse_repro.studies.registry import job_dirs
+from dse_repro.studies.registry import compose_config, job_dirs
 
 
 def test_wide_blobs_streamed_equals_materialised():

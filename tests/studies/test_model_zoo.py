@@ -6,9 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dse_repro.config import compose_config
 from dse_repro.measures import alpha_req, knn_accuracy, rankme
-from dse_repro.studies.registry import job_dirs
+from dse_repro.studies.registry import compose_config, job_dirs
 
 
 # --- predictors ---------------------------------------------------------------------------

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from dse_repro.config import SCALES, compose_config, conf_dir
+from dse_repro.pipeline.config import SCALES, conf_dir
 from dse_repro.studies.registry import (
+    compose_config,
     figure_key,
     figures,
     job_dirs,

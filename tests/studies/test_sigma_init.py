@@ -6,9 +6,8 @@ import pytest
 import torch
 
 from dse_repro import claims
-from dse_repro.config import compose_config
 from dse_repro.models import conv_normal_, create_model
-from dse_repro.studies.registry import job_dirs
+from dse_repro.studies.registry import compose_config, job_dirs
 
 
 def test_conv_normal_redraws_convs_only():

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from dse_repro.config import SCALES, compose_config
+from dse_repro.pipeline.config import SCALES
+from dse_repro.studies.registry import compose_config
 from dse_repro.train.measures import AGAINST, build_measures
 
 NAMES = list(compose_config("laptop").measures)

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from dse_repro.config import compose_config
 from dse_repro.data import load_dataset
 from dse_repro.data.transforms import input_clusters, resize_normalize
 from dse_repro.models import create_model
+from dse_repro.studies.registry import compose_config
 from dse_repro.train import CheckpointError, TrainSettings, accuracy, build_measures, train
 from dse_repro.train.loop import nt_xent
 

@@ -75,7 +75,7 @@ def test_changed_setting_after_a_finished_run_gives_new_results(tmp_path, uninte
 def test_kill_9_during_a_write_keeps_the_old_file_and_the_next_write_cleans_up(tmp_path):
     out = tmp_path / "fig2.csv"
     out.write_text("old\n")
-    code = ("import os, signal; from dse_repro.io import atomic_write\n"
+    code = ("import os, signal; from dse_repro.pipeline.io import atomic_write\n"
             "def w(tmp):\n"
             "    tmp.write_text('half')\n"
             "    os.kill(os.getpid(), signal.SIGKILL)\n"
@@ -84,7 +84,7 @@ def test_kill_9_during_a_write_keeps_the_old_file_and_the_next_write_cleans_up(t
     assert proc.returncode == -signal.SIGKILL
     left = [p.name for p in tmp_path.iterdir() if p.name != "fig2.csv"]
     assert out.read_text() == "old\n" and len(left) == 1 and left[0].endswith(".tmp")
-    from dse_repro.io import write_text
+    from dse_repro.pipeline.io import write_text
 
     write_text(out, "new\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig2.csv"]
@@ -93,8 +93,8 @@ def test_kill_9_during_a_write_keeps_the_old_file_and_the_next_write_cleans_up(t
 def test_corrupt_results_stop_collect_with_a_clear_error(tmp_path, uninterrupted):
     bad = tmp_path / "results.csv"
     bad.write_text(uninterrupted.read_text()[:-7])  # the last line cut short
-    proc = subprocess.run([sys.executable, "-m", "dse_repro.collect", "--table", "training",
-                           "--out", str(tmp_path / "training.csv"), str(bad)],
+    proc = subprocess.run([sys.executable, "-m", "dse_repro.workflow.collect", "--table",
+                           "training", "--out", str(tmp_path / "training.csv"), str(bad)],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and f"{bad}: the last line is incomplete" in proc.stderr
     assert not (tmp_path / "training.csv").exists()
@@ -151,8 +151,8 @@ def test_whole_line_damage_to_a_real_job_file_stops_collect(tmp_path, damage):
     """A real fig3b job file damaged a whole line at a time -- cut at a line boundary
     (``head -20``), a line pasted twice, a value edited, a row's slice changed -- used to pass
     collect and flip claims; now the seal its job wrote (or the slice check) refuses it."""
-    from dse_repro.collect import collect
-    from dse_repro.results import ResultsError
+    from dse_repro.pipeline.results import ResultsError
+    from dse_repro.workflow.collect import collect
 
     out = tmp_path / "results" / "smoke" / "fig3b" / "k2" / "results.csv"
     cmd = [sys.executable, "-m", "dse_repro.studies.fig3b", "scale=smoke",

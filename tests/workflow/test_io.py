@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from dse_repro.io import atomic_write, check_writable, remove_stale_temps, write_text
+from dse_repro.pipeline.io import atomic_write, check_writable, remove_stale_temps, write_text
 
 
 def test_failed_write_keeps_old_content_and_leaves_no_temp(tmp_path):
@@ -53,7 +53,7 @@ def test_job_with_unwritable_out_fails_before_computing(tmp_path):
 
 
 def test_write_tidy_floats_are_reproducible(tmp_path):
-    from dse_repro.io import write_tidy
+    from dse_repro.pipeline.io import write_tidy
 
     df = pd.DataFrame({"v": [0.1 + 0.2]})
     write_tidy(df, tmp_path / "a.csv")

@@ -82,7 +82,7 @@ def test_installed_wheel_runs_measure_and_says_doctor_needs_the_checkout(tmp_pat
     env = {**os.environ, "PYTHONPATH": str(site)}
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "dse_repro.cli", *args], cwd=tmp_path,
+        return subprocess.run([sys.executable, "-m", "dse_repro.tools.cli", *args], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=300)
 
     where = subprocess.run([sys.executable, "-c", "import dse_repro; print(dse_repro.__file__)"],
@@ -152,3 +152,38 @@ def test_the_library_has_no_import_cycle():
     cycles = [(a, b) for a in edges for b in edges[a] if reaches(b, a, set())]
     assert not cycles, cycles
     assert "dse_repro.measures._kernel" in edges["dse_repro.measures.dsmi"]
+
+
+#: The floors of the package, lowest first: a module imports only from its own floor or the
+#: floors below it, never upwards, not even inside a function.
+FLOORS = (
+    ("errors", "measures"),                  # the standalone library and the one error base
+    ("pipeline",),                           # config, io, results schema, seeding: no study
+    ("data", "models", "simulate", "train"),
+    ("studies",),                            # the studies and their registry
+    ("summaries",),                          # derived tables of the results
+    ("plots", "claims"),                     # what reads the registry and the results
+    ("workflow", "tools"),                   # the Snakefile's expansion; the user's tools
+)
+
+
+def _floor(module: str) -> int:
+    parts = module.split(".")
+    if len(parts) == 1:
+        return 0  # dse_repro/__init__.py
+    for i, names in enumerate(FLOORS):
+        if parts[1] in names:
+            return i
+    raise AssertionError(f"{module} is on no floor: put it in one of the packages of FLOORS")
+
+
+def test_the_package_is_built_in_floors():
+    """Every module sits in a package of one floor (no loose modules at the top but the error
+    base), and no import goes upwards: the pipeline is given what it needs of the studies (by
+    the registry), it does not import them."""
+    edges = _import_graph(ROOT / "dse_repro", "dse_repro")
+    loose = sorted(m for m in edges if m.count(".") == 1 and m.split(".")[1] not in
+                   {p for floor in FLOORS for p in floor})
+    assert not loose, loose
+    upward = sorted((a, b) for a in edges for b in edges[a] if _floor(b) > _floor(a))
+    assert not upward, upward

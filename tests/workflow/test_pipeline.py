@@ -230,7 +230,7 @@ def test_report_in_a_browser(workdir):
             sources.add(img.get_attribute("src")[-200:])
         assert names == FIGS  # every figure, in natural order (fig2 ... fig10, figS1, figS2)
         assert len(sources) == len(FIGS)
-        from dse_repro.findings import findings
+        from dse_repro.claims.findings import findings
 
         for category, title, n_rows in [("Findings", "What this reproduction finds",
                                          len(findings(claims))),

@@ -99,7 +99,7 @@ def test_fig7_draws_the_measure_its_settings_name_with_its_display_name():
 
 
 def test_figure_settings_are_checked():
-    from dse_repro.config import ConfigError
+    from dse_repro.pipeline.config import ConfigError
     from dse_repro.plots import fig7
     from dse_repro.plots.names import figure_settings, measure_label
 
@@ -114,7 +114,7 @@ def test_figure_settings_are_checked():
 def test_every_registered_measure_has_a_display_name():
     from omegaconf import OmegaConf
 
-    from dse_repro.config import conf_dir
+    from dse_repro.pipeline.config import conf_dir
     from dse_repro.plots.names import measure_label
 
     for name in OmegaConf.load(conf_dir() / "measures" / "default.yaml"):

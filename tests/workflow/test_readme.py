@@ -151,7 +151,7 @@ def test_dse_repro_lines_run(tmp_path):
     lines = [x for x in _bash_lines() if x.startswith("dse-repro")]
     assert lines
     for line in lines:
-        proc = subprocess.run([sys.executable, "-m", "dse_repro.cli", *shlex.split(line)[1:]],
+        proc = subprocess.run([sys.executable, "-m", "dse_repro.tools.cli", *shlex.split(line)[1:]],
                               cwd=tmp_path, capture_output=True, text=True, timeout=600)
         assert proc.returncode == 0, (line, proc.stderr[-2000:])
         assert "DSE_Z" in proc.stdout
@@ -161,8 +161,8 @@ def test_dse_repro_lines_run(tmp_path):
 def test_yaml_blocks_compose_into_the_config():
     from omegaconf import OmegaConf
 
-    from dse_repro.config import compose_config
     from dse_repro.plots.names import figure_settings
+    from dse_repro.studies.registry import compose_config
 
     blocks = _blocks("yaml")
     assert len(blocks) == 3

@@ -1,4 +1,4 @@
-"""The report's HTML tables (dse_repro.report_tables): status colours, the paper column, the
+"""The report's HTML tables (dse_repro.summaries.pages): status colours, the paper column, the
 ground-truth flag, escaping, and bad inputs as one-line errors with nothing written."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from dse_repro.claims import CLAIMS
-from dse_repro.report_tables import claims_page, groundtruth_page, main, paper_values, zoo_page
 from dse_repro.studies.mi_groundtruth import label_entropy
 from dse_repro.summaries import groundtruth_summary
+from dse_repro.summaries.pages import claims_page, groundtruth_page, main, paper_values, zoo_page
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "paper_values.csv"
 

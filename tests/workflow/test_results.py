@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dse_repro.collect import collect
-from dse_repro.io import write_tidy
-from dse_repro.results import ResultsError, read_results, validate
+from dse_repro.pipeline.io import write_tidy
+from dse_repro.pipeline.results import ResultsError
+from dse_repro.studies.registry import read_results, validate
+from dse_repro.workflow.collect import collect
 
 
 def _fig3b(n: int = 3) -> pd.DataFrame:
@@ -126,7 +127,7 @@ def _job_file(tmp_path, rows=None):
 def test_whole_line_damage_is_refused_by_collect(tmp_path, damage, match):
     """A pasted line, a row of another slice or scale, or inf: the collect stops, naming the
     file and line (such files used to pass and flip claims)."""
-    from dse_repro.collect import collect
+    from dse_repro.workflow.collect import collect
 
     path, df = _job_file(tmp_path)
     collect([str(path)], str(tmp_path / "ok.csv"), "fig3b")
@@ -138,7 +139,7 @@ def test_whole_line_damage_is_refused_by_collect(tmp_path, damage, match):
 
 def test_rows_differing_only_in_empty_cells_are_not_duplicates():
     """Nullable columns (NaN) take part in a row's identity without tripping the check."""
-    from dse_repro.results import validate
+    from dse_repro.studies.registry import validate
 
     base = dict(study="fig3a", scale="smoke", panel="spd", size=32, alpha=0.0,
                 intrinsic_dim=np.nan, noise=np.nan, repeat=0, n_points=32, measure="DSE",

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dse_repro.config import compose_config, grid
-from dse_repro.io import write_tidy
-from dse_repro.seeding import rng_for
+from dse_repro.pipeline.config import grid
+from dse_repro.pipeline.io import write_tidy
+from dse_repro.pipeline.seeding import rng_for
 from dse_repro.simulate import (
     add_uniform_noise,
     corrupt_labels,
@@ -16,7 +16,7 @@ from dse_repro.simulate import (
     random_spd,
     random_tree,
 )
-from dse_repro.studies.registry import job_dirs
+from dse_repro.studies.registry import compose_config, job_dirs
 
 
 def test_paper_scale_has_paper_settings():

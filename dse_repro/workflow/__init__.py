@@ -26,8 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dse_repro.config import SCALES, compose_config
+from dse_repro.pipeline.config import SCALES
 from dse_repro.studies.registry import (
+    compose_config,
     figure_study,
     figures,
     job_resources,
@@ -253,7 +254,7 @@ def study_resources(name: str, kind: str) -> dict[str, Callable[[Any], Any]]:
 
 def figure_caption(fig: str) -> str:
     """The report caption of figure ``fig`` (reStructuredText, ``report/captions/<fig>.rst``)."""
-    from dse_repro.config import conf_dir
+    from dse_repro.pipeline.config import conf_dir
 
     path = conf_dir().parent / "report" / "captions" / f"{fig}.rst"
     if not path.is_file():

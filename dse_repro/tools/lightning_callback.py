@@ -1,4 +1,4 @@
-"""A PyTorch Lightning callback around :class:`dse_repro.monitor.DSEMonitor` (Lightning is an
+"""A PyTorch Lightning callback around :class:`dse_repro.tools.monitor.DSEMonitor` (Lightning is an
 optional extra: ``pip install -e '.[lightning]'``).
 
     trainer = lightning.Trainer(callbacks=[DSECallback(x_val, y_val, csv_path="dse.csv",
@@ -14,7 +14,7 @@ from typing import Any
 
 from lightning.pytorch.callbacks import Callback
 
-from dse_repro.monitor import DSEMonitor
+from dse_repro.tools.monitor import DSEMonitor
 
 
 class DSECallback(Callback):

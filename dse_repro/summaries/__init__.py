@@ -77,8 +77,8 @@ def zoo_correlations(df: pd.DataFrame, groups: Sequence[str] = ZOO_GROUPS) -> pd
 
 
 def main(argv: list[str] | None = None) -> None:
-    from dse_repro.io import write_tidy
-    from dse_repro.results import read_results
+    from dse_repro.pipeline.io import write_tidy
+    from dse_repro.studies.registry import read_results
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("kind", choices=["groundtruth", "zoo"])
@@ -89,6 +89,3 @@ def main(argv: list[str] | None = None) -> None:
                       "zoo": (zoo_correlations, "model_zoo")}[args.kind]
     write_tidy(summary(read_results(args.input, table)), args.out)
 
-
-if __name__ == "__main__":
-    main()

@@ -8,7 +8,7 @@ paper's figures with two columns added: ``claim``, the claim each value stands b
 ``zoo_measure``, the Fig. 10 measure a correlation belongs to). Ground-truth cells whose mean
 MI exceeds the entropy of the labels the estimator saw (impossible for a Shannon MI) are marked.
 
-``python -m dse_repro.report_tables claims --input results/<scale>/claims.csv
+``python -m dse_repro.summaries.pages claims --input results/<scale>/claims.csv
 --out results/<scale>/claims.html`` (likewise ``zoo`` with ``model_zoo_correlations.csv`` and
 ``groundtruth`` with ``mi_groundtruth_summary.csv``).
 """
@@ -217,7 +217,7 @@ PAGES = {
 
 
 def main(argv: list[str] | None = None) -> None:
-    from dse_repro.io import write_text
+    from dse_repro.pipeline.io import write_text
 
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -1,6 +1,6 @@
 """Quick demonstration: DSE and DSMI of scikit-learn's bundled 8x8 digits (no downloads).
 
-Run: ``python -m dse_repro.example``
+Run: ``python -m dse_repro.tools.example``
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """DSE, DSMI and the cheap competitors of one embedding as tidy rows: what ``dse-repro
-measure`` prints and :class:`dse_repro.monitor.DSEMonitor` logs every epoch."""
+measure`` prints and :class:`dse_repro.tools.monitor.DSEMonitor` logs every epoch."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence

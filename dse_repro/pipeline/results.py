@@ -15,6 +15,7 @@ import csv
 import io
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ import pandas as pd
 
 from dse_repro.errors import DseReproError
 
-__all__ = ["ENTROPIES", "UNITS", "ResultsError", "read_results", "validate"]
+__all__ = ["ENTROPIES", "UNITS", "ResultsError", "TableSchema", "read_results", "validate"]
 
 UNITS = ("bits", "nats", "fraction", "unitless")
 #: Measures that are entropies (in bits) and so cannot be negative: DSE and CSE and every
@@ -40,24 +41,29 @@ class ResultsError(DseReproError, ValueError):
     """A results file or frame does not match its study's declared columns."""
 
 
-def _columns(table: str) -> tuple[str, Mapping[str, str]]:
-    from dse_repro.studies.registry import tables
+@dataclass(frozen=True)
+class TableSchema:
+    """What a results table must hold: its name, the study that writes it and its declared
+    columns with their kinds (``SPEC.columns``; given by :mod:`dse_repro.studies.registry`,
+    whose ``read_results`` / ``validate`` take a table name)."""
 
-    known = tables()
-    if table not in known:
-        raise ResultsError(f"unknown results table {table!r}; known: {sorted(known)}")
-    study, cols = known[table]
-    return study, {"study": "str", "scale": "str", **cols}
+    name: str
+    study: str
+    columns: Mapping[str, str]
+
+    def all_columns(self) -> dict[str, str]:
+        """``study, scale`` and the declared columns, in file order."""
+        return {"study": "str", "scale": "str", **self.columns}
 
 
 def _line(df: pd.DataFrame, i) -> int:
     return int(df.index.get_loc(i)) + 2  # 1-based, after the header
 
 
-def validate(df: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
-    """Check ``df`` against table ``table``'s declared columns; ``source`` names it in the
-    error (a file path, or the job writing it). Returns ``df``."""
-    study, cols = _columns(table)
+def validate(df: pd.DataFrame, schema: TableSchema, source: str) -> pd.DataFrame:
+    """Check ``df`` against ``schema``; ``source`` names it in the error (a file path, or the
+    job writing it). Returns ``df``."""
+    table, study, cols = schema.name, schema.study, schema.all_columns()
     if list(df.columns) != list(cols):
         missing = [c for c in cols if c not in df.columns]
         extra = [c for c in df.columns if c not in cols]
@@ -121,11 +127,9 @@ def validate(df: pd.DataFrame, table: str, source: str) -> pd.DataFrame:
     return df
 
 
-def read_results(path: str | os.PathLike, table: str | None = None) -> pd.DataFrame:
-    """Read a tidy results CSV and validate it (:func:`validate`); ``table`` defaults to the
-    file's stem (``results/<scale>/<table>.csv``)."""
+def read_results(path: str | os.PathLike, schema: TableSchema) -> pd.DataFrame:
+    """Read a tidy results CSV and validate it against ``schema`` (:func:`validate`)."""
     path = Path(path)
-    table = table or path.stem
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -141,4 +145,4 @@ def read_results(path: str | os.PathLike, table: str | None = None) -> pd.DataFr
             raise ResultsError(f"{path}: line {n} has {len(row)} fields, the header {width} "
                                "(a line cut short or run together)")
     df = pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
-    return validate(df, table, str(path))
+    return validate(df, schema, str(path))

@@ -6,7 +6,7 @@ against the job it comes from:
 its rows must carry the scale and the slice its path names (``results/<scale>/<study>/<job>``:
 a ``fig3b/k2`` file holds only ``branches = 2`` rows at that scale).
 
-Usage: ``python -m dse_repro.collect --table fig2 --out results/smoke/fig2.csv
+Usage: ``python -m dse_repro.workflow.collect --table fig2 --out results/smoke/fig2.csv
 results/smoke/fig2/*/results.csv``
 """
 from __future__ import annotations
@@ -15,8 +15,9 @@ import argparse
 
 import pandas as pd
 
-from dse_repro.io import check_seal, write_tidy
-from dse_repro.results import ResultsError, read_results
+from dse_repro.pipeline.io import check_seal, write_tidy
+from dse_repro.pipeline.results import ResultsError
+from dse_repro.studies.registry import read_results
 
 
 def _same(value, expected: str) -> bool:

@@ -1,7 +1,10 @@
-"""Config helpers shared by the study entry points and the Snakefile.
+"""Config composition and checks shared by the study entry points and the Snakefile.
 
-The sweep grids live once, in ``conf/``; the Snakefile reads them through :func:`compose_config`
-(Hydra's compose API) to expand its jobs, and the study jobs through ``@hydra.main``.
+The sweep grids live once, in ``conf/``; the Snakefile reads them through Hydra's compose API
+to expand its jobs, and the study jobs through ``@hydra.main``. This module knows no study:
+what it needs of them -- each study's name, declared settings and job slice keys
+(:data:`Studies`) -- it is given; :func:`dse_repro.studies.registry.compose_config` gives the
+registered ones.
 """
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ from omegaconf import DictConfig, ListConfig, OmegaConf
 from dse_repro.errors import DseReproError
 
 #: The repository's ``conf/`` directory (the package is installed editable from the checkout).
-CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 
 SCALES = ("smoke", "laptop", "paper")
 
@@ -33,16 +36,24 @@ def conf_dir() -> Path:
     return CONF_DIR
 
 
-def compose_config(scale: str = "laptop", overrides: Sequence[str] = ()) -> DictConfig:
-    """The resolved root config at ``scale`` with extra Hydra ``overrides``, type-checked
-    (:func:`check_config`)."""
-    return _checked(scale, tuple(overrides))
+#: The studies the config mounts: ``(name, settings dataclass, job slice keys)`` each; their
+#: conf files ``conf/study/<name>.yaml`` are mounted at ``studies.<name>``, the slice keys
+#: (all null = the whole grid) at ``studies.<name>.job``.
+Studies = tuple[tuple[str, type, tuple[str, ...]], ...]
+#: The ConfigStore node that mounts them (``registered_studies`` in conf/config.yaml).
+STUDIES_NODE = "registered_studies"
+
+
+def compose_config(scale: str, overrides: Sequence[str], studies: Studies) -> DictConfig:
+    """The resolved root config at ``scale`` with extra Hydra ``overrides`` and ``studies``
+    mounted, type-checked (:func:`check_config`)."""
+    return _checked(scale, tuple(overrides), studies)
 
 
 @cache
-def _checked(scale: str, overrides: tuple[str, ...]) -> DictConfig:
-    cfg = _compose(scale, overrides)
-    check_config(cfg)  # once per composition (the Snakefile asks for it per job)
+def _checked(scale: str, overrides: tuple[str, ...], studies: Studies) -> DictConfig:
+    cfg = _compose(scale, overrides, studies)
+    check_config(cfg, studies)  # once per composition (the Snakefile asks for it per job)
     return cfg
 
 
@@ -50,13 +61,13 @@ class ConfigError(DseReproError, ValueError):
     """An unknown key in the config; the message names it."""
 
 
-@lru_cache(maxsize=1)
-def _schema() -> dict:
+@cache
+def _schema(studies: Studies) -> dict:
     """The config as written (paper scale, no overrides): the types every scale and override
     must keep. Checked first against the studies' declared settings, so that a wrong type
     written into a conf file is named as such (not as the type every override must keep)."""
-    written = OmegaConf.to_container(_compose("paper", ()), resolve=True)
-    check_declared(written.get("studies", {}))
+    written = OmegaConf.to_container(_compose("paper", (), studies), resolve=True)
+    check_declared(written.get("studies", {}), studies)
     return written
 
 
@@ -105,7 +116,9 @@ def _fits(schema: Any, value: Any) -> bool:
     return True
 
 
-def _check(schema: Any, value: Any, path: str) -> None:
+def _check(schema: Any, value: Any, path: str, root: dict) -> None:
+    """Check ``value`` against ``schema``, the node at ``path`` of the config as written
+    (``root``)."""
     if schema is None or value is None:
         return
     if isinstance(schema, dict):
@@ -119,9 +132,9 @@ def _check(schema: Any, value: Any, path: str) -> None:
         for key, v in value.items():
             sub = f"{path}.{key}" if path else str(key)
             if sub in OVERRIDE_OF:
-                _check(_node(_schema(), OVERRIDE_OF[sub]), v, sub)
+                _check(_node(root, OVERRIDE_OF[sub]), v, sub, root)
             elif key in schema:
-                _check(schema[key], v, sub)
+                _check(schema[key], v, sub, root)
             elif not open_:
                 raise ConfigError(f"unknown config key {sub} (not in {_source(sub)}; known "
                                   f"keys there: {', '.join(map(str, schema))})")
@@ -239,24 +252,22 @@ def _declared(cls: type, value: dict, path: str, where: str) -> None:
                           f"{where})")
 
 
-def check_declared(studies: dict) -> None:
-    """Check each ``studies.<name>`` node (a plain mapping, resolved) against the settings
-    its study declares (:attr:`~dse_repro.studies.spec.StudySpec.settings`): every key
-    declared, of its declared type, none missing. Raises :class:`ConfigError` / ``TypeError``
-    naming the key, the conf file and the declaration. The ``job`` slice keys are the
-    registry's (checked against the config as written)."""
-    from dse_repro.studies.registry import specs
-
-    for name, spec in specs().items():
-        if name not in studies:
+def check_declared(node: dict, studies: Studies) -> None:
+    """Check each ``studies.<name>`` entry of ``node`` (a plain mapping, resolved) against the
+    settings its study declares (``studies``; the registry's
+    :attr:`~dse_repro.studies.spec.StudySpec.settings`): every key declared, of its declared
+    type, none missing. Raises :class:`ConfigError` / ``TypeError`` naming the key, the conf
+    file and the declaration. The ``job`` slice keys are the registry's (checked against the
+    config as written)."""
+    for name, cls, _ in studies:
+        if name not in node:
             continue
-        node = {k: v for k, v in studies[name].items() if k != "job"}
-        cls = spec.settings
+        settings = {k: v for k, v in node[name].items() if k != "job"}
         where = f"{cls.__module__}.{cls.__qualname__} (conf/study/{name}.yaml)"
-        _declared(cls, node, f"studies.{name}", where)
+        _declared(cls, settings, f"studies.{name}", where)
 
 
-def check_config(cfg: DictConfig) -> None:
+def check_config(cfg: DictConfig, studies: Studies) -> None:
     """Check a composed config against each study's declared settings
     (:func:`check_declared`) and against the config as written: every key known (registries
     and empty mappings are open), every value of the written type (an integer where a number
@@ -265,20 +276,29 @@ def check_config(cfg: DictConfig) -> None:
     any compute in every job and when the Snakefile composes the config (``snakemake -n``)."""
     value = OmegaConf.to_container(cfg, resolve=True)
     value.pop("hydra", None)
-    check_declared(value.get("studies", {}))
-    _check(_schema(), value, "")
+    check_declared(value.get("studies", {}), studies)
+    root = _schema(studies)
+    _check(root, value, "", root)
+
+
+def register_studies(studies: Studies) -> None:
+    """Store the node that mounts ``studies`` (:data:`STUDIES_NODE`) in Hydra's ConfigStore:
+    each conf at ``studies.<name>``, its ``job`` slice keys there, all null (= whole grid)."""
+    from hydra.core.config_store import ConfigStore
+
+    node = {"defaults": ["_self_", *({f"study@studies.{n}": n} for n, _, _ in studies)],
+            "studies": {n: {"job": dict.fromkeys(keys)} for n, _, keys in studies}}
+    ConfigStore.instance().store(name=STUDIES_NODE, node=node)
 
 
 @cache
-def _compose(scale: str, overrides: tuple[str, ...]) -> DictConfig:
+def _compose(scale: str, overrides: tuple[str, ...], studies: Studies) -> DictConfig:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
-    from dse_repro.studies.registry import register_configs
-
-    register_configs()
+    register_studies(studies)
     if GlobalHydra.instance().is_initialized():
         GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=str(conf_dir()), version_base="1.3"):

@@ -10,7 +10,8 @@ by hand: the report's "What this reproduction finds" page and the README's summa
 laptop run committed as ``docs/laptop_claims.csv``; ``tests/test_findings.py`` checks that
 they agree).
 
-CLI: ``python -m dse_repro.findings --input results/laptop/claims.csv --md F.md --html F.html``
+CLI: ``python -m dse_repro.claims.findings --input results/laptop/claims.csv --md F.md
+--html F.html``
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import html
 import pandas as pd
 
 from dse_repro.claims.core import split_variant
-from dse_repro.report_tables import STATUS_CLASS, _page, _paper_text, _read, _td, paper_values
+from dse_repro.summaries.pages import STATUS_CLASS, _page, _paper_text, _read, _td, paper_values
 
 __all__ = ["findings", "findings_markdown", "findings_page", "PAPER_SETTING"]
 
@@ -124,9 +125,9 @@ def findings_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> st
 
 
 def main(argv: list[str] | None = None) -> None:
-    from dse_repro.io import write_text
+    from dse_repro.pipeline.io import write_text
 
-    ap = argparse.ArgumentParser(prog="python -m dse_repro.findings", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m dse_repro.claims.findings", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--input", required=True, help="a claims table (claims.csv)")
     ap.add_argument("--md", help="write the findings as Markdown here")

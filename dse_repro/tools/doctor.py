@@ -137,7 +137,7 @@ def slurm_rows(run: Callable[..., subprocess.CompletedProcess] = subprocess.run)
 
 def doctor(scale: str, overrides: list[str] | None = None, device: bool = True) -> list[Row]:
     """Every check's row at ``scale`` (with Hydra ``overrides``, e.g. ``paths.data_root=…``)."""
-    from dse_repro.config import compose_config
+    from dse_repro.studies.registry import compose_config
 
     cfg = compose_config(scale, list(overrides or []))
     rows = device_rows() if device else []

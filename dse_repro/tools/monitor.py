@@ -194,7 +194,7 @@ class DSEMonitor:
 
     def __call__(self, model: torch.nn.Module, epoch: int) -> dict[str, float]:
         """Measure ``model`` after ``epoch``; log and return ``{measure: value}``."""
-        from dse_repro.embedding_measures import measure_rows
+        from dse_repro.tools.embedding_measures import measure_rows
 
         found = measure_rows(self.embeddings(model).numpy(), self.y, None, [self.t],
                              [self.sigma], self.measures, seed=self.seed)

@@ -1,5 +1,5 @@
 """``dse-repro measure``: DSE, DSMI and the cheap competitors of embeddings you already have
-(``dse-repro doctor``: the preflight of :mod:`dse_repro.doctor`).
+(``dse-repro doctor``: the preflight of :mod:`dse_repro.tools.doctor`).
 
     dse-repro measure Z.npy --labels y.npy --inputs X.npz:images --t 1 3 \\
         --sigma 10 median knn --out measures.csv
@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-from dse_repro.embedding_measures import UNITS
 from dse_repro.errors import DseReproError
 from dse_repro.measures.bandwidth import DEFAULT_SIGMA, POLICIES
+from dse_repro.tools.embedding_measures import UNITS
 
 #: The measures ``--measures`` may name (default: every one the given files allow).
 MEASURES = tuple(UNITS)
@@ -181,7 +181,7 @@ def _table(rows: list[dict]) -> str:
 
 def _write(rows: list[dict], out: Path) -> None:
     """``rows`` to ``out`` atomically: JSON, or CSV as every tidy table (:func:`write_tidy`)."""
-    from dse_repro.io import write_text, write_tidy
+    from dse_repro.pipeline.io import write_text, write_tidy
 
     if out.suffix.lower() == ".json":
         write_text(out, json.dumps(rows, indent=1) + "\n")
@@ -236,13 +236,13 @@ def measure(args: argparse.Namespace) -> int:
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
         raise CLIError(f"--out {out}: write .csv or .json")
     if out is not None:  # before any compute, as the study jobs do
-        from dse_repro.io import check_writable
+        from dse_repro.pipeline.io import check_writable
 
         try:
             check_writable(out, "--out")
         except ValueError as err:
             raise CLIError(str(err)) from None
-    from dse_repro.embedding_measures import measure_rows
+    from dse_repro.tools.embedding_measures import measure_rows
 
     for line in read:
         print(line, file=sys.stderr)
@@ -281,7 +281,7 @@ def parser() -> argparse.ArgumentParser:
                    help="clusters of the inputs for DSMI(Z; X) (default 10)")
     m.add_argument("--seed", type=int, default=0)
     m.add_argument("--out", help="write the rows here (.csv or .json)")
-    from dse_repro import doctor
+    from dse_repro.tools import doctor
 
     d = sub.add_parser("doctor", help="preflight: device, data, weights, SLURM",
                        description=doctor.__doc__,
@@ -306,7 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "doctor":
-        from dse_repro.doctor import doctor, table
+        from dse_repro.tools.doctor import doctor, table
 
         try:
             rows = doctor(args.scale, args.overrides)

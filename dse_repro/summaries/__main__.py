@@ -1,0 +1,4 @@
+"""``python -m dse_repro.summaries {groundtruth,zoo} --input <table>.csv --out <summary>.csv``."""
+from dse_repro.summaries import main
+
+main()
