@@ -13,13 +13,16 @@ import pandas as pd  # noqa: E402
 from dse_repro.pipeline.io import atomic_write  # noqa: E402
 
 COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-#: One colour per estimator across Figs. 4, 5 and S1.
-ESTIMATOR_ORDER = ("dsmi", "csmi_5", "csmi_10", "csmi_100", "npeet_mi", "npeet_micd", "mine")
 
 
 def estimator_color(name: str, fallback: int = 0) -> str:
-    """The estimator's colour in every figure (unknown estimators take the next free one)."""
-    i = ESTIMATOR_ORDER.index(name) if name in ESTIMATOR_ORDER else len(ESTIMATOR_ORDER) + fallback
+    """The estimator's colour in every figure (Figs. 4, 5, S1): by its place in the estimator
+    registry (``studies.mi_compare.estimators``); one the registry does not hold takes the next
+    free one (``fallback``: its index among those)."""
+    from .names import estimator_names
+
+    order = estimator_names()
+    i = order.index(name) if name in order else len(order) + fallback
     return COLORS[i % len(COLORS)]
 plt.rcParams.update({
     "figure.dpi": 110, "savefig.dpi": 150, "font.size": 9, "axes.titlesize": 10,

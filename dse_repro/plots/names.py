@@ -16,16 +16,30 @@ from omegaconf import OmegaConf
 
 from dse_repro.pipeline.config import ConfigError, conf_dir
 
-__all__ = ["FIGURES_CONF", "MEASURES_CONF", "figure_settings", "measure_label", "width_text"]
+__all__ = ["ESTIMATORS_CONF", "FIGURES_CONF", "MEASURES_CONF", "estimator_names",
+           "figure_settings", "measure_label", "width_text"]
 
 #: The measures registry and the figure settings, relative to ``conf/``.
 MEASURES_CONF = "measures/default.yaml"
 FIGURES_CONF = "figures.yaml"
+#: The estimator registry of Figs. 4, 5 and S1 (its ``estimators:``), relative to ``conf/``.
+ESTIMATORS_CONF = "study/mi_compare.yaml"
 
 
 @lru_cache(maxsize=1)
 def _measures() -> dict[str, Any]:
     return OmegaConf.to_container(OmegaConf.load(conf_dir() / MEASURES_CONF))
+
+
+@lru_cache(maxsize=1)
+def _estimator_names() -> tuple[str, ...]:
+    conf = OmegaConf.load(conf_dir() / ESTIMATORS_CONF)
+    return tuple(str(e) for e in conf.get("estimators", {}))
+
+
+def estimator_names() -> list[str]:
+    """The estimators of the registry, in its order (which sets their colours)."""
+    return list(_estimator_names())
 
 
 def width_text(fn: Mapping[str, Any]) -> str | None:

@@ -30,8 +30,6 @@ from dse_repro.studies._runner import hydra_entry, job_values, study_datasets
 from dse_repro.studies.spec import Grid, JobKind, ModelRuns, Resources, Slices, StudySpec
 
 log = logging.getLogger(__name__)
-#: The paper's fixed kernel width (in the units of Z).
-PAPER_SIGMA = 10.0
 COLUMNS = dict(dataset="str", model="str", arch="str", method="str", seed="int", state="str",
                epoch="int", width="str", ratio="float?", sigma="float?",
                median_distance="float", measure="str", value="float", unit="str")
@@ -67,13 +65,21 @@ SPEC = StudySpec(
     columns=COLUMNS,
     uses=("training",),
     reads=("training", "sigma_init", "model_zoo"),
+    reads_measures=True,
 )
 
 
-def sigma_sweep(z: np.ndarray, ratios: list[float], t: int, k: int) -> list[dict]:
-    """DSE(Z) in bits at sigma = ratio x median distance for every ratio, at sigma = 10, at the
-    median distance and under the ``knn`` width: ``[{width, ratio, sigma, median_distance,
-    value}]``."""
+def paper_sigma(cfg: DictConfig) -> float:
+    """The paper's fixed kernel width, in the units of Z: that of ``DSE_Z`` in the measures
+    registry (conf/measures/default.yaml), written once there."""
+    return float(cfg.measures.DSE_Z.fn.sigma)
+
+
+def sigma_sweep(z: np.ndarray, ratios: list[float], t: int, k: int,
+                fixed_sigma: float) -> list[dict]:
+    """DSE(Z) in bits at sigma = ratio x median distance for every ratio, at ``fixed_sigma``
+    (the paper's: the width of ``DSE_Z`` in the measures registry), at the median distance and
+    under the ``knn`` width: ``[{width, ratio, sigma, median_distance, value}]``."""
     from dse_repro.measures import dse, median_distance
 
     md = median_distance(z)
@@ -81,7 +87,7 @@ def sigma_sweep(z: np.ndarray, ratios: list[float], t: int, k: int) -> list[dict
         raise ValueError("the embeddings are all one point (median distance 0): no kernel "
                          "width is meaningful")
     points = [("ratio", float(r), float(r) * md) for r in ratios]
-    points += [("fixed", PAPER_SIGMA / md, PAPER_SIGMA), ("median", 1.0, md)]
+    points += [("fixed", fixed_sigma / md, fixed_sigma), ("median", 1.0, md)]
     rows = []
     with warnings.catch_warnings():
         # the sweep samples both degenerate ends on purpose; its rows show where they are
@@ -116,7 +122,7 @@ def sweep_rows(cfg: DictConfig, dataset: str, model_name: str, seed: int) -> lis
                   progress=bool(cfg.progress))
         z = embed(model, data.x_val).double().cpu().numpy()
         epoch = 0 if state == "init" else settings.epochs
-        for r in sigma_sweep(z, ratios, int(s.t), int(s.k)):
+        for r in sigma_sweep(z, ratios, int(s.t), int(s.k), paper_sigma(cfg)):
             rows.append(dict(**base, state=state, epoch=epoch, **r, measure="DSE_Z",
                              unit="bits"))
         log.info("%s %s seed %d %s: median distance %.4g; DSE(Z) at sigma = 10: %.4f bits, "

@@ -27,10 +27,10 @@ import numpy as np
 
 from dse_repro.errors import DseReproError
 from dse_repro.measures.bandwidth import DEFAULT_SIGMA, POLICIES
-from dse_repro.tools.embedding_measures import UNITS
+from dse_repro.tools.embedding_measures import MEASURE_UNITS
 
 #: The measures ``--measures`` may name (default: every one the given files allow).
-MEASURES = tuple(UNITS)
+MEASURES = tuple(MEASURE_UNITS)
 #: Show a progress bar from this many points on.
 PROGRESS_FROM = 5000
 

@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 
 #: Measure -> unit. The kernel measures (DSE_Z, DSMI_ZY, DSMI_ZX) come per t and kernel width;
-#: DSMI_ZY and knn_acc need labels, DSMI_ZX inputs.
-UNITS = {"DSE_Z": "bits", "DSMI_ZY": "bits", "DSMI_ZX": "bits", "rankme": "unitless",
-         "alpha_req": "unitless", "knn_acc": "fraction"}
+#: DSMI_ZY and knn_acc need labels, DSMI_ZX inputs. (The tools keep this short list of their
+#: own rather than read conf/measures/: they work from an installed wheel, which has no conf/;
+#: the names are those of the registry.)
+MEASURE_UNITS = {"DSE_Z": "bits", "DSMI_ZY": "bits", "DSMI_ZX": "bits", "rankme": "unitless",
+                 "alpha_req": "unitless", "knn_acc": "fraction"}
 
 
 def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | None,
@@ -53,7 +55,7 @@ def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | 
     for name, sigma, fn in tqdm(jobs, desc="kernel measures", disable=not progress):
         for t, value in zip(ts, fn()):
             rows.append(dict(measure=name, t=int(t), sigma=sigma, value=float(value),
-                             unit=UNITS[name]))
+                             unit=MEASURE_UNITS[name]))
     for name in measures:
         if name in once:
             try:
@@ -63,5 +65,6 @@ def measure_rows(Z: np.ndarray, labels: np.ndarray | None, inputs: np.ndarray | 
                     raise
                 skipped[name] = str(err).splitlines()[0]
                 continue
-            rows.append(dict(measure=name, t=None, sigma=None, value=value, unit=UNITS[name]))
+            rows.append(dict(measure=name, t=None, sigma=None, value=value,
+                             unit=MEASURE_UNITS[name]))
     return rows

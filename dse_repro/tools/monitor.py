@@ -28,7 +28,7 @@ from dse_repro.measures.bandwidth import DEFAULT_SIGMA
 
 log = logging.getLogger(__name__)
 
-#: Measures the monitor knows: name -> needs labels (units: embedding_measures.UNITS).
+#: Measures the monitor knows: name -> needs labels (units: embedding_measures.MEASURE_UNITS).
 MEASURES = {"DSE_Z": False, "DSMI_ZY": True, "rankme": False, "knn_acc": True}
 FIELDS = ("epoch", "measure", "sigma", "t", "value", "unit")
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dse_repro.studies.kernel_width import PAPER_SIGMA, sigma_sweep
+from dse_repro.studies.kernel_width import sigma_sweep
+
+PAPER_SIGMA = 10.0
 
 RATIOS = [0.01, 0.1, 1.0, 10.0, 100.0]
 
@@ -17,7 +19,7 @@ def _points() -> np.ndarray:
 @pytest.mark.parametrize("c", [1e-100, 1e-3, 1e3, 1e100])
 def test_sweep_is_scale_free_except_the_fixed_width(c):
     z = _points()
-    base, scaled = sigma_sweep(z, RATIOS, 1, 7), sigma_sweep(z * c, RATIOS, 1, 7)
+    base, scaled = (sigma_sweep(x, RATIOS, 1, 7, PAPER_SIGMA) for x in (z, z * c))
     for a, b in zip(base, scaled):
         assert a["width"] == b["width"]
         assert b["median_distance"] == pytest.approx(a["median_distance"] * c, rel=1e-9)
@@ -28,7 +30,7 @@ def test_sweep_is_scale_free_except_the_fixed_width(c):
 
 
 def test_sweep_spans_the_curve_and_marks_the_widths():
-    rows = sigma_sweep(_points(), RATIOS, 1, 7)
+    rows = sigma_sweep(_points(), RATIOS, 1, 7, PAPER_SIGMA)
     curve = [r["value"] for r in rows if r["width"] == "ratio"]
     n = 180
     assert curve[0] == pytest.approx(np.log2(n), abs=1e-4)  # kernel ~ identity
@@ -41,4 +43,12 @@ def test_sweep_spans_the_curve_and_marks_the_widths():
 
 def test_sweep_of_one_repeated_point_is_a_clear_error():
     with pytest.raises(ValueError, match="median distance 0"):
-        sigma_sweep(np.ones((20, 3)), RATIOS, 1, 7)
+        sigma_sweep(np.ones((20, 3)), RATIOS, 1, 7, PAPER_SIGMA)
+
+
+def test_the_paper_sigma_is_read_from_the_measures_registry():
+    from dse_repro.studies.kernel_width import paper_sigma
+    from dse_repro.studies.registry import compose_config
+
+    assert paper_sigma(compose_config("smoke")) == 10.0
+    assert paper_sigma(compose_config("smoke", ["measures.DSE_Z.fn.sigma=3.0"])) == 3.0
