@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._style import COLORS, figure_legend, plt
-from .names import measure_label
+from .names import display, measure_label
 
 METHOD_COLORS = {"supervised": COLORS[0], "simclr": COLORS[1], "random_labels": COLORS[3]}
 MARKERS = ["o", "s", "^", "D", "v", "P"]
@@ -41,10 +41,10 @@ def plot_measure(df: pd.DataFrame, measure: str, number: str):
                             fmt="none", ecolor=color, alpha=0.35, lw=0.8)
                 ax.plot(m["val_acc"], m[measure], color=color,
                         marker=MARKERS[models.index(model) % len(MARKERS)], ms=3, lw=1,
-                        label=f"{method}, {model}")
+                        label=f"{display(method)}, {model}")
                 ax.scatter(m["val_acc"].iloc[-1:], m[measure].iloc[-1:], s=40,
                            color=METHOD_COLORS.get(method, "k"), zorder=3)
-            ax.set_title(f"{'ConvNets' if arch == 'convnet' else 'ViTs'} - {ds}")
+            ax.set_title(f"{'ConvNets' if arch == 'convnet' else 'ViTs'} - {display(ds)}")
             ax.set_xlabel("validation accuracy (SimCLR: linear probe)")
             ax.set_ylabel(ylabel)
     n_seeds = wide.groupby(["dataset", "model", "method"])["seed"].nunique()

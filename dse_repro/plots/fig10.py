@@ -15,6 +15,7 @@ from dse_repro.summaries import zoo_correlations
 from dse_repro.summaries.pages import paper_zoo_correlations
 
 from ._style import figure_legend, plt
+from .names import display
 
 PANELS = [("DSE_Z", r"$S_D(Z)$ (bits)"), ("DSMI_ZX", r"$I_D(Z; X)$ (bits)"),
           ("DSMI_ZY", r"$I_D(Z; Y)$ (bits)"), ("rankme", "RankMe (effective rank)"),
@@ -69,7 +70,7 @@ def plot(df: pd.DataFrame):
     ok = df[df["status"] == "ok"]
     table = zoo_correlations(df).set_index(["group", "measure"])
     skipped = df.loc[df["status"] != "ok", "model"].nunique()
-    source = ", ".join(sorted(df["source"].unique()))
+    source = ", ".join(display(s) for s in sorted(df["source"].unique()))
     acc_label = ("ImageNet top-1 accuracy" if set(df["source"]) == {"timm_pretrained"}
                  else "held-out accuracy")
     fig, axes = plt.subplots(2, 3, figsize=(14, 9), squeeze=False)
@@ -83,7 +84,7 @@ def plot(df: pd.DataFrame):
             ax.scatter(g["accuracy"], g["value"], s=np.maximum(8, g["param_count"] * scale),
                        color=ARCH_COLORS.get(arch, "grey"), alpha=0.6,
                        marker=GROUP_MARKERS.get(group, "s"),
-                       label=name if group == "converged" else f"{name}, {group}")
+                       label=name if group == "converged" else f"{name}, {display(group)}")
         ax.set_xlabel(acc_label)
         ax.set_ylabel(label)
         ax.set_title(label, fontsize=11)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._style import COLORS, band, epoch_x, figure_legend, log_x, mean_sd, plt
+from .names import display
 
 
 def seeds(m: pd.DataFrame) -> str:
@@ -30,7 +31,7 @@ def plot(df: pd.DataFrame):
         log_x(ax)
         ax.set_xlabel(r"conv weight $\sigma$ at initialization")
         ax.set_ylabel(r"$S_D(Z)$ at init (bits)")
-        ax.set_title(f"{ds} - DSE at initialization")
+        ax.set_title(f"{display(ds)} - DSE at initialization")
         sub = trained[trained["dataset"] == ds]
         sigmas = sorted(sub["init_sigma"].unique())
         for c, (measure, ylabel) in enumerate((("val_acc", "validation accuracy"),
@@ -44,7 +45,7 @@ def plot(df: pd.DataFrame):
                      f"({', '.join(sorted(sub['model'].unique()))}, {seeds(m)})")
             epoch_x(ax)
             ax.set_ylabel(ylabel)
-            ax.set_title(f"{ds} - {ylabel.split(' (')[0]} during training")
+            ax.set_title(f"{display(ds)} - {ylabel.split(' (')[0]} during training")
     fig.suptitle(r"Fig. 9 - conv weights $\sim N(0, \sigma)$: DSE at init and training speed")
     figure_legend(fig, axes.ravel(), ncol=4)
     return fig

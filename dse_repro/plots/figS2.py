@@ -1,12 +1,13 @@
-"""figS2 - kernel-width robustness (beyond the paper): the measures of Figs. 6-10 under the
+"""Fig. S2 - kernel-width robustness (beyond the paper): the measures of Figs. 6-10 under the
 paper's fixed sigma = 10 and the scale-free widths ``median`` and ``knn``.
 
-One row per data set: (a) DSE(Z) at initialization vs the conv-weight sigma (sigma-init
-table); (b) DSE(Z) and DSMI(Z; Y) per epoch (training table; mean over models and seeds, one
-line style per method); (d) DSE(Z) vs sigma / median distance for embeddings at
+One row per data set (lettered (a)-(d) in the first row, (e)-(h) in the next ...): (a) DSE(Z)
+at initialization vs the conv-weight sigma (sigma-init table); (b), (c) DSE(Z) and DSMI(Z; Y)
+per epoch (training table; mean over models and seeds, one line style per method); (d) DSE(Z)
+vs sigma / median distance for embeddings at
 initialization and after training (this study's table; stars: sigma = 10, dots: the median
 width, ticks at the right edge: the knn width). In (a) and (d) the line style names the model
-(a legend in the panel). Bottom row: (c) Spearman correlation with
+(a legend in the panel). Bottom row (the last letter): Spearman correlation with
 accuracy across the converged model zoo (bars) and all models (dots) of every measure under
 each width (model-zoo table)."""
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._style import COLORS, band, epoch_x, log_x, mean_sd, plt
+from .names import display, measure_label
 
 #: width -> (suffix of the measure name in the results, colour, label)
 WIDTHS = {"fixed": ("", COLORS[0], r"$\sigma$ = 10 (paper)"),
@@ -73,7 +75,7 @@ def _epoch_panel(ax, train: pd.DataFrame, measure: str) -> None:
                  color=color, ls=METHOD_STYLES.get(method, "-"), marker="o", ms=2, label=label)
     for method, ls in METHOD_STYLES.items():  # legend entries for the line styles
         if method in set(train["method"]):
-            ax.plot([], [], color="k", ls=ls, label=method.replace("_", " "))
+            ax.plot([], [], color="k", ls=ls, label=display(method))
     epoch_x(ax)
 
 
@@ -119,7 +121,8 @@ def _zoo_panel(ax, zoo: pd.DataFrame) -> None:
             positions.append(x)
             x += 1
         x += 0.5
-    ax.set_xticks(positions, names, rotation=40, ha="right", fontsize=7)
+    ax.set_xticks(positions, [measure_label(n, unit=False) for n in names], rotation=40,
+                  ha="right", fontsize=7)
     ax.axhline(0, color="k", lw=0.5)
     ax.set_ylim(-1.05, 1.05)
     ax.set_ylabel("Spearman with accuracy\n(bars: converged models)")
@@ -132,11 +135,12 @@ def plot(df: pd.DataFrame, training: pd.DataFrame | None = None,
     fig = plt.figure(figsize=(16, 3.4 * (len(datasets) + 1)))
     grid = fig.add_gridspec(len(datasets) + 1, 4)
     for r, ds in enumerate(datasets):
+        letters = "abcdefghijklmnopqrstuvwxyz"[4 * r:4 * r + 4]  # row by row, left to right
         ax = fig.add_subplot(grid[r, 0])
         init = (sigma_init[(sigma_init["part"] == "init") & (sigma_init["dataset"] == ds)]
                 if sigma_init is not None else pd.DataFrame())
         _init_panel(ax, init) if not init.empty else _empty(ax, "sigma-init")
-        ax.set_title(f"(a) {ds}: DSE at init vs conv init std "
+        ax.set_title(f"({letters[0]}) {display(ds)}: DSE at init vs conv init std "
                      f"(mean +- sd, {_n(init, 'seed', 'seed')})", fontsize=9)
         train = training[training["dataset"] == ds] if training is not None else pd.DataFrame()
         for c, (measure, ylabel) in enumerate((("DSE_Z", r"$S_D(Z)$ (bits)"),
@@ -144,26 +148,28 @@ def plot(df: pd.DataFrame, training: pd.DataFrame | None = None,
             ax = fig.add_subplot(grid[r, c])
             _epoch_panel(ax, train, measure) if not train.empty else _empty(ax, "training")
             ax.set_ylabel(ylabel)
-            ax.set_title(f"(b) {ds}: {ylabel.split(' (')[0]} per epoch (mean +- sd over "
-                         f"{_n(train, ['model', 'seed'], 'run')})", fontsize=9)
+            ax.set_title(f"({letters[c]}) {display(ds)}: {ylabel.split(' (')[0]} per epoch "
+                         f"(mean +- sd over {_n(train, ['model', 'seed'], 'run')})", fontsize=9)
         ax = fig.add_subplot(grid[r, 3])
         sweep = df[df["dataset"] == ds]
         _sweep_panel(ax, sweep) if not sweep.empty else _empty(ax, "sweep")
-        ax.set_title(f"(d) {ds}: DSE vs kernel width, init and trained", fontsize=9)
+        ax.set_title(f"({letters[3]}) {display(ds)}: DSE vs kernel width, init and trained",
+                     fontsize=9)
+    next_letter = "abcdefghijklmnopqrstuvwxyz"[4 * len(datasets)]
     ax = fig.add_subplot(grid[len(datasets), :])
     if model_zoo is not None and (model_zoo["status"] == "ok").any():
         _zoo_panel(ax, model_zoo[model_zoo["status"] == "ok"])
     else:
         _empty(ax, "model-zoo")
-    ax.set_title("(c) model zoo: Spearman correlation of each measure with accuracy, per "
-                 "kernel width", fontsize=9)
+    ax.set_title(f"({next_letter}) model zoo: Spearman correlation of each measure with "
+                 "accuracy, per kernel width", fontsize=9)
     seen: dict = {}
     for a in fig.axes:
         for h, lab in zip(*a.get_legend_handles_labels()):
             seen.setdefault(lab, h)
     fig.legend(list(seen.values()), list(seen), loc="lower center", ncol=6,
                bbox_to_anchor=(0.5, -0.01), fontsize=8)
-    fig.suptitle("figS2 - kernel-width robustness: the paper's sigma = 10 against scale-free "
+    fig.suptitle("Fig. S2 - kernel-width robustness: the paper's sigma = 10 against scale-free "
                  "widths (beyond the paper)")
     fig.tight_layout(rect=(0, 0.04, 1, 0.98))
     return fig

@@ -16,7 +16,7 @@ from omegaconf import OmegaConf
 
 from dse_repro.pipeline.config import ConfigError, conf_dir
 
-__all__ = ["ESTIMATORS_CONF", "FIGURES_CONF", "MEASURES_CONF", "estimator_names",
+__all__ = ["ESTIMATORS_CONF", "display", "FIGURES_CONF", "MEASURES_CONF", "estimator_names",
            "figure_settings", "measure_label", "width_text"]
 
 #: The measures registry and the figure settings, relative to ``conf/``.
@@ -75,6 +75,19 @@ def measure_label(name: str, *, unit: bool = True, width: bool = True) -> str:
     w = width_text(entry.get("fn") or {}) if width else None
     extra += [w] if w else []
     return f"{entry['label']} ({'; '.join(extra)})" if extra else str(entry["label"])
+
+
+@lru_cache(maxsize=1)
+def _display_names() -> dict[str, str]:
+    path = conf_dir() / FIGURES_CONF
+    conf = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else {}
+    return dict((conf or {}).get("display_names") or {})
+
+
+def display(word: str) -> str:
+    """A word of the results (a method, a model group, a data set) as a figure prints it: its
+    ``display_names`` entry in ``conf/figures.yaml``, else with underscores as spaces."""
+    return _display_names().get(str(word), str(word).replace("_", " "))
 
 
 def figure_settings(fig: str, plot: Any, conf: Mapping[str, Any] | None = None) -> dict[str, Any]:

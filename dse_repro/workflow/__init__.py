@@ -76,13 +76,16 @@ def plot_inputs(scale: str, fig: str) -> dict[str, list[str]]:
 
 
 def figure_settings_text(fig: str) -> str:
-    """Figure ``fig``'s settings in ``conf/figures.yaml`` as a JSON line (``{}`` if none): a
-    param of its plot rule, so that editing one figure's line redraws that figure alone."""
+    """Figure ``fig``'s settings in ``conf/figures.yaml`` and the display names every figure
+    prints, as a JSON line: a param of its plot rule, so that editing one figure's line redraws
+    that figure alone (and editing a display name, every figure)."""
     from omegaconf import OmegaConf
 
     path = Path("conf/figures.yaml")
     conf = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else {}
-    return json.dumps((conf or {}).get(fig) or {}, sort_keys=True)
+    conf = conf or {}
+    return json.dumps({"settings": conf.get(fig) or {},
+                       "display_names": conf.get("display_names") or {}}, sort_keys=True)
 
 
 def study_job_outputs(scale: str, table: str) -> list[str]:

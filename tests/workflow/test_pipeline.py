@@ -178,6 +178,32 @@ def test_one_conf_line_redraws_fig7_alone(workdir):
     assert "figures/smoke/fig7.pdf" in proc.stdout
 
 
+#: A code name: words joined by an underscore (DSE_Z_median, random_labels), outside mathtext.
+CODE_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
+
+
+@pytest.mark.parametrize("fig", list(figures()))
+def test_figures_print_display_names_not_code_names(workdir, fig):
+    """Every text a reader sees in a smoke figure (titles, labels, ticks, legends, notes) uses
+    display names: no underscore-joined code name outside $...$ mathtext."""
+    import importlib
+
+    import matplotlib.text
+
+    from dse_repro.plots.names import figure_settings
+    from dse_repro.studies.registry import figure_study, read_results, study
+
+    plot = importlib.import_module(f"dse_repro.plots.{fig}").plot
+    root = workdir / "results" / "smoke"
+    own = read_results(root / f"{figures()[fig]}.csv")
+    others = {t: read_results(root / f"{t}.csv") for t in study(figure_study(fig)).reads}
+    drawn = plot(own, **others, **figure_settings(fig, plot))
+    drawn.canvas.draw()
+    texts = [t.get_text() for t in drawn.findobj(matplotlib.text.Text) if t.get_visible()]
+    bad = [t for t in texts if CODE_NAME.search(re.sub(r"\$[^$]*\$", "", t))]
+    assert not bad, bad
+
+
 def test_report(workdir):
     html = _report(workdir).read_text(errors="replace")
     # Every figure with its own caption (rendered per figure), and the claims table.
