@@ -21,6 +21,7 @@ def plot(df: pd.DataFrame):
     trained = df[df["part"] == "train"]
     datasets = sorted(set(init["dataset"]) | set(trained["dataset"]))
     fig, axes = plt.subplots(len(datasets), 3, squeeze=False, figsize=(12, 3.3 * len(datasets)))
+    coincide = False
     for r, ds in enumerate(datasets):
         ax = axes[r, 0]
         sub = init[init["dataset"] == ds]
@@ -37,15 +38,25 @@ def plot(df: pd.DataFrame):
         for c, (measure, ylabel) in enumerate((("val_acc", "validation accuracy"),
                                                ("DSE_Z", r"$S_D(Z)$ (bits)")), start=1):
             ax = axes[r, c]
+            drawn: list[pd.Series] = []
             for i, sigma in enumerate(sigmas):
                 g = sub[(sub["init_sigma"] == sigma) & (sub["measure"] == measure)]
                 m = mean_sd(g, "epoch")
+                curve = m.set_index("epoch")["mean"]
+                # a curve on top of one already drawn is dashed, so that both show
+                hides = any(curve.index.equals(d.index) and (curve - d).abs().max() <= 1e-3
+                            for d in drawn)
+                coincide |= hides
+                drawn.append(curve)
                 band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
-                     color=COLORS[i], label=rf"train: $\sigma$ = {sigma:g} "
+                     color=COLORS[i], ls="--" if hides else "-",
+                     label=rf"train: $\sigma$ = {sigma:g} "
                      f"({', '.join(sorted(sub['model'].unique()))}, {seeds(m)})")
             epoch_x(ax)
             ax.set_ylabel(ylabel)
             ax.set_title(f"{display(ds)} - {ylabel.split(' (')[0]} during training")
-    fig.suptitle(r"Fig. 9 - conv weights $\sim N(0, \sigma)$: DSE at init and training speed")
+    fig.suptitle(r"Fig. 9 - conv weights $\sim N(0, \sigma)$: DSE at init and training speed"
+                 + ("\n(dashed: a curve that coincides with one drawn before it)" if coincide
+                    else ""))
     figure_legend(fig, axes.ravel(), ncol=4)
     return fig

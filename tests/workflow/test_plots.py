@@ -120,3 +120,14 @@ def test_every_registered_measure_has_a_display_name():
     for name in OmegaConf.load(conf_dir() / "measures" / "default.yaml"):
         label = measure_label(name)
         assert label and name not in label, name
+
+
+def test_fig9_shows_a_curve_hidden_under_another():
+    """Two sigmas with the same accuracy curve: the second is dashed and the title says so."""
+    from dse_repro.plots import fig9
+
+    fig = fig9.plot(_sigma_init_rows())
+    acc = fig.axes[1]
+    styles = [line.get_linestyle() for line in acc.get_lines()]
+    assert styles == ["-", "--"]
+    assert "dashed" in fig._suptitle.get_text()
