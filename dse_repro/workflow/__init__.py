@@ -40,11 +40,10 @@ from dse_repro.studies.registry import (
 
 __all__ = ["all_targets", "claims_conf_inputs", "collect_inputs", "collected", "conf_inputs",
            "figure_caption", "figure_inputs", "figure_labels", "figure_settings_text",
-           "figure_study", "figure_table",
-           "figures", "JOB_SHELL", "job_arguments", "job_benchmark", "job_constraints",
-           "job_log", "job_outputs", "job_params", "job_rules", "job_threads", "plot_inputs",
-           "stale_flag",
-           "study_job_outputs", "study_names", "study_resources"]
+           "figure_study", "figure_table", "figures", "job_arguments", "job_benchmark",
+           "job_constraints", "job_log", "job_outputs", "job_params", "job_rules", "JOB_SHELL",
+           "job_threads", "plot_inputs", "stale_flag", "study_job_outputs", "study_names",
+           "study_resources"]
 
 
 def study_names() -> list[str]:
