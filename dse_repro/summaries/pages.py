@@ -44,6 +44,11 @@ td.flag { background: #fde9c8; font-weight: bold; }
 tr.informative td { font-style: italic; }
 td.text { min-width: 16em; } td.detail { min-width: 18em; font-size: 12px; color: #444; }
 td.paper { min-width: 14em; font-size: 12px; } code { white-space: nowrap; }
+/* a wide table (the claims) fits the page: fixed column shares, long words wrap */
+table.fit { width: 100%; table-layout: fixed; }
+table.fit td, table.fit th { overflow-wrap: anywhere; min-width: 0; }
+table.fit td.num, table.fit code { white-space: normal; }
+details summary { cursor: pointer; color: #336; }
 """
 
 
@@ -90,12 +95,19 @@ def _num(x, digits: int = 4) -> str:
     return html.escape(str(x))
 
 
-def _page(title: str, note: str, head: list[str], rows: list[str]) -> str:
+def _page(title: str, note: str, head: list[str], rows: list[str],
+          widths: list[int] | None = None) -> str:
+    """An HTML page with one table; ``widths`` (percent per column) lays the table out at the
+    page's width, wrapping what does not fit, instead of letting it run off the side."""
     ths = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    cols = ("<colgroup>" + "".join(f"<col style=\"width: {w}%\">" for w in widths)
+            + "</colgroup>") if widths else ""
+    cls = " class=\"fit\"" if widths else ""
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width\">"
             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>\n"
             f"<h1>{html.escape(title)}</h1>\n<p class=\"note\">{note}</p>\n"
-            f"<table id=\"table\">\n<thead><tr>{ths}</tr></thead>\n<tbody>\n"
+            f"<table id=\"table\"{cls}>{cols}\n<thead><tr>{ths}</tr></thead>\n<tbody>\n"
             + "\n".join(rows) + "\n</tbody></table>\n</body></html>\n")
 
 
@@ -122,13 +134,13 @@ def claims_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:
         base = str(r.id).split("[")[0].split("@")[0]
         informative = "informative" in str(r.statement) or str(r.statement).startswith("Beyond")
         cells = [_td(html.escape(str(r.status)), STATUS_CLASS.get(str(r.status), "")),
-                 _td(f"<code>{html.escape(str(r.id))}</code>"),
+                 _td(f"<code>{_breakable(str(r.id))}</code>"),
                  _td(html.escape(str(r.statement)), "text"),
                  _td(_num(r.value), "num"),
                  _td(_interval(r), "num"),
                  _td(html.escape(str(r.threshold)), "text"),
                  _td(_paper_text(paper[paper["claim"] == base]), "paper"),
-                 _td(html.escape("" if pd.isna(r.detail) else str(r.detail)), "detail")]
+                 _td(_detail("" if pd.isna(r.detail) else str(r.detail)), "detail")]
         cls = " class=\"informative\"" if informative else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
     note = (f"Scale <code>{html.escape(scale)}</code>: {counts.get('held', 0)} held, "
@@ -145,7 +157,24 @@ def claims_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:
             "<code>@knn</code>, <code>@knn_t10</code>, ... judge the claim again under a "
             "scale-free kernel width (at t = 10); italic rows go beyond the paper's text.")
     return _page("Claims table", note, ["status", "id", "claim", "value", "interval (units)",
-                                        "threshold", "paper", "detail"], rows)
+                                        "threshold", "paper", "detail"], rows,
+                 widths=[7, 12, 20, 7, 10, 14, 14, 16])
+
+
+def _breakable(name: str) -> str:
+    """A code name that may wrap after its dots and underscores and before an ``@``."""
+    return (html.escape(name).replace(".", ".<wbr>").replace("_", "_<wbr>")
+            .replace("@", "<wbr>@"))
+
+
+def _detail(text: str, shown: int = 90) -> str:
+    """A claim's detail: in full when short, else its start with the rest behind a click."""
+    if len(text) <= shown:
+        return html.escape(text)
+    cut = text.rfind(" ", 0, shown)
+    cut = cut if cut > shown // 2 else shown
+    return (f"<details><summary>{html.escape(text[:cut])} ...</summary>"
+            f"{html.escape(text[cut:])}</details>")
 
 
 def _interval(r) -> str:

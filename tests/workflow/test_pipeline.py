@@ -228,10 +228,10 @@ def _report(workdir: Path) -> Path:
 
 
 def test_report_in_a_browser(workdir):
-    """Open the report in headless Chromium, as a reader would: every figure's PNG loads (a
-    decoded image, a different one per figure, in natural order) and each table page shows
-    its table: the findings with one row per claim, the claims with one row per claim and
-    coloured statuses."""
+    """Open the report in headless Chromium at 1280 px, as a reader would: every figure's PNG
+    loads (a decoded image, a different one per figure, in natural order) and each table page
+    shows its table: the findings with one row per claim, the claims with one row per claim,
+    coloured statuses and every column inside the frame."""
     exe = chromium_path()
     from playwright.sync_api import sync_playwright
 
@@ -240,7 +240,7 @@ def test_report_in_a_browser(workdir):
     errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(report.as_uri())
         page.get_by_role("link", name="Figures", exact=True).click()
@@ -280,6 +280,13 @@ def test_report_in_a_browser(workdir):
                     frame.locator("td.not-held").first.evaluate(
                         "e => getComputedStyle(e).backgroundColor")
                 assert frame.locator("th", has_text="paper").is_visible()
+                # at 1280 px every column is inside the report's frame, none cut off
+                inside = frame.locator("body").evaluate(
+                    "b => [document.documentElement.scrollWidth <= "
+                    "document.documentElement.clientWidth, [...document.querySelectorAll('th')]"
+                    ".every(t => t.getBoundingClientRect().right <= "
+                    "document.documentElement.clientWidth)]")
+                assert inside == [True, True], inside
                 assert frame.locator("th", has_text="interval (units)").is_visible()
                 row = frame.locator("tr", has_text="fig2.dse_three_blobs").first
                 assert "1.585" in row.inner_text()

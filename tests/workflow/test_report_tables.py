@@ -133,3 +133,17 @@ def test_cli_bad_input_is_one_line_naming_the_file(tmp_path, content, message):
 def test_cli_missing_input(tmp_path):
     with pytest.raises(SystemExit, match="no such file"):
         main(["zoo", "--input", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "z.html")])
+
+
+def test_claims_page_fits_its_width_and_folds_long_details():
+    """The claims table is laid out at the page's width (fixed column shares, wrapping); a long
+    detail shows its start with the rest behind a click; ids may wrap at . _ @ (the browser
+    test opens it at 1280 px)."""
+    claims = _claims()
+    claims.loc[1, "detail"] = "resnet: -0.65, " * 20
+    page = claims_page(claims)
+    assert '<table id="table" class="fit"><colgroup>' in page
+    assert page.count("<details><summary>") == 1
+    summary = page.split("<details><summary>")[1].split("</summary>")[0]
+    assert summary.endswith(" ...") and len(summary) < 100
+    assert "fig2.<wbr>dse_<wbr>three_<wbr>blobs" in page
