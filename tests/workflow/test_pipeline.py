@@ -240,7 +240,7 @@ def test_report_in_a_browser(workdir):
     errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(report.as_uri())
         page.get_by_role("link", name="Figures", exact=True).click()
@@ -258,6 +258,8 @@ def test_report_in_a_browser(workdir):
         assert names == FIGS  # every figure, in natural order (fig2 ... fig10, figS1, figS2)
         assert len(sources) == len(FIGS)
         from dse_repro.claims.findings import findings
+
+        page.set_viewport_size({"width": 1280, "height": 900})  # the table pages at 1280 px
 
         for category, title, n_rows in [("Findings", "What this reproduction finds",
                                          len(findings(claims))),
