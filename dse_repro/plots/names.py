@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from omegaconf import OmegaConf
@@ -26,15 +26,20 @@ FIGURES_CONF = "figures.yaml"
 ESTIMATORS_CONF = "study/mi_compare.yaml"
 
 
-@lru_cache(maxsize=1)
+@cache
+def _conf(relative: str) -> dict[str, Any]:
+    """The conf file ``conf/<relative>`` as plain data, read once per process (``{}`` if the
+    file is absent or empty)."""
+    path = conf_dir() / relative
+    return (OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else None) or {}
+
+
 def _measures() -> dict[str, Any]:
-    return OmegaConf.to_container(OmegaConf.load(conf_dir() / MEASURES_CONF))
+    return _conf(MEASURES_CONF)
 
 
-@lru_cache(maxsize=1)
 def _estimator_names() -> tuple[str, ...]:
-    conf = OmegaConf.load(conf_dir() / ESTIMATORS_CONF)
-    return tuple(str(e) for e in conf.get("estimators", {}))
+    return tuple(str(e) for e in _conf(ESTIMATORS_CONF).get("estimators", {}))
 
 
 def estimator_names() -> list[str]:
@@ -77,11 +82,8 @@ def measure_label(name: str, *, unit: bool = True, width: bool = True) -> str:
     return f"{entry['label']} ({'; '.join(extra)})" if extra else str(entry["label"])
 
 
-@lru_cache(maxsize=1)
 def _display_names() -> dict[str, str]:
-    path = conf_dir() / FIGURES_CONF
-    conf = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else {}
-    return dict((conf or {}).get("display_names") or {})
+    return dict(_conf(FIGURES_CONF).get("display_names") or {})
 
 
 def display(word: str) -> str:
@@ -98,10 +100,7 @@ def figure_settings(fig: str, plot: Any, conf: Mapping[str, Any] | None = None) 
     Raises:
         ConfigError: a key ``plot`` does not take, or a measure the registry does not hold.
     """
-    if conf is None:
-        path = conf_dir() / FIGURES_CONF
-        conf = OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else {}
-    settings = (conf or {}).get(fig) or {}
+    settings = (_conf(FIGURES_CONF) if conf is None else conf).get(fig) or {}
     if not isinstance(settings, dict):
         raise ConfigError(f"conf/{FIGURES_CONF}: {fig} must be a mapping of settings, got "
                           f"{settings!r}")
@@ -113,4 +112,4 @@ def figure_settings(fig: str, plot: Any, conf: Mapping[str, Any] | None = None) 
                           f"{takes}")
     if "measure" in settings:
         measure_label(settings["measure"])  # a clear error for a name outside the registry
-    return settings
+    return dict(settings)
