@@ -23,14 +23,14 @@ from scipy.stats import spearmanr
 from dse_repro.claims.errors import ClaimCheckError, NotMeasured, PremiseAbsent
 from dse_repro.claims.uncertainty import spread
 from dse_repro.claims.uncertainty import status as verdict
+from dse_repro.studies.mi_compare import estimators_with
 
 Results = dict[str, pd.DataFrame]
 #: Settings of the claims that live in conf/ (read by :func:`settings_from_conf`): name ->
 #: config key, and how the setting is read off that node where it is not the node itself.
 SETTINGS = {"target_acc": "studies.sigma_init.compare.target_acc",
             "baselines": "studies.mi_compare.estimators"}
-DERIVED = {"baselines": lambda estimators: [str(e) for e, entry in estimators.items()
-                                            if entry.get("baseline", False)]}
+DERIVED = {"baselines": lambda estimators: estimators_with(estimators, "baseline")}
 LOG2_3 = float(np.log2(3))
 #: Rank correlations are compared with their thresholds up to rounding: Spearman's rho of 5
 #: points with one swap is exactly 0.9, which floating point may give as 0.8999999999999999.

@@ -79,7 +79,7 @@ def job_resources(cfg: DictConfig, kind: str, job: Mapping[str, Any]) -> dict[st
     mem_mb = int((data_bytes + 6 * 8 * n * n) / 2**20) + 1000
     calls = (1 if sweep == "runtime" else int(s.repeats) * len(s.noise_levels)) * (
         int(s.sweeps.corruption.ratio_grid.num) if sweep == "corruption" else 1)
-    minutes = float(s.estimators[estimator].get("minutes", 40.0))
+    minutes = float(estimator_setting(s.estimators[estimator], "minutes"))
     per_call_min = 2 + (n / 5000) ** 2 * (dim / 20_000) * minutes
     return {"mem_mb": mem_mb, "runtime": int(calls * per_call_min) + 5,
             "threads": 2 if dim >= 10_000 else 1}
@@ -116,6 +116,17 @@ class Estimator:
     groundtruth: bool = False  # also run on distributions of known MI (mi_groundtruth, Fig. S1)
     continuous_y: bool = False  # ground truth, gaussian family: takes Y itself, not its clusters
     minutes: float = 40.0  # a generous bound on one call at n = 5000, d = 20 000 (2 cores)
+
+
+def estimator_setting(entry: Mapping[str, Any], name: str) -> Any:
+    """Setting ``name`` of an estimator registry entry, or its :class:`Estimator` default."""
+    return entry.get(name, getattr(Estimator, name))
+
+
+def estimators_with(estimators: Mapping[str, Any], flag: str) -> list[str]:
+    """The estimators of a registry (``studies.mi_compare.estimators``) whose ``flag``
+    (``baseline``, ``groundtruth``, ``continuous_y``) is true, in registry order."""
+    return [str(e) for e, entry in estimators.items() if estimator_setting(entry, flag)]
 
 
 @dataclass

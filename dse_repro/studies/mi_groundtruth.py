@@ -25,6 +25,7 @@ from dse_repro.simulate.known_mi import (
     simplex_centers,
 )
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
+from dse_repro.studies.mi_compare import estimator_setting, estimators_with
 from dse_repro.studies.spec import JobKind, Resources, StudySpec
 
 
@@ -91,8 +92,7 @@ class Settings:
 def groundtruth_estimators(cfg: DictConfig) -> list[str]:
     """The estimators of ``studies.mi_compare.estimators`` with ``groundtruth: true``, in
     their order there."""
-    return [str(e) for e, entry in cfg.studies.mi_compare.estimators.items()
-            if entry.get("groundtruth", False)]
+    return estimators_with(cfg.studies.mi_compare.estimators, "groundtruth")
 
 
 SPEC = StudySpec(
@@ -117,17 +117,18 @@ SPEC = StudySpec(
 def run(cfg: DictConfig) -> pd.DataFrame:
     s = cfg.studies.mi_groundtruth
     registry = cfg.studies.mi_compare.estimators
+    chosen = groundtruth_estimators(cfg)
     rows = []
     for family in job_values(s, "family", s.families.keys()):
         if family not in s.families:
             raise ValueError(f"studies.mi_groundtruth.job.family must be one of "
                              f"{list(s.families)}, got {family!r}")
-        for est in job_values(s, "estimator", groundtruth_estimators(cfg)):
-            if est not in groundtruth_estimators(cfg):
+        for est in job_values(s, "estimator", chosen):
+            if est not in chosen:
                 raise ValueError(f"estimator {est!r} is not one of studies.mi_compare.estimators "
-                                 f"with groundtruth: true: {groundtruth_estimators(cfg)}")
+                                 f"with groundtruth: true: {chosen}")
             fn = instantiate(registry[est].fn)
-            takes_y = bool(registry[est].get("continuous_y", False))
+            takes_y = bool(estimator_setting(registry[est], "continuous_y"))
             for dim, param, rep, X, labels, Y, truth in progress(
                     list(_cases(cfg, family)), cfg, desc=f"groundtruth {family} {est}"):
                 y = Y if takes_y else None
