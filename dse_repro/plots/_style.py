@@ -30,6 +30,16 @@ plt.rcParams.update({
 })
 
 
+#: Curves closer than this at every point (in their own units, e.g. bits) hide each other.
+OVERLAP = 1e-3
+
+
+def coincide(a: pd.Series, b: pd.Series, tol: float = OVERLAP) -> bool:
+    """Whether two curves (values indexed by their x) share their x and lie within ``tol``
+    of each other everywhere: drawn one over the other, one hides the other."""
+    return a.index.equals(b.index) and bool((a - b).abs().max() <= tol)
+
+
 def mean_sd(df: pd.DataFrame, x: str, by: list[str] | None = None) -> pd.DataFrame:
     """Mean and sd of ``value`` over repeats, per ``x`` (and ``by``); sd is 0 for one repeat."""
     keys = (by or []) + [x]

@@ -8,14 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import band, estimator_color, figure_legend, log_x, mean_sd, plt
+from ._style import OVERLAP, band, coincide, estimator_color, figure_legend, log_x, mean_sd, plt
 
 LINESTYLES = ["-", "--", ":", "-."]
 
 
 H_Y = float(np.log2(3))  # bits: the labels' entropy, an upper bound of I(X; Y)
-#: curves closer than this everywhere (bits) hide each other
-OVERLAP = 1e-3
 
 
 def _overlaps(df: pd.DataFrame, x: str, estimators: list[str]) -> list[list[str]]:
@@ -25,9 +23,7 @@ def _overlaps(df: pd.DataFrame, x: str, estimators: list[str]) -> list[list[str]
     groups: list[list[str]] = []
     for e in estimators:
         for g in groups:
-            ref = curves[g[0]]
-            if ref.index.equals(curves[e].index) and (
-                    (ref - curves[e]).abs().max() <= OVERLAP):
+            if coincide(curves[g[0]], curves[e]):
                 g.append(e)
                 break
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._style import COLORS, band, epoch_x, figure_legend, log_x, mean_sd, plt
+from ._style import COLORS, band, coincide, epoch_x, figure_legend, log_x, mean_sd, plt
 from .names import display
 
 
@@ -21,7 +21,7 @@ def plot(df: pd.DataFrame):
     trained = df[df["part"] == "train"]
     datasets = sorted(set(init["dataset"]) | set(trained["dataset"]))
     fig, axes = plt.subplots(len(datasets), 3, squeeze=False, figsize=(12, 3.3 * len(datasets)))
-    coincide = False
+    any_hidden = False
     for r, ds in enumerate(datasets):
         ax = axes[r, 0]
         sub = init[init["dataset"] == ds]
@@ -44,9 +44,8 @@ def plot(df: pd.DataFrame):
                 m = mean_sd(g, "epoch")
                 curve = m.set_index("epoch")["mean"]
                 # a curve on top of one already drawn is dashed, so that both show
-                hides = any(curve.index.equals(d.index) and (curve - d).abs().max() <= 1e-3
-                            for d in drawn)
-                coincide |= hides
+                hides = any(coincide(curve, d) for d in drawn)
+                any_hidden |= hides
                 drawn.append(curve)
                 band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
                      color=COLORS[i], ls="--" if hides else "-",
@@ -56,7 +55,7 @@ def plot(df: pd.DataFrame):
             ax.set_ylabel(ylabel)
             ax.set_title(f"{display(ds)} - {ylabel.split(' (')[0]} during training")
     fig.suptitle(r"Fig. 9 - conv weights $\sim N(0, \sigma)$: DSE at init and training speed"
-                 + ("\n(dashed: a curve that coincides with one drawn before it)" if coincide
+                 + ("\n(dashed: a curve that coincides with one drawn before it)" if any_hidden
                     else ""))
     figure_legend(fig, axes.ravel(), ncol=4)
     return fig
