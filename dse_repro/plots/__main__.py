@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dse_repro.errors import DseReproError
 from dse_repro.studies.registry import figure_study, figures, read_results, study
 
 from ._style import save
@@ -26,6 +27,13 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if not (args.pdf or args.png):
         ap.error("give --pdf and/or --png")
+    try:
+        _draw(ap, args)
+    except DseReproError as err:  # a bad setting or results file: one line, no traceback
+        raise SystemExit(f"error: {err}") from None
+
+
+def _draw(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     plot = importlib.import_module(f"dse_repro.plots.{args.figure}").plot
     settings = figure_settings(args.figure, plot)  # checked before anything is read
     table = figures()[args.figure]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dse_repro.pipeline.config import ConfigError
+
 from ._style import COLORS, figure_legend, plt
 from .names import display, measure_label
 
@@ -18,7 +20,7 @@ def plot_measure(df: pd.DataFrame, measure: str, number: str):
     labelled with its display name (:func:`dse_repro.plots.names.measure_label`)."""
     ylabel = measure_label(measure)
     if measure not in set(df["measure"]):
-        raise ValueError(f"{number} draws measure {measure!r} (conf/figures.yaml), which the "
+        raise ConfigError(f"{number} draws measure {measure!r} (conf/figures.yaml), which the "
                          "training results do not hold; they hold "
                          f"{sorted(set(df['measure']))} (studies.training.train.measures)")
     wide = df.pivot_table(index=["dataset", "arch", "model", "method", "seed", "epoch"],

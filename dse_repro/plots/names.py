@@ -31,7 +31,12 @@ def _conf(relative: str) -> dict[str, Any]:
     """The conf file ``conf/<relative>`` as plain data, read once per process (``{}`` if the
     file is absent or empty)."""
     path = conf_dir() / relative
-    return (OmegaConf.to_container(OmegaConf.load(path)) if path.is_file() else None) or {}
+    if not path.is_file():
+        return {}
+    try:
+        return OmegaConf.to_container(OmegaConf.load(path)) or {}
+    except Exception as err:  # yaml's scanner and parser errors share no public base
+        raise ConfigError(f"conf/{relative} is not readable YAML: {err}") from None
 
 
 def _measures() -> dict[str, Any]:

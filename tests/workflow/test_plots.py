@@ -131,3 +131,28 @@ def test_fig9_shows_a_curve_hidden_under_another():
     styles = [line.get_linestyle() for line in acc.get_lines()]
     assert styles == ["-", "--"]
     assert "dashed" in fig._suptitle.get_text()
+
+
+def test_a_broken_figures_conf_is_one_line(tmp_path, monkeypatch, capsys):
+    """A YAML syntax error or an unknown setting in conf/figures.yaml stops the plot CLI with
+    one line naming the file, never a traceback."""
+    import shutil
+
+    from dse_repro.pipeline import config
+    from dse_repro.plots import __main__ as cli
+    from dse_repro.plots import names
+
+    conf = tmp_path / "conf"
+    shutil.copytree(config.conf_dir(), conf)
+    monkeypatch.setattr(config, "CONF_DIR", conf)
+    figures = conf / "figures.yaml"
+    for broken, said in (("fig7: [oops\n", "conf/figures.yaml is not readable YAML"),
+                         ("fig7: {colour: red}\n", "fig7 has no setting ['colour']"),
+                         ("fig7: {measure: DSMI_ZQ}\n", "DSMI_ZQ")):
+        figures.write_text(broken)
+        names._conf.cache_clear()
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["fig7", "--input", str(tmp_path / "none.csv"), "--png",
+                      str(tmp_path / "f.png")])
+        assert str(stop.value).startswith("error: ") and said in str(stop.value), stop.value
+    names._conf.cache_clear()
