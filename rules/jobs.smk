@@ -1,4 +1,5 @@
-# One rule <study>_<kind> per kind of job of every registered study (dse_repro/studies/), all
+# One rule per kind of job of every registered study (dse_repro/studies/): <study>, or
+# <study>_<kind> for a study with several kinds (dse_repro.workflow.job_rules), all
 # built from the study's SPEC and conf: a new study needs no rule file. A training job keeps a
 # resumable checkpoint.pt beside its results until they are written (deliberately not a declared
 # output: Snakemake deletes the outputs of a failed job, and the checkpoint must survive a crash).
@@ -15,11 +16,11 @@ from dse_repro.workflow import (
     study_resources,
 )
 
-for _study, _kind in job_rules():
+for _rule, _study, _kind in job_rules():
 
     rule:
         name:
-            f"{_study}_{_kind}"
+            _rule
         input:
             conf_inputs(_study),
         output:

@@ -24,6 +24,7 @@ from dse_repro.claims.errors import ClaimCheckError, NotMeasured, PremiseAbsent
 from dse_repro.claims.uncertainty import spread
 from dse_repro.claims.uncertainty import status as verdict
 from dse_repro.studies.mi_compare import estimators_with
+from dse_repro.studies.registry import kernel_measures
 
 Results = dict[str, pd.DataFrame]
 #: Settings of the claims that live in conf/ (read by :func:`settings_from_conf`): name ->
@@ -37,12 +38,6 @@ LOG2_3 = float(np.log2(3))
 RHO_TOL = 1e-9
 #: Noise levels up to this count as "low noise" in the corruption claims.
 LOW_NOISE = 0.1
-#: The measures whose value depends on a kernel width (the paper's fixed sigma): of the
-#: embedding (Figs. 6-10) and of the toy data (Figs. 2, 3A, 3B). The results may hold each
-#: also under scale-free width variants, as ``<measure>_<variant>`` (``DSE_Z_knn``,
-#: ``DSE_knn_t10``: conf/measures/default.yaml, ``width_check`` in conf/config.yaml); a claim
-#: with ``kernel=True`` is evaluated again under each variant present, as ``<id>@<variant>``.
-KERNEL_MEASURES = ("DSE_Z", "DSMI_ZY", "DSMI_ZX", "DSE", "DSMI")
 #: The columns of the claims table, in order.
 COLUMNS = ["id", "figure", "statement", "value", "ci_low", "ci_high", "threshold", "status",
            "held_fraction", "n_units", "interval", "unit_values", "detail", "scale"]
@@ -80,8 +75,8 @@ class Claim:
     per: str | None = None
     #: names of settings from conf the check takes as keyword arguments (see SETTINGS)
     settings: tuple[str, ...] = ()
-    #: reads kernel measures (KERNEL_MEASURES): also evaluated under every width variant
-    #: that the results hold (:func:`width_variants`)
+    #: reads kernel measures (:func:`dse_repro.studies.registry.kernel_measures`): also
+    #: evaluated under every width variant that the results hold (:func:`width_variants`)
     kernel: bool = False
     #: the columns that identify one independent unit of the results (a run's model and
     #: seed, a toy study's repeat), resampled for the verdict's interval; () = one unit
@@ -173,10 +168,11 @@ def width_variants(df: pd.DataFrame | None) -> list[str]:
     if df is None or "measure" not in df.columns:
         return []
     found = set()
-    bases = sorted(KERNEL_MEASURES, key=len, reverse=True)
+    kernel = kernel_measures()
+    bases = sorted(kernel, key=len, reverse=True)
     for m in df["measure"].dropna().unique():
         m = str(m)
-        if m in KERNEL_MEASURES:
+        if m in kernel:
             continue
         base = next((b for b in bases if m.startswith(b + "_")), None)
         if base is not None:
@@ -189,10 +185,11 @@ def at_width(df: pd.DataFrame, width: str) -> pd.DataFrame | None:
     the results hold no such variant)."""
     if df is None or "measure" not in df.columns:
         return None
-    variants = {f"{m}_{width}": m for m in KERNEL_MEASURES}
+    kernel = kernel_measures()
+    variants = {f"{m}_{width}": m for m in kernel}
     if not df["measure"].isin(list(variants)).any():
         return None
-    out = df[~df["measure"].isin(KERNEL_MEASURES)].copy()
+    out = df[~df["measure"].isin(kernel)].copy()
     out["measure"] = out["measure"].replace(variants)
     return out
 

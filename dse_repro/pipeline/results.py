@@ -7,7 +7,7 @@ Checked: the header (exactly ``study, scale`` and the declared columns, in order
 complete (as many fields as the header, the file ending with a newline -- a file cut short
 fails); each value of its column's kind (``str``/``int``/``float``, empty only where the kind
 ends in ``?``); ``study`` the table's study; ``unit`` one of :data:`UNITS`; fractions in [0, 1];
-entropies (:data:`ENTROPIES`) and wall times not negative.
+entropies (:attr:`TableSchema.entropies`) and wall times not negative.
 """
 from __future__ import annotations
 
@@ -23,12 +23,9 @@ import pandas as pd
 
 from dse_repro.errors import DseReproError
 
-__all__ = ["ENTROPIES", "UNITS", "ResultsError", "TableSchema", "read_results", "validate"]
+__all__ = ["UNITS", "ResultsError", "TableSchema", "read_results", "validate"]
 
 UNITS = ("bits", "nats", "fraction", "unitless")
-#: Measures that are entropies (in bits) and so cannot be negative: DSE and CSE and every
-#: variant of them (DSE_Z, DSE_knn_t10, DSE_Z_knn, ...).
-ENTROPIES = r"(DSE|CSE)(_.*)?"
 #: Columns that hold what was measured; the other columns identify a row, and no two rows of
 #: a results file may share them.
 MEASURED = ("value", "seconds", "train_seconds", "metric_seconds", "accuracy", "status",
@@ -50,6 +47,17 @@ class TableSchema:
     name: str
     study: str
     columns: Mapping[str, str]
+    #: Measures that are entropies (never negative), each also under its width variants
+    #: ``<name>_<variant>``: from the study's declaration and the measures registry.
+    entropies: tuple[str, ...] = ()
+
+    def is_entropy(self, measures: pd.Series) -> pd.Series:
+        """Which of ``measures`` (names) are entropies of this table."""
+        names = measures.astype(str)
+        hit = names.isin(self.entropies)
+        for e in self.entropies:
+            hit |= names.str.startswith(e + "_")
+        return hit
 
     def all_columns(self) -> dict[str, str]:
         """``study, scale`` and the declared columns, in file order."""
@@ -116,7 +124,7 @@ def validate(df: pd.DataFrame, schema: TableSchema, source: str) -> pd.DataFrame
         bad = (df["unit"] == "fraction") & ((value < -TOLERANCE) | (value > 1 + TOLERANCE))
         if bad.any():
             fail("value", bad, "is a fraction outside [0, 1]")
-        bad = df["measure"].astype(str).str.fullmatch(ENTROPIES) & (value < -TOLERANCE)
+        bad = schema.is_entropy(df["measure"]) & (value < -TOLERANCE)
         if bad.any():
             fail("value", bad, "is a negative entropy")
     for col in cols:

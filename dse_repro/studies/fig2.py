@@ -45,6 +45,8 @@ SPEC = StudySpec(
     figures=("fig2",),
     columns=dict(dim="int", dataset="str", labels="str", t="int", n_points="int",
                  measure="str", value="float", unit="str"),
+    entropies=("DSE",),
+    kernel_measures=("DSE", "DSMI"),
 )
 
 

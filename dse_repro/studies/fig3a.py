@@ -102,6 +102,8 @@ SPEC = StudySpec(
     columns=dict(panel="str", size="int?", alpha="float?", intrinsic_dim="int?",
                  noise="float?", repeat="int", n_points="int", measure="str", value="float",
                  unit="str"),  # a panel leaves the columns it does not use empty
+    entropies=("DSE", "CSE"),
+    kernel_measures=("DSE",),
 )
 
 

@@ -45,6 +45,7 @@ SPEC = StudySpec(
     figures=("fig3b",),
     columns=dict(branches="int", noise="float", corruption="float", repeat="int",
                  n_points="int", unit="str", measure="str", value="float"),
+    kernel_measures=("DSMI",),
 )
 
 

@@ -27,6 +27,7 @@ from dse_repro.pipeline import config as _config
 from dse_repro.pipeline import results as _results
 from dse_repro.pipeline.results import ResultsError, TableSchema
 from dse_repro.studies.spec import StudySpec
+from dse_repro.train import measures as _train_measures
 
 #: Modules of dse_repro.studies that are not studies (helpers of one).
 NOT_STUDIES = frozenset({"spec", "registry"})
@@ -165,13 +166,39 @@ def check_config(cfg: DictConfig) -> None:
     _config.check_config(cfg, study_mounts())
 
 
+@cache
+def measures_registry() -> dict[str, Any]:
+    """The embedding-measures registry as written, ``conf/measures/default.yaml`` (name ->
+    entry), read once per process."""
+    path = _config.conf_dir() / "measures" / "default.yaml"
+    return OmegaConf.to_container(OmegaConf.load(path))
+
+
+def entropies(spec: StudySpec) -> tuple[str, ...]:
+    """The measures of study ``spec`` that are entropies: its own ``entropies`` and, when its
+    jobs read the measures registry, the entries marked ``entropy: true``."""
+    shared = _train_measures.entropies(measures_registry()) if spec.reads_measures else ()
+    return (*spec.entropies, *shared)
+
+
+def kernel_measures() -> tuple[str, ...]:
+    """Every measure the studies write that has a kernel width: the studies' own
+    ``kernel_measures`` and the registry's measures whose ``fn`` takes ``sigma``. The results
+    may hold each also as ``<measure>_<variant>`` under another width."""
+    shared = _train_measures.kernel_measures(measures_registry())
+    return tuple(dict.fromkeys(m for s in specs().values()
+                               for m in (*s.kernel_measures,
+                                         *(shared if s.reads_measures else ()))))
+
+
 def table_schema(table: str) -> TableSchema:
-    """The declared columns of collected table ``table`` (:func:`tables`)."""
+    """The declared columns of collected table ``table`` (:func:`tables`) and which of its
+    measures are entropies."""
     known = tables()
     if table not in known:
         raise ResultsError(f"unknown results table {table!r}; known: {sorted(known)}")
     study_name, columns = known[table]
-    return TableSchema(table, study_name, columns)
+    return TableSchema(table, study_name, columns, entropies(study(study_name)))
 
 
 def read_results(path: str | PathLike, table: str | None = None) -> pd.DataFrame:

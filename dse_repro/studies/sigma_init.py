@@ -40,7 +40,7 @@ COLUMNS = dict(part="str", dataset="str", model="str", arch="str", method="str",
 
 def slices(cfg: DictConfig) -> Slices:
     s = cfg.studies.sigma_init
-    init = [("init", dict(model=str(m), init_sigma=f"{float(sg):g}", seed=str(int(sd))))
+    init = [("at_init", dict(model=str(m), init_sigma=f"{float(sg):g}", seed=str(int(sd))))
             for m in s.models for sg in s.sigmas for sd in s.seeds]
     train = [("train", dict(dataset=d, init_sigma=f"{float(sg):g}", seed=str(int(sd))))
              for d in study_datasets(cfg, "sigma_init") for sg in s.compare.sigmas
@@ -67,14 +67,14 @@ class Settings(ModelRuns):
     sigmas: list[float]
     init_measures: list[str]
     compare: CompareSettings
-    resources: dict[Literal["init", "train"], Resources]
+    resources: dict[Literal["at_init", "train"], Resources]  # by kind of job
 
 
 SPEC = StudySpec(
     name="sigma_init",
     settings=Settings,
     job_keys=("part", "model", "dataset", "init_sigma", "seed"),
-    kinds={"init": JobKind("init/{model}/sigma{init_sigma}/s{seed}",
+    kinds={"at_init": JobKind("init/{model}/sigma{init_sigma}/s{seed}",
                            dict(model=r"[A-Za-z0-9_.]+", init_sigma=SIGMA, seed=r"\d+"),
                            fixed={"part": "init"}),
            "train": JobKind("train/{dataset}/sigma{init_sigma}/s{seed}",

@@ -90,14 +90,16 @@ class StudySpec:
 
     Attributes:
         name: the module name, the conf file ``conf/study/<name>.yaml`` (mounted at
-            ``studies.<name>``), the job rules ``<name>_<kind>`` and the results folder.
+            ``studies.<name>``), its job rules (``<name>``, or ``<name>_<kind>`` for several
+            kinds) and the results folder.
         settings: the dataclass that declares ``studies.<name>``: every key of the conf file
             with its type (nested dataclasses for fixed sub-mappings, ``dict[str, X]`` for
             registries, ``Literal`` for a closed set of words, ``X | None`` where null is
             allowed). The composed config is checked against it (an unknown key or a wrong
             type in the conf file, a scale file or an override is refused; a missing key too).
         job_keys: the slice keys a job sets (``studies.<name>.job.<key>``; null = whole grid).
-        kinds: kind name -> :class:`JobKind`; each kind has the rule ``<name>_<kind>``.
+        kinds: kind name -> :class:`JobKind`; each kind has its rule (``<name>`` for a
+            study with one kind, else ``<name>_<kind>``).
         slices: ``slices(cfg) -> [(kind, {key: value})]``: every job of the study at the
             composed config ``cfg``.
         figures: figures drawn from the collected results ``results/<scale>/<name>.csv``.
@@ -112,7 +114,13 @@ class StudySpec:
         uses: other studies whose conf files the jobs read (their edits rerun the jobs).
         reads: other collected tables (e.g. ``"training"``) the study's figures draw beside
             its own: inputs of its plots, passed to ``plot(df, **{table: frame})``.
-        reads_measures: the jobs read the embedding-measures registry (``conf/measures/``).
+        reads_measures: the jobs read the embedding-measures registry (``conf/measures/``);
+            its entries say which of the measures are entropies and which have a kernel width.
+        entropies: measures the study writes under names of its own (not from that registry)
+            that are entropies: never negative, in any variant ``<name>_<width>``.
+        kernel_measures: measures of its own that have a kernel width; the results may hold
+            them also as ``<name>_<variant>`` (``studies/_widths.py``), which the claims
+            re-judge them under.
         resources: ``resources(cfg, kind, job) -> {threads, mem_mb, runtime, ...}`` for one
             job; None = read ``studies.<name>.resources`` (per kind when it has the kind's
             name as a key) over the root ``resources`` defaults.
@@ -132,6 +140,8 @@ class StudySpec:
     uses: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
     reads_measures: bool = False
+    entropies: tuple[str, ...] = ()
+    kernel_measures: tuple[str, ...] = ()
     resources: Callable[[DictConfig, str, Mapping[str, Any]], dict] | None = None
 
     def __post_init__(self) -> None:
@@ -153,8 +163,9 @@ class StudySpec:
                                  f"exactly the pattern's fields {k.fields}")
 
     def rule(self, kind: str) -> str:
-        """The Snakemake rule of one kind of job."""
-        return f"{self.name}_{kind}"
+        """The Snakemake rule of one kind of job: the study's name (``training``) or, for a
+        study with several kinds of job, the study's and the kind's (``model_zoo_timm``)."""
+        return self.name if len(self.kinds) == 1 else f"{self.name}_{kind}"
 
     def job_dir(self, kind: str, values: Mapping[str, str]) -> str:
         """The job's directory under ``results/<scale>/<name>/``."""

@@ -1,5 +1,5 @@
 """Embedding measures by name, built from the ``measures`` registry of the config
-(``conf/measures/default.yaml``): ``name -> {fn, against, unit}``.
+(``conf/measures/default.yaml``): ``name -> {fn, against, unit, label, entropy}``.
 
 The training study computes them after every epoch, the sigma-init study at initialization,
 the model zoo once per model; the name is the ``measure`` column of their tidy results.
@@ -78,3 +78,28 @@ def build_measures(registry: Mapping, names: Sequence[str]) -> dict[str, Embeddi
 def needs_clusters(measures: Mapping[str, EmbeddingMeasure]) -> bool:
     """Whether any of ``measures`` reads cluster labels of the inputs."""
     return any(m.against == "input_clusters" for m in measures.values())
+
+
+def entropies(registry: Mapping) -> tuple[str, ...]:
+    """The names of ``registry`` whose entry says ``entropy: true`` (in bits, never
+    negative), in registry order.
+
+    Raises:
+        TypeError: an ``entropy`` that is not a boolean.
+    """
+    out = []
+    for name, entry in registry.items():
+        flag = entry.get("entropy", False)
+        if not isinstance(flag, bool):
+            raise TypeError(f"measures.{name}.entropy must be true or false, got {flag!r}")
+        if flag:
+            out.append(str(name))
+    return tuple(out)
+
+
+def kernel_measures(registry: Mapping) -> tuple[str, ...]:
+    """The measures of ``registry`` that have a kernel width (their ``fn`` takes ``sigma``) and
+    are not another such measure under a width variant (``DSE_Z_knn`` is ``DSE_Z`` under
+    ``knn``): the bases whose ``<base>_<variant>`` entries the claims re-judge them under."""
+    kernel = [str(n) for n, e in registry.items() if "sigma" in (e.get("fn") or {})]
+    return tuple(n for n in kernel if not any(n.startswith(b + "_") for b in kernel if b != n))

@@ -2,11 +2,11 @@
 (:mod:`dse_repro.studies.registry`) and the composed Hydra config -- no grid, path format or
 resource number is written in ``rules/``.
 
-``rules/jobs.smk`` makes one rule ``<study>_<kind>`` per kind of job of every registered study
+``rules/jobs.smk`` makes one rule per kind of job of every registered study
 (:func:`job_rules`)::
 
     rule:
-        name: f"{study}_{kind}"
+        name: rule
         input: conf_inputs(study)
         output: **job_outputs(study, kind)
         log: job_log(study, kind)
@@ -187,9 +187,10 @@ def job_constraints(name: str, kind: str) -> dict[str, str]:
     return dict(study(name).kinds[kind].constraints)
 
 
-def job_rules() -> list[tuple[str, str]]:
-    """``(study, kind)`` of every job rule ``<study>_<kind>`` (``rules/jobs.smk``)."""
-    return [(name, kind) for name, s in specs().items() for kind in s.kinds]
+def job_rules() -> list[tuple[str, str, str]]:
+    """``(rule, study, kind)`` of every job rule (``rules/jobs.smk``; the rule's name is
+    :meth:`~dse_repro.studies.spec.StudySpec.rule`)."""
+    return [(s.rule(kind), name, kind) for name, s in specs().items() for kind in s.kinds]
 
 
 #: The shell line of every job rule: the study's Hydra entry point (``params.study``) with the

@@ -62,3 +62,19 @@ def test_bad_against_is_a_clear_error():
     cfg = compose_config("smoke", ["measures.DSE_Z.against=images"])
     with pytest.raises(ValueError, match="measures.DSE_Z.against"):
         build_measures(cfg.measures, ["DSE_Z"])
+
+
+def test_entropies_and_kernel_measures_are_read_off_the_registry():
+    from omegaconf import OmegaConf
+
+    from dse_repro.pipeline.config import conf_dir
+    from dse_repro.train.measures import entropies, kernel_measures
+
+    reg = OmegaConf.to_container(OmegaConf.load(conf_dir() / "measures" / "default.yaml"))
+    assert entropies(reg) == ("DSE_Z", "DSE_Z_median", "DSE_Z_knn", "DSE_Z_knn_t10")
+    assert kernel_measures(reg) == ("DSE_Z", "DSMI_ZY", "DSMI_ZX")  # bases, not variants
+    new = {**reg, "H_Z": {"fn": {"_target_": "x", "sigma": 1.0}, "entropy": True},
+           "H_Z_wide": {"fn": {"_target_": "x", "sigma": 9.0}, "entropy": True}}
+    assert kernel_measures(new)[-1] == "H_Z" and entropies(new)[-2:] == ("H_Z", "H_Z_wide")
+    with pytest.raises(TypeError, match="measures.DSE_Z.entropy must be true or false"):
+        entropies({**reg, "DSE_Z": {**reg["DSE_Z"], "entropy": "yes"}})

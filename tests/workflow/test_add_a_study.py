@@ -89,7 +89,7 @@ def test_a_new_study_is_four_files(tmp_path):
         cwd=repo, env=env, capture_output=True, text=True, timeout=600)
     dry = run("-n")
     assert dry.returncode == 0, dry.stderr[-3000:]
-    assert "toy_job" in dry.stdout and "figures/smoke/figS9.pdf" in dry.stdout
+    assert "toy" in dry.stdout and "figures/smoke/figS9.pdf" in dry.stdout
     proc = run("figures/smoke/figS9.pdf")
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert (repo / "figures/smoke/figS9.pdf").read_bytes()[:5] == b"%PDF-"

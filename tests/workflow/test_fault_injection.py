@@ -191,7 +191,7 @@ def test_a_lost_job_output_is_rebuilt(workdir):
            "--config", "scale=smoke"]  # the target before --config, which takes what follows
     proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "fig3b_job" in proc.stdout + proc.stderr
+    assert "rule fig3b:" in proc.stdout + proc.stderr
     assert lost.read_bytes() == before
     assert (workdir / "results" / "smoke" / "fig3b.csv").read_bytes() == table
     again = subprocess.run([*cmd, "-n"], cwd=workdir, capture_output=True, text=True,

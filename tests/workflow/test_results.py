@@ -74,6 +74,9 @@ def test_range_checks():
     with pytest.raises(ResultsError, match="negative entropy"):
         validate(df, "training", "frame")
     validate(df.assign(value=float("nan")), "training", "frame")  # value may be empty here
+    with pytest.raises(ResultsError, match="negative entropy"):  # a variant of the registry's
+        validate(df.assign(measure="DSE_Z_knn_t10"), "training", "frame")
+    validate(df.assign(measure="DSMI_ZY"), "training", "frame")  # not an entropy
     with pytest.raises(ResultsError, match="unknown results table"):
         validate(df, "fig99", "frame")
 
@@ -150,3 +153,26 @@ def test_rows_differing_only_in_empty_cells_are_not_duplicates():
     assert validate(df, "fig3a", "x") is df
     with pytest.raises(ResultsError, match="line 5 repeats line 4"):
         validate(pd.concat([df, df.iloc[[2]]], ignore_index=True), "fig3a", "x")
+
+
+def test_which_measures_are_entropies_is_declared(monkeypatch):
+    """The entropy check reads the studies' declarations and the measures registry's
+    ``entropy: true``, not a list of names in the code: a new registry entry marked as an
+    entropy is held to it at once; a toy study's own measure in any width variant too."""
+    from dse_repro.studies import registry
+
+    df = pd.DataFrame([dict(study="training", scale="smoke", dataset="d", model="m",
+                            arch="convnet", method="supervised", seed=0, epoch=1,
+                            measure="H_new", value=-0.5, unit="bits")])
+    validate(df, "training", "frame")  # not declared: a signed quantity may be negative
+    entries = {**registry.measures_registry(), "H_new": {"unit": "bits", "entropy": True}}
+    monkeypatch.setattr(registry, "measures_registry", lambda: entries)
+    with pytest.raises(ResultsError, match="line 2, column 'value': -0.5 is a negative entropy"):
+        validate(df, "training", "frame")
+    assert registry.table_schema("fig2").entropies == ("DSE",)
+    toy = pd.DataFrame([dict(study="fig2", scale="smoke", dim=2, dataset="blobs", labels="l",
+                             t=1, n_points=10, measure=m, value=-1.0, unit="bits")
+                        for m in ("DSE_knn_t10",)])
+    with pytest.raises(ResultsError, match="negative entropy"):
+        validate(toy, "fig2", "frame")
+    validate(toy.assign(measure="DSMI_knn_t10"), "fig2", "frame")
