@@ -40,7 +40,7 @@ RHO_TOL = 1e-9
 LOW_NOISE = 0.1
 #: The columns of the claims table, in order.
 COLUMNS = ["id", "figure", "statement", "value", "ci_low", "ci_high", "threshold", "status",
-           "held_fraction", "n_units", "interval", "unit_values", "detail", "scale"]
+           "held_fraction", "n_units", "interval", "unit_values", "ours", "detail", "scale"]
 #: The figures whose kernel claims the ``kernel_width.held_only_at_fixed_sigma`` row counts.
 EMBEDDING_FIGURES = ("fig6", "fig7", "fig8", "fig9", "fig10")
 
@@ -81,6 +81,10 @@ class Claim:
     #: the columns that identify one independent unit of the results (a run's model and
     #: seed, a toy study's repeat), resampled for the verdict's interval; () = one unit
     units: tuple[str, ...] = ()
+    #: ``ours(df) -> str``: what we measured of the quantities the paper gives a number for
+    #: (``dse_repro/data/paper_values.csv``, column ``claim``), in the paper's units and with
+    #: our setting -- to read beside the paper's number, apart from the claim's test statistic
+    ours: Callable[[pd.DataFrame], str] | None = None
 
     @property
     def table(self) -> str:
@@ -127,7 +131,7 @@ def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> 
     ci_high, held_fraction, interval``) of one claim on its results."""
     empty = dict(value=float("nan"), detail="", n_units=0, unit_values="",
                  ci_low=float("nan"), ci_high=float("nan"), held_fraction=float("nan"),
-                 interval="")
+                 interval="", ours="")
     if df is None or df.empty:
         return dict(empty, status="not run", detail=f"no {c.table} results")
     missing = [k for k in c.settings if k not in settings]
@@ -157,7 +161,22 @@ def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> 
             "reads must say so with NotMeasured") from err
     return dict(value=value, status=verdict(held, s), detail=rest[0] if rest else "",
                 n_units=s.n_units, unit_values=s.unit_values, ci_low=s.ci_low,
-                ci_high=s.ci_high, held_fraction=s.held_fraction, interval=s.method)
+                ci_high=s.ci_high, held_fraction=s.held_fraction, interval=s.method,
+                ours=_ours(c, df, name))
+
+
+def _ours(c: Claim, df: pd.DataFrame, name: str) -> str:
+    """``c.ours(df)`` ("" for a claim without one, or results that lack what it reads)."""
+    if c.ours is None:
+        return ""
+    try:
+        return c.ours(df)
+    except NotMeasured:
+        return ""
+    except Exception as err:
+        raise ClaimCheckError(f"claim {name or c.id}: reading our values beside the paper's "
+                              f"failed on the {c.table} results ({type(err).__name__}: "
+                              f"{err})") from err
 
 
 def width_variants(df: pd.DataFrame | None) -> list[str]:
@@ -257,7 +276,8 @@ def evaluate_claims(claims: Sequence[Claim], results: Results, scale: str,
             status="held" if not fixed_only else "not held",
             detail=", ".join(fixed_only) or "none", n_units=judged, unit_values="",
             ci_low=float(len(fixed_only)), ci_high=float(len(fixed_only)),
-            held_fraction=float(not fixed_only), interval="a count of the rows above"))
+            held_fraction=float(not fixed_only), interval="a count of the rows above",
+            ours=""))
     table = pd.DataFrame(rows, columns=COLUMNS[:-1])
     table["scale"] = scale
     return table

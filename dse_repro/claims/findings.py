@@ -21,7 +21,16 @@ import html
 import pandas as pd
 
 from dse_repro.claims.core import split_variant
-from dse_repro.summaries.pages import STATUS_CLASS, _page, _paper_text, _read, _td, paper_values
+from dse_repro.summaries.pages import (
+    NOT_STATED,
+    STATUS_CLASS,
+    _page,
+    _paper_text,
+    _read,
+    _td,
+    _text,
+    paper_values,
+)
 
 __all__ = ["findings", "findings_markdown", "findings_page", "PAPER_SETTING"]
 
@@ -40,7 +49,7 @@ def _variant_name(variant: str) -> str:
 def findings(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per claim (per data set), in the claims table's order: ``claim, statement,
     status, value, ci_low, ci_high, n_units, holds_under, fails_under, inconclusive_under,
-    paper`` -- the verdict and numbers at the paper's setting, and the settings (the paper's
+    paper, ours`` -- the verdict and numbers at the paper's setting, and the settings (the paper's
     sigma and each width variant) under which the claim holds, fails or is inconclusive."""
     paper = paper_values() if paper is None else paper
     ids = claims["id"].astype(str)
@@ -66,7 +75,7 @@ def findings(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> pd.Data
                          paper="; ".join(f"{p.quantity} ({p.setting}): {p.paper_value} "
                                          f"{p.unit}".strip()
                                          for p in paper[paper["claim"] == key].itertuples())
-                         or "not stated"))
+                         or NOT_STATED, ours=_text(r.get("ours", ""))))
     return pd.DataFrame(rows)
 
 
@@ -90,7 +99,8 @@ def findings_markdown(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -
     for r in findings(claims, paper).itertuples():
         lines.append(f"| `{r.claim}` {esc(r.statement)} | **{r.status}** | {_number(r)} | "
                      f"{esc(r.holds_under)} | {esc(r.fails_under)} | "
-                     f"{esc(r.inconclusive_under)} | {esc(r.paper)} |")
+                     f"{esc(r.inconclusive_under)} | {esc(r.paper)}"
+                     + (f"; ours: {esc(r.ours)}" if r.ours else "") + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -106,7 +116,8 @@ def findings_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> st
                  _td(html.escape(_number(r)), "num"),
                  _td(html.escape(r.holds_under)), _td(html.escape(r.fails_under)),
                  _td(html.escape(r.inconclusive_under)),
-                 _td(_paper_text(paper[paper["claim"] == r.claim.split("[")[0]]), "paper")]
+                 _td(_paper_text(paper[paper["claim"] == r.claim.split("[")[0]], r.ours),
+                     "paper")]
         rows.append(f"<tr>{''.join(cells)}</tr>")
     counts = table["status"].value_counts()
     scale = ", ".join(sorted(map(str, claims["scale"].unique()))) if "scale" in claims else "?"

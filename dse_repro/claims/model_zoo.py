@@ -30,6 +30,12 @@ def _zoo_dsmi_zy_correlates(df):
     return float(t.spearman), bool(t.spearman > 0 and t.spearman_p < 1e-3), detail
 
 
+def _ours_zoo(df):
+    t = _zoo_table(df).loc["DSMI_ZY"]
+    return (f"Pearson {t.pearson:.3f} (p = {t.pearson_p:.2g}), Spearman {t.spearman:.3f} "
+            f"(p = {t.spearman_p:.2g}); {int(t.n_models)} converged models")
+
+
 def _zoo_dsmi_vs_competitors(df):
     t = _zoo_table(df)
     comp = t.loc[[c for c in COMPETITORS if c in t.index], "spearman"].dropna()
@@ -46,7 +52,7 @@ CLAIMS: list[Claim] = [
     Claim("fig10.dsmi_zy_correlates", "fig10",
           "DSMI(Z; Y) correlates positively with accuracy across the zoo of converged models",
           "Spearman(DSMI(Z; Y), accuracy) > 0 with p < 0.001", _zoo_dsmi_zy_correlates,
-          kernel=True, units=('model', 'seed')),
+          kernel=True, units=('model', 'seed'), ours=_ours_zoo),
     Claim("fig10.dsmi_zy_vs_competitors", "fig10",
           "Beyond the paper: does DSMI(Z; Y) predict accuracy at least as well as RankMe, "
           "alpha-ReQ and k-NN accuracy on Z?",

@@ -115,12 +115,21 @@ def _td(text: str, cls: str = "") -> str:
     return f"<td class=\"{cls}\">{text}</td>" if cls else f"<td>{text}</td>"
 
 
-def _paper_text(rows: pd.DataFrame) -> str:
-    """One line per paper value: quantity (setting): value unit."""
-    return "<br>".join(
-        html.escape(f"{r.quantity} ({r.setting}): {r.paper_value}"
-                    + (f" {r.unit}" if r.unit else ""))
-        for r in rows.itertuples())
+#: What the paper column says for a claim the paper gives no number for.
+NOT_STATED = "not stated"
+
+
+def _paper_text(rows: pd.DataFrame, ours: str = "") -> str:
+    """One line per paper value: quantity (setting): value unit; then ``ours`` -- what we
+    measured of the same quantities, in the paper's units -- or "not stated" when the paper
+    gives no number."""
+    if rows.empty:
+        return f"<span class=\"muted\">{NOT_STATED}</span>"
+    lines = [html.escape(f"{r.quantity} ({r.setting}): {r.paper_value}"
+                         + (f" {r.unit}" if r.unit else "")) for r in rows.itertuples()]
+    if ours:
+        lines.append(f"<b>ours</b>: {html.escape(ours)}")
+    return "<br>".join(lines)
 
 
 def claims_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:
@@ -139,7 +148,8 @@ def claims_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:
                  _td(_num(r.value), "num"),
                  _td(_interval(r), "num"),
                  _td(html.escape(str(r.threshold)), "text"),
-                 _td(_paper_text(paper[paper["claim"] == base]), "paper"),
+                 _td(_paper_text(paper[paper["claim"] == base], _text(getattr(r, "ours", ""))),
+                     "paper"),
                  _td(_detail("" if pd.isna(r.detail) else str(r.detail)), "detail")]
         cls = " class=\"informative\"" if informative else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
@@ -152,13 +162,21 @@ def claims_page(claims: pd.DataFrame, paper: pd.DataFrame | None = None) -> str:
             "97.5 % of the bootstrap resamples, <i>not held</i> when on at most 2.5 %, "
             "<i>inconclusive</i> otherwise; <i>premise absent</i>: the results do not realise "
             "what the claim presupposes. <i>paper</i>: the value the paper states or shows for "
-            "that claim (read off its figures; settings in brackets), where it gives one. Rows "
+            "that claim (read off its figures; settings in brackets), where it gives one, and "
+            "<b>ours</b>: the same quantities as we measured them, in the paper's units (the "
+            "<i>value</i> column is the claim's test statistic, which may be another quantity, "
+            f"e.g. |DSE - log2 3|); <i>{NOT_STATED}</i>: the paper gives no number. Rows "
             "suffixed "
             "<code>@knn</code>, <code>@knn_t10</code>, ... judge the claim again under a "
             "scale-free kernel width (at t = 10); italic rows go beyond the paper's text.")
     return _page("Claims table", note, ["status", "id", "claim", "value", "interval (units)",
                                         "threshold", "paper", "detail"], rows,
                  widths=[7, 12, 20, 7, 10, 14, 14, 16])
+
+
+def _text(value) -> str:
+    """A text cell of a CSV: "" for an empty (NaN) one."""
+    return "" if pd.isna(value) else str(value)
 
 
 def _breakable(name: str) -> str:

@@ -39,7 +39,7 @@ from dse_repro.studies.registry import (
 )
 
 __all__ = ["all_targets", "claims_conf_inputs", "collect_inputs", "collected", "conf_inputs",
-           "figure_caption", "figure_inputs", "figure_labels", "figure_settings_text",
+           "Caption", "figure_caption", "figure_inputs", "figure_labels", "figure_settings_text",
            "figure_study", "figure_table", "figures", "job_arguments", "job_benchmark",
            "job_constraints", "job_log", "job_outputs", "job_params", "job_rules", "JOB_SHELL",
            "job_threads", "plot_inputs", "stale_flag", "study_job_outputs", "study_names",
@@ -138,8 +138,12 @@ def all_targets(scale: str) -> list[str]:
 def figure_labels(fig: str, fmt: str) -> dict[str, str]:
     """The report labels of figure ``fig`` in format ``fmt``: first its place in natural figure
     order, zero-padded ("01", "02", ...) -- the report sorts entries by label text, which would
-    put fig10 before fig2 -- then its name and format."""
-    return {"#": f"{list(figures()).index(fig) + 1:02d}", "figure": fig, "format": fmt}
+    put fig10 before fig2 -- then its name and format. The report makes the format a toggle
+    whose first value (in text order) is shown first: the PNG, which the browser draws, is
+    "screen (PNG)" and comes before "vector (PDF)"."""
+    shown = {"png": "screen (PNG)", "pdf": "vector (PDF)"}
+    return {"#": f"{list(figures()).index(fig) + 1:02d}", "figure": fig,
+            "format": shown.get(fmt, fmt)}
 
 
 def conf_inputs(name: str) -> list[str]:
@@ -255,11 +259,35 @@ def study_resources(name: str, kind: str) -> dict[str, Callable[[Any], Any]]:
     return {key: (lambda w, key=key: of(w)[key]) for key in sorted(keys)}
 
 
-def figure_caption(fig: str) -> str:
-    """The report caption of figure ``fig`` (reStructuredText, ``report/captions/<fig>.rst``)."""
+class Caption:
+    """A figure's report caption, ``report/captions/<fig>.rst``, as a param of its plot rule.
+
+    Snakemake's report lists a job's params under the figure as plain text, so the param
+    prints as its file's path (``str``) while the caption template reads :attr:`text`. Being
+    no builtin type, it is also no trigger: editing a caption changes the report, not the
+    figure (the report reads the file when it is made)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"report/captions/{self.path.name}"
+
+    @property
+    def text(self) -> str:
+        """The caption (reStructuredText)."""
+        return self.path.read_text(encoding="utf-8")
+
+
+def figure_caption(fig: str) -> Caption:
+    """The report caption of figure ``fig`` (reStructuredText, ``report/captions/<fig>.rst``).
+
+    Raises:
+        FileNotFoundError: the figure has no caption file.
+    """
     from dse_repro.pipeline.config import conf_dir
 
     path = conf_dir().parent / "report" / "captions" / f"{fig}.rst"
     if not path.is_file():
         raise FileNotFoundError(f"figure {fig} has no caption: write {path}")
-    return path.read_text(encoding="utf-8")
+    return Caption(path)

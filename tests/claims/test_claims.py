@@ -30,7 +30,7 @@ def fig2(good: bool) -> pd.DataFrame:
                  dict(dataset="1 blob", t=t, measure="DSE", value=one),
                  dict(dataset="3 blobs", t=t, measure="DSMI", value=1.2 if good else 0.2),
                  dict(dataset="1 blob", t=t, measure="DSMI", value=0.02 if good else 0.6)]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(dim=2, n_points=300)
 
 
 def fig3a(good: bool) -> pd.DataFrame:
@@ -70,8 +70,8 @@ def mi_compare(good: bool) -> pd.DataFrame:
     for d in (20, 100):
         for c in np.linspace(0, 1, 5):
             v = LOG2_3 * (1 - c) if good else 0.3 + 0.2 * c
-            rows.append(dict(sweep="corruption", estimator="dsmi", dim=d, noise=0.01,
-                             corruption=c, value=v))
+            rows.append(dict(sweep="corruption", estimator="dsmi", label="DSMI", dim=d,
+                             noise=0.01, corruption=c, value=v, n_points=500))
     kept = {"dsmi": 0.9 if good else 0.1, "npeet_mi": 0.5, "mine": 0.3, "csmi_5": 0.2,
             "csmi_10": 0.2, "csmi_100": 0.0, "npeet_micd": 0.4}
     for est, frac in kept.items():
@@ -80,8 +80,8 @@ def mi_compare(good: bool) -> pd.DataFrame:
                 v = 0.0 if good else 1.0
             else:
                 v = 1.5 * (1 if d == 20 else frac)
-            rows.append(dict(sweep="dimension", estimator=est, dim=d, noise=0.01,
-                             corruption=0.0, value=v))
+            rows.append(dict(sweep="dimension", estimator=est, label=est.upper(), dim=d,
+                             noise=0.01, corruption=0.0, value=v, n_points=500))
     return pd.DataFrame(rows)
 
 
@@ -91,7 +91,7 @@ def mi_compare_timings(good: bool) -> pd.DataFrame:
         rows += [dict(sweep="dimension", estimator="dsmi", dim=d, seconds=1.0 + d / 1e4),
                  dict(sweep="dimension", estimator="npeet_mi", dim=d,
                       seconds=(0.1 + d / 100) if good else 1.0)]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).assign(label=lambda f: f["estimator"].str.upper(), n_points=500)
 
 
 def mi_groundtruth(good: bool) -> pd.DataFrame:
@@ -279,7 +279,7 @@ def test_kernel_claims_under_each_scale_free_width():
     assert "kernel_width.held_only_at_fixed_sigma" not in set(plain["id"])
     assert list(plain.columns) == ["id", "figure", "statement", "value", "ci_low", "ci_high",
                                    "threshold", "status", "held_fraction", "n_units", "interval",
-                                   "unit_values", "detail", "scale"]
+                                   "unit_values", "ours", "detail", "scale"]
 
 
 def _seeds(gains: list[float]) -> pd.DataFrame:
@@ -356,3 +356,26 @@ def test_claim_modules_are_discovered_in_figure_order():
     assert [c.id for c in CLAIMS] == [c.id for m in sorted(
         with_claims, key=lambda m: min(figure_key(c.figure) for c in m.CLAIMS)) for c in m.CLAIMS]
     assert CLAIMS[0].figure == "fig2" and CLAIMS[-1].figure in ("fig10", "figS2")
+
+
+def test_our_values_stand_beside_every_paper_value():
+    """Every claim the paper gives a number for says what we measured of the same quantity,
+    in the paper's units (the ``ours`` column), apart from its test statistic."""
+    from dse_repro.summaries.pages import paper_values
+
+    paper = paper_values()
+    stated = set(paper.loc[paper["claim"] != "", "claim"])
+    by_id = {c.id: c for c in CLAIMS}
+    assert stated <= set(by_id) and all(by_id[c].ours for c in stated), stated
+    table = evaluate({name: make(True) for name, make in BUILDERS.items()}, "smoke",
+                     SETTINGS).set_index("id")
+    for claim in stated:
+        rows = table[table.index.str.split("[").str[0] == claim]
+        units = set(paper.loc[paper["claim"] == claim, "unit"]) - {""}
+        for ours in rows["ours"]:
+            assert ours and all(u in ours for u in units), (claim, ours)
+    assert table.loc["fig2.dse_three_blobs", "ours"] == \
+        "DSE at t = 100: 1.585 bits (d = 2); n = 300"
+    assert table.loc["fig2.dse_three_blobs", "value"] < 1e-9  # the statistic: |DSE - log2 3|
+    unstated = table[~table.index.str.split("[").str[0].isin(stated)]
+    assert (unstated["ours"] == "").all()

@@ -215,7 +215,7 @@ def test_report(workdir):
     from dse_repro.workflow import figure_caption
 
     for fig in FIGS:  # every figure's own caption file made it into the report
-        first = figure_caption(fig).split("\n")[0].strip("*").split("--")[0].strip()
+        first = figure_caption(fig).text.split("\n")[0].strip("*").split("--")[0].strip()
         assert first in html, fig
     assert "{% if" not in html
 
@@ -244,7 +244,8 @@ def test_report_in_a_browser(workdir):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(report.as_uri())
         page.get_by_role("link", name="Figures", exact=True).click()
-        page.get_by_text("png", exact=True).click()  # the format toggle
+        # the format toggle starts at the PNG the browser draws (no click needed)
+        assert page.get_by_text("screen (PNG)", exact=True).is_visible()
         rows = page.locator("table").first.locator("tbody tr")
         names, sources = [], set()
         for i in range(rows.count()):
@@ -255,6 +256,8 @@ def test_report_in_a_browser(workdir):
             width = img.evaluate("i => i.complete ? i.naturalWidth : 0")
             assert width > 200, (names[-1], width)  # decoded, not a broken image
             sources.add(img.get_attribute("src")[-200:])
+            shown = page.locator("body").inner_text()  # the caption once, rendered
+            assert ":math:" not in shown and "report/captions/" in shown, names[-1]
         assert names == FIGS  # every figure, in natural order (fig2 ... fig10, figS1, figS2)
         assert len(sources) == len(FIGS)
         from dse_repro.claims.findings import findings

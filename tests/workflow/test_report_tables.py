@@ -20,7 +20,8 @@ def _claims() -> pd.DataFrame:
     return pd.DataFrame([
         dict(id="fig2.dse_three_blobs", figure="fig2", statement="DSE tends to log2 3",
              value=1e-12, threshold="|DSE - log2 3| <= 0.05", status="held", detail=np.nan,
-             ci_low=1e-12, ci_high=1e-12, n_units=1, scale="smoke"),
+             ci_low=1e-12, ci_high=1e-12, n_units=1, scale="smoke",
+             ours="DSE at t = 999: 1.585 bits (d = 2)"),
         dict(id="fig9.init_dse_rises_with_sigma[digits]@median", figure="fig9",
              statement="DSE at init <rises> & more", value=-0.65, threshold="rho >= 0.8",
              status="not held", detail="resnet: -0.65", ci_low=-0.9, ci_high=-0.4, n_units=3,
@@ -53,7 +54,9 @@ def test_claims_page_colours_statuses_and_shows_the_papers_values():
     # The data-set and kernel-width suffixes still find the claim's paper values.
     assert "13.2 bits" in rows[1] and "0.0 bits" in rows[1]
     assert "&lt;rises&gt; &amp; more" in rows[1] and "<rises>" not in page
-    assert 'class="paper"></td>' in rows[2]  # the paper states no number for it
+    assert 'class="paper"><span class="muted">not stated</span></td>' in rows[2]  # no number
+    assert "<b>ours</b>: DSE at t = 999: 1.585 bits" in rows[0]  # ours beside the paper's
+    assert "<b>ours</b>" not in rows[1]  # an empty one: none shown
     assert "1 held, 1 not held, 1 inconclusive, 0 premise absent, 1 not run" in page
 
 
