@@ -1,6 +1,7 @@
 """Shared figure style and atomic, reproducible saving."""
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import matplotlib
@@ -38,6 +39,28 @@ def coincide(a: pd.Series, b: pd.Series, tol: float = OVERLAP) -> bool:
     """Whether two curves (values indexed by their x) share their x and lie within ``tol``
     of each other everywhere: drawn one over the other, one hides the other."""
     return a.index.equals(b.index) and bool((a - b).abs().max() <= tol)
+
+
+def kernel_text(df: pd.DataFrame, t: bool = True) -> str:
+    """The kernel settings of the rows measured at a fixed width (a ``sigma`` value; width
+    variants leave it empty), as a figure states them: ``$\\sigma$ = 10, t = 1`` (``t``: with
+    their diffusion times); "" when the results carry none."""
+    if "sigma" not in df:
+        return ""
+    fixed = df[df["sigma"].notna()]
+    parts = [r"$\sigma$ = " + ", ".join(f"{v:g}" for v in sorted(fixed["sigma"].unique()))
+             ] if not fixed.empty else []
+    if t and "t" in fixed and not fixed.empty:
+        parts.append("t = " + ", ".join(f"{int(v)}" for v in sorted(fixed["t"].unique())))
+    return ", ".join(parts)
+
+
+def repeats_text(df: pd.DataFrame) -> str:
+    """``mean ± sd over 3 repeats`` (the bands' meaning) -- "" without a ``repeat`` column."""
+    if "repeat" not in df:
+        return ""
+    n = df["repeat"].nunique()
+    return f"mean $\\pm$ sd over {n} repeat{'s' if n != 1 else ''}"
 
 
 def mean_sd(df: pd.DataFrame, x: str, by: list[str] | None = None) -> pd.DataFrame:
@@ -84,8 +107,10 @@ def save(fig: Any, pdf: str | None, png: str | None) -> None:
     plt.close(fig)
 
 
-def figure_legend(fig, axes, ncol: int = 6) -> None:
-    """One legend for the whole figure, below the panels (de-duplicated by label)."""
+def figure_legend(fig, axes, ncol: int = 6, note: str = "") -> None:
+    """One legend for the whole figure, below the panels (de-duplicated by label), and under it
+    ``note`` (wrapped): what a reader must know about the curves that no curve can show (e.g.
+    which coincide), kept off the data."""
     seen = {}
     for ax in axes:
         for h, lab in zip(*ax.get_legend_handles_labels()):
@@ -93,3 +118,7 @@ def figure_legend(fig, axes, ncol: int = 6) -> None:
     fig.legend(list(seen.values()), list(seen.keys()), loc="lower center", ncol=ncol,
                bbox_to_anchor=(0.5, -0.02), fontsize=8)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
+    if note:
+        width = int(16 * fig.get_figwidth())  # characters of 7-pt text across the figure
+        fig.text(0.5, -0.03, textwrap.fill(note, width), ha="center", va="top", fontsize=7,
+                 color="0.25")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, plt
+from ._style import COLORS, kernel_text, plt
 
 
 def plot(df: pd.DataFrame):
@@ -29,6 +29,8 @@ def plot(df: pd.DataFrame):
                 ax.set_xlabel("diffusion time t")
             ax.legend()
     n = int(df["n_points"].iloc[0]) if "n_points" in df else None
-    fig.suptitle("Fig. 2 - DSE and DSMI vs diffusion time" + (f" (N = {n})" if n else ""))
+    settings = ", ".join(x for x in (f"N = {n}" if n else "", kernel_text(df, t=False)) if x)
+    fig.suptitle("Fig. 2 - DSE and DSMI vs diffusion time" + (f" ({settings})" if settings
+                                                              else ""))
     fig.tight_layout()
     return fig

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, band, figure_legend, mean_sd, plt
+from ._style import COLORS, band, figure_legend, kernel_text, mean_sd, plt, repeats_text
 
 LINESTYLES = ["-", "--", "-.", ":"]
 
@@ -20,7 +20,9 @@ def plot(df: pd.DataFrame):
         ax.axhline(np.log2(size), color=COLORS[i % len(COLORS)], ls=":", lw=0.8)
     ax.set_xlabel(r"$\alpha$ in $(1-\alpha)\,S + \alpha I$")
     ax.set_ylabel("DSE (bits)")
-    ax.set_title("DSE of SPD/identity mixture\n(dotted: $\\log_2 n$)")
+    spd_t = (f", t = {', '.join(str(int(t)) for t in sorted(spd['t'].dropna().unique()))}"
+             if "t" in spd and spd["t"].notna().any() else "")
+    ax.set_title(f"DSE of SPD/identity mixture{spd_t}\n(dotted: $\\log_2 n$)")
 
     for ax, panel in zip(axes[1:], ["uniform", "gaussian"]):
         sub = df[df["panel"] == panel]
@@ -39,8 +41,12 @@ def plot(df: pd.DataFrame):
         ax.set_xlabel("intrinsic dimension d")
         ax.set_ylabel("entropy (bits)")
         dist = "U[-1, 1]$^d$" if panel == "uniform" else "N(0, $I_d$)"
-        ax.set_title(f"{dist} embedded, n = {n}\nDSE (solid) vs CSE (dashed)")
-    fig.suptitle("Fig. 3A - DSE tracks structure; CSE saturates at $\\log_2 n$")
+        kernel = kernel_text(sub[sub["measure"] == "DSE"])
+        dse_text = f"DSE ({kernel}, solid)" if kernel else "DSE (solid)"
+        ax.set_title(f"{dist} embedded, n = {n}\n{dse_text} vs CSE (dashed)")
+    spread = repeats_text(df)
+    fig.suptitle("Fig. 3A - DSE tracks structure; CSE saturates at $\\log_2 n$"
+                 + (f" ({spread})" if spread else ""))
     axes[0].legend(loc="lower right")
     figure_legend(fig, axes[1:], ncol=4)
     return fig

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._style import COLORS, band, figure_legend, mean_sd, plt
+from ._style import COLORS, band, figure_legend, kernel_text, mean_sd, plt, repeats_text
 
 
 def plot(df: pd.DataFrame):
@@ -20,7 +20,10 @@ def plot(df: pd.DataFrame):
         ax.set_xlabel("label corruption ratio")
         ax.set_ylabel("mutual information (bits)")
         ax.set_title(f"tree with {k} branches (n = {int(sub['n_points'].iloc[0])})")
+    settings = ", ".join(x for x in (kernel_text(df[df["measure"] == "DSMI"]),
+                                     repeats_text(df)) if x)
     fig.suptitle("Fig. 3B - DSMI (solid) falls with label corruption; "
-                 "CSMI (dashed, binned) is dominated by binning")
+                 "CSMI (dashed, binned) is dominated by binning"
+                 + (f"\nDSMI at {settings}" if settings else ""))
     figure_legend(fig, axes[0])
     return fig

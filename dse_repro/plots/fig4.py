@@ -1,8 +1,8 @@
 """Fig. 4: MI vs label corruption at d = 20 and d = 100, and MI vs d (log axis, every d
 labelled); one colour per estimator, one line style per noise level, mean +- sd over repeats
-(all in bits). Estimators whose curves coincide in a panel are named in a note there (their
-lines hide each other); a mean above H(Y) = log2 3 -- impossible for a mutual information with
-these labels -- is marked with a red cross."""
+(all in bits). Estimators whose curves coincide in a panel (their lines hide each other) are
+named in a note under the legend, off the data; a mean above H(Y) = log2 3 -- impossible for a
+mutual information with these labels -- is marked with a red cross."""
 from __future__ import annotations
 
 import numpy as np
@@ -31,12 +31,11 @@ def _overlaps(df: pd.DataFrame, x: str, estimators: list[str]) -> list[list[str]
     return [g for g in groups if len(g) > 1]
 
 
-def _draw(ax, df: pd.DataFrame, x: str, estimators: list[str], noises: list[float]) -> None:
+def _draw(ax, df: pd.DataFrame, x: str, estimators: list[str], noises: list[float]) -> str:
+    """Draw one panel; returns the groups of estimators whose curves coincide there (as
+    "A = B; C = D"), "" if none."""
     labels = dict(zip(df["estimator"], df["label"]))
     notes = [" = ".join(labels[e] for e in g) for g in _overlaps(df, x, estimators)]
-    if notes:
-        ax.text(0.02, 0.02, "overlapping: " + "; ".join(notes), transform=ax.transAxes,
-                fontsize=6, va="bottom", bbox=dict(fc="white", ec="0.7", alpha=0.8))
     for i, est in enumerate(estimators):
         for j, noise in enumerate(noises):
             g = df[(df["estimator"] == est) & (df["noise"] == noise)]
@@ -50,6 +49,7 @@ def _draw(ax, df: pd.DataFrame, x: str, estimators: list[str], noises: list[floa
             above = m[m["mean"] > H_Y + OVERLAP]
             ax.scatter(above[x], above["mean"], marker="x", s=30, color="red", zorder=4,
                        label="above H(Y): impossible" if len(above) else None)
+    return "; ".join(notes)
 
 
 def plot(df: pd.DataFrame):
@@ -58,13 +58,15 @@ def plot(df: pd.DataFrame):
     corr = df[df["sweep"] == "corruption"]
     dims = sorted(corr["dim"].unique())
     fig, axes = plt.subplots(1, len(dims) + 1, figsize=(4.2 * (len(dims) + 1), 4.4))
+    coinciding = {}
     for ax, d in zip(axes, dims):
-        _draw(ax, corr[corr["dim"] == d], "corruption", estimators, noises)
+        coinciding[f"corruption, d = {d}"] = _draw(ax, corr[corr["dim"] == d], "corruption",
+                                                   estimators, noises)
         ax.set_xlabel("label corruption ratio")
         ax.set_title(f"MI vs label corruption, d = {d}")
     ax = axes[-1]
     dim_sweep = df[df["sweep"] == "dimension"]
-    _draw(ax, dim_sweep, "dim", estimators, noises)
+    coinciding["dimension"] = _draw(ax, dim_sweep, "dim", estimators, noises)
     log_x(ax)
     ds = sorted(dim_sweep["dim"].unique())
     ax.set_xticks(ds, [str(int(d)) for d in ds], rotation=45, fontsize=7)
@@ -80,5 +82,7 @@ def plot(df: pd.DataFrame):
     n = int(df["n_points"].iloc[0])
     fig.suptitle(f"Fig. 4 - MI of 3-centre Gaussian blobs and their labels (n = {n}); "
                  "mean $\\pm$ sd over repeats")
-    figure_legend(fig, axes, ncol=6)
+    note = " | ".join(f"{panel}: {text}" for panel, text in coinciding.items() if text)
+    figure_legend(fig, axes, ncol=6, note=f"Curves that coincide (one hides the others) -- "
+                  f"{note}" if note else "")
     return fig

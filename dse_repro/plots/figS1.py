@@ -9,7 +9,7 @@ import pandas as pd
 
 from dse_repro.summaries import groundtruth_summary
 
-from ._style import band, estimator_color, figure_legend, plt
+from ._style import band, estimator_color, figure_legend, plt, repeats_text
 
 
 def plot(df: pd.DataFrame):
@@ -37,6 +37,9 @@ def plot(df: pd.DataFrame):
             ax.set_ylim(top=max(2.0, float(np.nanmax(sub["value"])) * 1.3))
     if flagged:
         axes[0][0].scatter([], [], marker="x", color="red", label="above H(labels): impossible")
-    fig.suptitle("Fig. S1 - estimators vs known mutual information (beyond the paper)")
+    n = ", ".join(str(int(v)) for v in sorted(df["n_points"].unique())) if "n_points" in df else ""
+    settings = ", ".join(x for x in (f"n = {n}" if n else "", repeats_text(df)) if x)
+    fig.suptitle("Fig. S1 - estimators vs known mutual information (beyond the paper)"
+                 + (f"\n{settings}" if settings else ""))
     figure_legend(fig, axes[0], ncol=6)
     return fig

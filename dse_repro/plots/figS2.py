@@ -121,8 +121,9 @@ def _zoo_panel(ax, zoo: pd.DataFrame) -> None:
             positions.append(x)
             x += 1
         x += 0.5
-    ax.set_xticks(positions, [measure_label(n, unit=False) for n in names], rotation=40,
-                  ha="right", fontsize=7)
+    # upright labels: slanted ones, this long, run into each other's boxes
+    ax.set_xticks(positions, [measure_label(n, unit=False) for n in names], rotation=90,
+                  ha="center", fontsize=7)
     ax.axhline(0, color="k", lw=0.5)
     ax.set_ylim(-1.05, 1.05)
     ax.set_ylabel("Spearman with accuracy\n(bars: converged models)")

@@ -7,6 +7,7 @@ A variant is a width policy at the study's own t (measure ``<base>_<width>``, e.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -44,3 +45,10 @@ def width_variants(cfg: DictConfig, base: str, own_t: int | None,
             out.append((f"{base}_{width}", float(values[0])))
             out += [(f"{base}_{width}_t{t}", float(v)) for t, v in zip(extra, values[1:])]
     return out
+
+
+def variant_t(measure: str, own_t: int) -> int:
+    """The diffusion time of a variant's measure: ``t`` of a ``..._t<t>`` name, else the
+    study's own ``own_t``."""
+    m = re.search(r"_t(\d+)$", measure)
+    return int(m.group(1)) if m else int(own_t)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
@@ -43,8 +44,9 @@ SPEC = StudySpec(
     kinds={"job": JobKind("dim{dim}", {"dim": r"\d+"})},
     slices=lambda cfg: [("job", {"dim": str(int(d))}) for d in cfg.studies.fig2.dims],
     figures=("fig2",),
+    # sigma: the fixed kernel width of the paper's measures; empty for a width variant
     columns=dict(dim="int", dataset="str", labels="str", t="int", n_points="int",
-                 measure="str", value="float", unit="str"),
+                 sigma="float?", measure="str", value="float", unit="str"),
     entropies=("DSE",),
     kernel_measures=("DSE", "DSMI"),
 )
@@ -69,11 +71,12 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                       **dict(width_variants(cfg, "DSE", None, dse_at)),
                       **dict(width_variants(cfg, "DSMI", None, dsmi_at))}
             for measure, values in curves.items():
+                sigma = s.sigma if measure in ("DSE", "DSMI") else np.nan  # fixed width only
                 rows += [dict(dim=int(dim), dataset=dataset, labels=label_kind, t=t,
-                              n_points=s.n_points,
+                              n_points=s.n_points, sigma=sigma,
                               measure=measure, value=float(v), unit="bits")
                          for t, v in zip(ts, values)]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(SPEC.columns))
 
 
 main = hydra_entry("fig2", run)

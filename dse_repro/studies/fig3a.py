@@ -22,7 +22,7 @@ from dse_repro.measures import cse, dse, dse_curve, dse_from_matrix
 from dse_repro.pipeline.config import grid
 from dse_repro.simulate import add_uniform_noise, embedded_manifold, random_spd
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
-from dse_repro.studies._widths import width_variants
+from dse_repro.studies._widths import variant_t, width_variants
 from dse_repro.studies.spec import Grid, JobKind, Resources, StudySpec
 
 
@@ -36,7 +36,7 @@ def run_spd(cfg: DictConfig) -> list[dict]:
             for a in alphas:
                 M = (1 - a) * S + a * np.eye(int(size))
                 rows.append(dict(panel="spd", size=int(size), alpha=a, repeat=rep,
-                                 n_points=int(size), measure="DSE",
+                                 n_points=int(size), t=int(s.t), measure="DSE",
                                  value=dse_from_matrix(M, s.t, atol=1e-6), unit="bits"))
     return rows
 
@@ -54,9 +54,11 @@ def run_manifold(cfg: DictConfig, distribution: str) -> list[dict]:
                 X = add_uniform_noise(clean, noise, rng)
                 common = dict(panel=distribution, intrinsic_dim=int(d), noise=noise, repeat=rep,
                               n_points=s.n_points, unit="bits")
-                rows.append(dict(common, measure="DSE", value=dse(X, s.sigma, s.t)))
-                rows += [dict(common, measure=m, value=v) for m, v in width_variants(
-                    cfg, "DSE", s.t, lambda w, ts, X=X: dse_curve(X, w, ts))]
+                rows.append(dict(common, measure="DSE", value=dse(X, s.sigma, s.t),
+                                 t=int(s.t), sigma=s.sigma))
+                rows += [dict(common, measure=m, value=v, t=variant_t(m, s.t))
+                         for m, v in width_variants(
+                             cfg, "DSE", s.t, lambda w, ts, X=X: dse_curve(X, w, ts))]
                 rows.append(dict(common, measure="CSE", value=cse(X, s.cse_bins)))
     return rows
 
@@ -99,9 +101,11 @@ SPEC = StudySpec(
     kinds={"job": JobKind("{panel}", {"panel": "spd|uniform|gaussian"})},
     slices=lambda cfg: [("job", {"panel": str(p)}) for p in cfg.studies.fig3a.panels],
     figures=("fig3a",),
+    # a panel leaves the columns it does not use empty; t, sigma: of DSE (sigma empty for a
+    # width variant and for the SPD matrices, which need no kernel; both empty for CSE)
     columns=dict(panel="str", size="int?", alpha="float?", intrinsic_dim="int?",
-                 noise="float?", repeat="int", n_points="int", measure="str", value="float",
-                 unit="str"),  # a panel leaves the columns it does not use empty
+                 noise="float?", repeat="int", n_points="int", t="int?", sigma="float?",
+                 measure="str", value="float", unit="str"),
     entropies=("DSE", "CSE"),
     kernel_measures=("DSE",),
 )

@@ -15,7 +15,7 @@ from dse_repro.measures import csmi, dsmi, dsmi_curve
 from dse_repro.pipeline.config import grid
 from dse_repro.simulate import add_uniform_noise, corrupt_labels, random_tree
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
-from dse_repro.studies._widths import width_variants
+from dse_repro.studies._widths import variant_t, width_variants
 from dse_repro.studies.spec import Grid, JobKind, Resources, StudySpec
 
 
@@ -43,8 +43,10 @@ SPEC = StudySpec(
     kinds={"job": JobKind("k{branches}", {"branches": r"\d+"})},
     slices=lambda cfg: [("job", {"branches": str(int(k))}) for k in cfg.studies.fig3b.branches],
     figures=("fig3b",),
+    # t, sigma: of the kernel measures (sigma empty for a width variant; both for CSMI)
     columns=dict(branches="int", noise="float", corruption="float", repeat="int",
-                 n_points="int", unit="str", measure="str", value="float"),
+                 n_points="int", t="int?", sigma="float?", unit="str", measure="str",
+                 value="float"),
     kernel_measures=("DSMI",),
 )
 
@@ -64,13 +66,15 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                     common = dict(branches=int(k), noise=noise, corruption=ratio, repeat=rep,
                                   n_points=X.shape[0], unit="bits")
                     value = dsmi(X, y, s.sigma, s.t, y_discrete=True, seed=cfg.seed)
-                    rows.append(dict(common, measure="DSMI", value=value))
-                    rows += [dict(common, measure=m, value=v) for m, v in width_variants(
-                        cfg, "DSMI", s.t, lambda w, ts, X=X, y=y: dsmi_curve(
-                            X, y, w, ts, y_discrete=True, seed=cfg.seed))]
+                    rows.append(dict(common, measure="DSMI", value=value, t=int(s.t),
+                                     sigma=s.sigma))
+                    rows += [dict(common, measure=m, value=v, t=variant_t(m, s.t))
+                             for m, v in width_variants(
+                                 cfg, "DSMI", s.t, lambda w, ts, X=X, y=y: dsmi_curve(
+                                     X, y, w, ts, y_discrete=True, seed=cfg.seed))]
                     rows.append(dict(common, measure="CSMI",
                                      value=csmi(X, y, s.csmi_bins, y_discrete=True)))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(SPEC.columns))
 
 
 main = hydra_entry("fig3b", run)

@@ -43,8 +43,8 @@ def test_the_ground_truth_runs_the_new_entry():
 
 def _dimension_sweep(kept: dict[str, float]) -> pd.DataFrame:
     """MI at d = 20 (1 bit) and d = 500 (``kept`` bits) per estimator, three repeats."""
-    return pd.DataFrame([dict(sweep="dimension", noise=0.01, dim=d, estimator=e, repeat=r,
-                              value=1.0 if d == 20 else v)
+    return pd.DataFrame([dict(sweep="dimension", noise=0.01, dim=d, estimator=e, label=e,
+                              repeat=r, n_points=100, value=1.0 if d == 20 else v)
                          for e, v in kept.items() for d in (20, 500) for r in range(3)])
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _browser import CHROMIUM_ARGS, chromium_path
+from _figure_layout import layout_problems
 from _repo import result_hashes
 from conftest import snakemake_smoke
 
@@ -184,9 +185,11 @@ CODE_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 
 
 @pytest.mark.parametrize("fig", list(figures()))
-def test_figures_print_display_names_not_code_names(workdir, fig):
+def test_figures_print_display_names_and_keep_texts_apart(workdir, fig):
     """Every text a reader sees in a smoke figure (titles, labels, ticks, legends, notes) uses
-    display names: no underscore-joined code name outside $...$ mathtext."""
+    display names: no underscore-joined code name outside $...$ mathtext; no two texts overlap
+    and no note or legend covers a data line, marker or error bar (read off the artists'
+    bounding boxes: tests/workflow/_figure_layout.py)."""
     import importlib
 
     import matplotlib.text
@@ -203,6 +206,7 @@ def test_figures_print_display_names_not_code_names(workdir, fig):
     texts = [t.get_text() for t in drawn.findobj(matplotlib.text.Text) if t.get_visible()]
     bad = [t for t in texts if CODE_NAME.search(re.sub(r"\$[^$]*\$", "", t))]
     assert not bad, bad
+    assert not layout_problems(drawn), layout_problems(drawn)[:10]
 
 
 def test_report(workdir):

@@ -65,8 +65,9 @@ def test_fig4_names_overlaps_marks_impossible_values_and_labels_every_d():
                                  corruption=x if sweep == "corruption" else 0.0, noise=0.01,
                                  estimator=est, label=label, value=v, n_points=100))
     fig = fig4.plot(pd.DataFrame(rows))
-    texts = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
-    assert "overlapping: CSMI (5 bins) = CSMI (10 bins)" in texts
+    assert not [t for ax in fig.axes for t in ax.texts]  # no note on the data
+    note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "Curves that coincide" in note and "CSMI (5 bins) = CSMI (10 bins)" in note
     crosses = [c for ax in fig.axes for c in ax.collections
                if c.get_label() == "above H(Y): impossible"]
     assert crosses and all(np.allclose(c.get_offsets()[:, 1], 3.0) for c in crosses)
@@ -156,3 +157,50 @@ def test_a_broken_figures_conf_is_one_line(tmp_path, monkeypatch, capsys):
                       str(tmp_path / "f.png")])
         assert str(stop.value).startswith("error: ") and said in str(stop.value), stop.value
     names._conf.cache_clear()
+
+
+def test_the_layout_check_finds_covered_data_and_overlapping_texts():
+    """The figure test's checker (tests/workflow/_figure_layout.py) is not blind: a note over a
+    line, a legend over markers and two texts on one spot are each found; apart, none."""
+    import matplotlib.pyplot as plt
+    from _figure_layout import layout_problems
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1], label="rising")
+    ax.set_title("clean")
+    assert layout_problems(fig) == []
+    ax.text(0.5, 0.5, "a note on the line")
+    assert any("covers line 'rising'" in p for p in layout_problems(fig))
+    fig, ax = plt.subplots()
+    ax.scatter([0, 0.05, 1], [1, 0.95, 0], label="points")
+    ax.plot([], [], label="another entry")
+    ax.legend(loc="upper left")
+    assert any("legend covers markers" in p for p in layout_problems(fig))
+    fig, ax = plt.subplots()
+    fig.text(0.5, 0.5, "first")
+    fig.text(0.5, 0.5, "second")
+    assert any("'first' overlaps text 'second'" in p for p in layout_problems(fig))
+    plt.close("all")
+
+
+def test_toy_figures_state_the_kernel_width_of_their_results():
+    """Figs. 2, 3A, 3B state the sigma and t their results were measured at (from the results'
+    own columns), so a figure drawn after a change of sigma tells itself apart."""
+    from dse_repro.plots import fig2, fig3b
+
+    def fig2_rows(sigma):
+        return pd.DataFrame([dict(dim=2, dataset=ds, labels="blob", t=t, n_points=50,
+                                  sigma=sigma if m in ("DSE", "DSMI") else np.nan, measure=m,
+                                  value=1.0, unit="bits")
+                             for ds in ("3 blobs", "1 blob") for t in (1, 10)
+                             for m in ("DSE", "DSMI", "DSE_knn")])
+
+    titles = [fig2.plot(fig2_rows(s))._suptitle.get_text() for s in (1.0, 2.5)]
+    assert titles[0].endswith(r"(N = 50, $\sigma$ = 1)") and r"$\sigma$ = 2.5" in titles[1]
+    rows = pd.DataFrame([dict(branches=2, noise=0.01, corruption=c, repeat=r, n_points=20,
+                              t=3 if m == "DSMI" else np.nan,
+                              sigma=10.0 if m == "DSMI" else np.nan, unit="bits", measure=m,
+                              value=1.0 - c) for c in (0.0, 1.0) for r in (0, 1)
+                         for m in ("DSMI", "CSMI")])
+    title = fig3b.plot(rows)._suptitle.get_text()
+    assert r"DSMI at $\sigma$ = 10, t = 3, mean $\pm$ sd over 2 repeats" in title

@@ -17,7 +17,8 @@ from dse_repro.workflow.collect import collect
 
 def _fig3b(n: int = 3) -> pd.DataFrame:
     return pd.DataFrame([dict(study="fig3b", scale="smoke", branches=5, noise=0.5,
-                              corruption=c / 2, repeat=1, n_points=200, unit="bits",
+                              corruption=c / 2, repeat=1, n_points=200, t=1, sigma=1.5,
+                              unit="bits",
                               measure="DSMI", value=0.598033123833 - c / 10) for c in range(n)])
 
 
@@ -34,7 +35,7 @@ def test_valid_file_reads_back(good):
 
 CORRUPTIONS = {
     "cut_mid_line": (lambda t: t[: t.rindex("0.39")] + "0.3", "last line is incomplete"),
-    "cut_fields": (lambda t: t[: t.rindex(",bits,")] + "\n", r"line 4 has 7 fields"),
+    "cut_fields": (lambda t: t[: t.rindex(",bits,")] + "\n", r"line 4 has 9 fields"),
     "value_cut_to_garbage": (lambda t: t.replace("0.498033123833", "0.49e"),
                              r"line 3, column 'value': '0.49e' is not a number"),
     "extra_column": (lambda t: t.replace("value\n", "value,extra\n").replace("\n", ",1\n")
@@ -115,7 +116,7 @@ def _job_file(tmp_path, rows=None):
     path = tmp_path / "results" / "smoke" / "fig3b" / "k2" / "results.csv"
     path.parent.mkdir(parents=True)
     base = dict(study="fig3b", scale="smoke", branches=2, noise=0.01, corruption=0.0, repeat=0,
-                n_points=80, unit="bits", measure="DSMI", value=0.9)
+                n_points=80, t=1, sigma=10.0, unit="bits", measure="DSMI", value=0.9)
     df = pd.DataFrame(rows or [base, dict(base, corruption=1.0, value=0.01)])
     df.to_csv(path, index=False)
     return path, df
@@ -145,8 +146,8 @@ def test_rows_differing_only_in_empty_cells_are_not_duplicates():
     from dse_repro.studies.registry import validate
 
     base = dict(study="fig3a", scale="smoke", panel="spd", size=32, alpha=0.0,
-                intrinsic_dim=np.nan, noise=np.nan, repeat=0, n_points=32, measure="DSE",
-                value=1.0, unit="bits")
+                intrinsic_dim=np.nan, noise=np.nan, repeat=0, n_points=32, t=1, sigma=np.nan,
+                measure="DSE", value=1.0, unit="bits")
     df = pd.DataFrame([base, dict(base, alpha=0.5), dict(base, panel="uniform", size=np.nan,
                                                            alpha=np.nan, intrinsic_dim=2,
                                                            noise=0.01)])
@@ -171,7 +172,8 @@ def test_which_measures_are_entropies_is_declared(monkeypatch):
         validate(df, "training", "frame")
     assert registry.table_schema("fig2").entropies == ("DSE",)
     toy = pd.DataFrame([dict(study="fig2", scale="smoke", dim=2, dataset="blobs", labels="l",
-                             t=1, n_points=10, measure=m, value=-1.0, unit="bits")
+                             t=1, n_points=10, sigma=np.nan, measure=m, value=-1.0,
+                             unit="bits")
                         for m in ("DSE_knn_t10",)])
     with pytest.raises(ResultsError, match="negative entropy"):
         validate(toy, "fig2", "frame")
