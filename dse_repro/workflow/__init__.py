@@ -220,14 +220,18 @@ def job_arguments(name: str, kind: str) -> str:
 
 
 def job_params(name: str, kind: str) -> dict[str, Any]:
-    """The ``params`` of one kind of job's rule: ``study`` (the entry point's module) and
-    ``arguments`` (:func:`job_arguments` filled in from the job's wildcards and outputs)."""
+    """The ``params`` of one kind of job's rule: ``study`` (the entry point's module),
+    ``arguments`` (:func:`job_arguments` filled in from the job's wildcards and outputs) and
+    ``columns``, the study's declared results columns: Snakemake does not see a change of the
+    package's code, but it reruns a job whose params changed -- so results written before the
+    study's columns changed are made again rather than refused by every step that reads them."""
     template = job_arguments(name, kind)
 
     def arguments(wildcards: Any, output: Any) -> str:
         return template.format(wildcards=wildcards, output=output)
 
-    return {"study": name, "arguments": arguments}
+    columns = " ".join(f"{c}:{k}" for c, k in study(name).columns.items())
+    return {"study": name, "arguments": arguments, "columns": columns}
 
 
 def _resources(name: str, kind: str) -> Callable[[Any], dict]:

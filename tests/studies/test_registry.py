@@ -130,6 +130,8 @@ def test_job_params_fill_in_the_job():
     assert "timings_out=t.csv" in job_params("training", "job")["arguments"](
         W(scale="smoke", dataset="digits", model="m", method="supervised", seed="0"),
         W(results="r.csv", timings="t.csv"))
+    # the declared columns are a param: results of an older layout are made again
+    assert p["columns"].startswith("branches:int noise:float") and "sigma:float?" in p["columns"]
 
 
 @dataclass
