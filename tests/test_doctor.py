@@ -28,7 +28,12 @@ def test_paper_scale_without_data_names_what_would_fail(tmp_path, monkeypatch, c
     for d in ("mnist", "cifar10", "stl10"):
         assert status[f"data: {d}"][0] == "FAIL" and str(tmp_path) in status[f"data: {d}"][1]
     assert "training 54 jobs" in status["data: cifar10"][1]
+    # each missing data set says the layout it needs, not torchvision's download=True advice
+    assert "Place MNIST/raw/{train,t10k}-*-idx*-ubyte there" in status["data: mnist"][1]
+    assert "Extract cifar-10-python.tar.gz" in status["data: cifar10"][1]
+    assert all("download=True" not in status[f"data: {d}"][1] for d in ("mnist", "cifar10"))
     assert status["data: ImageNet validation"][0] == "FAIL"
+    assert "<wnid>/*.JPEG" in status["data: ImageNet validation"][1]
     assert status["timm weights in the local cache"][1].startswith("0 of ")
     assert main(["doctor", "--scale", "paper", f"paths.data_root={tmp_path}"]) == 1
     assert "scale=paper: cannot run" in capsys.readouterr().out
@@ -41,8 +46,9 @@ def test_optional_data_set_is_a_warning_not_a_failure(tmp_path, monkeypatch):
     from dse_repro.studies.registry import compose_config
 
     rows = doctor.data_rows(compose_config("laptop", [f"paths.data_root={tmp_path}"]))
-    status = {c: s for c, s, _ in rows}
-    assert status["data: fashion_mnist"] == "warn" and status["data: digits"] == "ok"
+    status = {c: (s, d) for c, s, d in rows}
+    assert status["data: fashion_mnist"][0] == "warn" and status["data: digits"][0] == "ok"
+    assert str(tmp_path / "none") in status["data: fashion_mnist"][1]  # where it looked
 
 
 def test_slurm_rows(monkeypatch):

@@ -15,8 +15,9 @@ from .datasets import (
     available,
     load_dataset,
     location,
+    missing_reason,
     random_labels,
 )
 
 __all__ = ["DATASETS", "DatasetNotFoundError", "ImageData", "available", "load_dataset",
-           "location", "random_labels"]
+           "location", "missing_reason", "random_labels"]

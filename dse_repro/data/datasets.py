@@ -144,10 +144,12 @@ def _torchvision(name: str, cls_name: str, folder: str, split_kw: Callable[[bool
             train = cls(str(data_root), download=False, **split_kw(True))
             val = cls(str(data_root), download=False, **split_kw(False))
         except (RuntimeError, FileNotFoundError) as err:  # torchvision: "Dataset not found"
+            # torchvision's own message suggests download=True, which is off here on purpose
+            said = "" if "download=True" in str(err) else f" ({err})"
             raise DatasetNotFoundError(
                 f"{name} not found under {data_root / folder} (torchvision layout; downloads "
                 f"are disabled). {howto} Set paths.data_root (or DSE_DATA_ROOT) to the folder "
-                f"that holds {folder}/. ({err})") from None
+                f"that holds {folder}/.{said}") from None
 
         def tensors(ds) -> tuple[torch.Tensor, torch.Tensor]:
             x = np.asarray(ds.data)
@@ -207,3 +209,13 @@ def location(name: str, data_root: str | Path = "data") -> str | None:
 def available(name: str, data_root: str | Path = "data") -> bool:
     """True if :func:`load_dataset` would find ``name`` (cheap for the bundled ones)."""
     return location(name, data_root) is not None
+
+
+def missing_reason(name: str, data_root: str | Path = "data") -> str:
+    """Why :func:`load_dataset` does not find ``name``: its error, which names where it looked
+    and the layout it expects there ("" when the data set is found)."""
+    try:
+        load_dataset(name, data_root)
+    except DatasetNotFoundError as err:
+        return str(err)
+    return ""

@@ -70,7 +70,7 @@ def device_rows(forward_model: str = "resnet18") -> list[Row]:
 
 def data_rows(cfg) -> list[Row]:
     """Every data set the scale's studies read, and the jobs a missing one would fail."""
-    from dse_repro.data import location
+    from dse_repro.data import location, missing_reason
     from dse_repro.studies.registry import specs
 
     needed: dict[str, dict[str, int]] = {}  # dataset -> study -> jobs reading it
@@ -92,11 +92,12 @@ def data_rows(cfg) -> list[Row]:
         if where is not None:
             rows.append((f"data: {d}", "ok", f"found: {where}"))
         elif d in optional:
-            rows.append((f"data: {d}", "warn", "not found; optional, so left out of the DAG"))
+            rows.append((f"data: {d}", "warn", "not found; optional, so left out of the DAG. "
+                         + missing_reason(d, cfg.paths.data_root)))
         else:
             jobs = ", ".join(f"{n} {k} jobs" for n, k in by_study.items())
-            rows.append((f"data: {d}", "FAIL", f"not under {cfg.paths.data_root}; would fail: "
-                         f"{jobs} (a job names the layout it expects)"))
+            rows.append((f"data: {d}", "FAIL", f"would fail {jobs}. "
+                         + missing_reason(d, cfg.paths.data_root)))
     return rows
 
 
@@ -111,8 +112,11 @@ def zoo_rows(cfg) -> list[Row]:
         return [("model zoo", "ok", f"self-trained zoo ({s.self_trained.dataset}, offline)")]
     folder = Path(cfg.paths.data_root) / s.imagenet.folder
     rows: list[Row] = [("data: ImageNet validation", "ok" if folder.is_dir() else "FAIL",
-                        str(folder) + ("" if folder.is_dir() else " is missing: every zoo job "
-                                       "would fail"))]
+                        ("found: " + str(folder)) if folder.is_dir() else
+                        f"{folder} is missing: every zoo job would fail. It holds ImageNet's "
+                        "validation images in class folders, <wnid>/*.JPEG (torchvision's "
+                        "ImageNet(split='val') layout); set paths.data_root or "
+                        "studies.model_zoo.imagenet.folder")]
     names = zoo_model_names(s)
     cached = sum(missing_weights(n) is None for n in names)
     rows.append(("timm weights in the local cache", "ok" if cached == len(names) else "warn",
