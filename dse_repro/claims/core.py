@@ -142,10 +142,10 @@ def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> 
     fn = lambda d: c.check(d, **kwargs)  # noqa: E731
     try:
         value, held, *rest = fn(df)
-    except PremiseAbsent as err:
-        return dict(empty, status="premise absent", detail=str(err))
+    except PremiseAbsent as err:  # what we measured still stands beside the paper's
+        return dict(empty, status="premise absent", detail=str(err), ours=_ours(c, df, name))
     except NotMeasured as err:  # this scale did not run what the claim reads
-        return dict(empty, status="not run", detail=str(err))
+        return dict(empty, status="not run", detail=str(err), ours=_ours(c, df, name))
     except Exception as err:
         raise ClaimCheckError(
             f"claim {name or c.id}: its check failed on the {c.table} results "
@@ -163,6 +163,12 @@ def check(c: Claim, df: pd.DataFrame | None, settings: dict, name: str = "") -> 
                 n_units=s.n_units, unit_values=s.unit_values, ci_low=s.ci_low,
                 ci_high=s.ci_high, held_fraction=s.held_fraction, interval=s.method,
                 ours=_ours(c, df, name))
+
+
+def fmt(value: float, spec: str = ".3f") -> str:
+    """``value`` formatted by ``spec``, a rounded negative zero ("-0.000") shown as 0."""
+    text = f"{value:{spec}}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 def _ours(c: Claim, df: pd.DataFrame, name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import LOG2_3, RHO_TOL, Claim, need, pick, rhos
+from dse_repro.claims.core import LOG2_3, RHO_TOL, Claim, fmt, need, pick, rhos
 
 # --- Figs. 4-5 (mi_compare) -------------------------------------------------------------
 
@@ -84,9 +84,9 @@ def _mi_runtime_growth(df):
     return ratio, growth["dsmi"] < growth["npeet_mi"], detail
 
 
-def _by_label(means: pd.Series, unit: str, fmt: str = ".2f") -> str:
+def _by_label(means: pd.Series, unit: str, spec: str = ".2f") -> str:
     """``label: v unit (d = 20), v unit (d = 100); ...`` of means indexed by (label, dim)."""
-    return "; ".join(label + ": " + ", ".join(f"{v:{fmt}} {unit} (d = {int(d)})"
+    return "; ".join(label + ": " + ", ".join(f"{fmt(v, spec)} {unit} (d = {int(d)})"
                                              for (_, d), v in g.items())
                      for label, g in means.groupby(level=0, sort=False))
 
@@ -116,9 +116,10 @@ def _ours_mi_full_corruption(df):
 
 def _ours_csmi(df):
     sub = df[df["estimator"].str.startswith("csmi") & (df["noise"] == df["noise"].min())]
-    means = need(sub, "CSMI").groupby(["label", "sweep", "dim", "corruption"])["value"].mean()
-    return "; ".join(f"{label}: |mean| <= {g.abs().max():.3f} bits"
-                     for label, g in means.groupby(level=0)) + \
+    means = need(sub, "CSMI").groupby(["label", "sweep", "dim", "corruption"],
+                                      sort=False)["value"].mean()
+    return "; ".join(f"{label}: |mean| <= {fmt(g.abs().max())} bits"
+                     for label, g in means.groupby(level=0, sort=False)) + \
         f" (d = {int(sub['dim'].min())}-{int(sub['dim'].max())}, every corruption)"
 
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import RHO_TOL, Claim, NotMeasured, PremiseAbsent, need, spearman
+from dse_repro.claims.core import (
+    RHO_TOL,
+    Claim,
+    NotMeasured,
+    PremiseAbsent,
+    fmt,
+    need,
+    spearman,
+)
 
 #: The paper's Fig. 9 premise: the two arms start at clearly different DSE(Z) (its ResNet-50 on
 #: CIFAR-10: 0 bits at conv std 0.01, 13 bits at 0.1). Arms closer than this at init (the
@@ -93,17 +101,17 @@ def _ours_init_dse(df):
     init = need(df[(df["part"] == "init") & (df["measure"] == "DSE_Z")
                    & (df["arch"] == "convnet")], "init-sweep DSE(Z) of a ConvNet")
     means = init.groupby(["model", "init_sigma"])["value"].mean()
-    return "; ".join(f"{model}: " + ", ".join(f"{v:.2f} bits (std {sg:g})"
+    return "; ".join(f"{model}: " + ", ".join(f"{fmt(v, '.2f')} bits (std {sg:g})"
                                               for (_, sg), v in g.items())
                      for model, g in means.groupby(level=0))
 
 
 def _ours_final_acc(df):
     curves = _sigma_curves(df, "val_acc")
+    seeds = int(df[df["part"] == "train"]["seed"].nunique())
     last = curves.iloc[-1]
     return (", ".join(f"{100 * v:.1f} percent (std {sg:g})" for sg, v in last.items())
-            + f"; epoch {int(curves.index[-1])}, mean over "
-            f"{int(df[df['part'] == 'train']['seed'].nunique())} seeds")
+            + f"; epoch {int(curves.index[-1])}, mean over {seeds} seed{'s' * (seeds != 1)}")
 
 
 CLAIMS: list[Claim] = [

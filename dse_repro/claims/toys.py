@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import LOG2_3, LOW_NOISE, RHO_TOL, Claim, need, rhos
+from dse_repro.claims.core import LOG2_3, LOW_NOISE, RHO_TOL, Claim, fmt, need, rhos
 
 
 # --- Fig. 2 ------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def _ours_fig2_dse(dataset: str):
     def ours(df: pd.DataFrame) -> str:
         sub = need(df[(df["dataset"] == dataset) & (df["measure"] == "DSE")], f"DSE of {dataset}")
         last = sub[sub["t"] == sub["t"].max()].sort_values("dim")
-        per_d = ", ".join(f"{r.value:.3f} bits (d = {int(r.dim)})" for r in last.itertuples())
+        per_d = ", ".join(f"{fmt(r.value)} bits (d = {int(r.dim)})" for r in last.itertuples())
         return f"DSE at t = {int(last['t'].iloc[0])}: {per_d}; n = {int(last['n_points'].max())}"
     return ours
 
@@ -78,7 +78,7 @@ def _fig3a_cse_saturates(df):
 def _ours_fig3a_identity(df):
     spd = need(df[(df["panel"] == "spd") & np.isclose(df["alpha"], 1.0)], "SPD at a = 1")
     means = spd.groupby("size")["value"].mean()
-    return "; ".join(f"DSE(I_n) = {v:.3f} bits at n = {int(n)} (log2 n = {np.log2(n):.3f})"
+    return "; ".join(f"DSE(I_n) = {fmt(v)} bits at n = {int(n)} (log2 n = {np.log2(n):.3f})"
                      for n, v in means.items())
 
 
@@ -87,7 +87,7 @@ def _ours_fig3a_cse(df):
                "CSE of the manifolds")
     means = sub.groupby(["n_points", "intrinsic_dim", "noise", "panel"])["value"].mean()
     return "; ".join(
-        f"CSE {g.min():.3f}-{g.max():.3f} bits over every d and noise at n = {int(n)} "
+        f"CSE {fmt(g.min())}-{fmt(g.max())} bits over every d and noise at n = {int(n)} "
         f"(log2 n = {np.log2(n):.3f})" for n, g in means.groupby(level="n_points"))
 
 

@@ -80,6 +80,10 @@ def test_toy_claims_held(workdir):
     assert (judged["n_units"] >= 1).all() and (judged["ci_low"] <= judged["ci_high"]).all()
     assert (claims.loc["fig3a.spd_rises", ["n_units", "interval"]]
             == [2, "exact bootstrap over 2 units (3 resamples)"]).all()
+    # beside the paper's numbers, ours in the paper's units (apart from the test statistic)
+    assert claims.loc["fig2.dse_three_blobs", "ours"].startswith("DSE at t = 500: 1.585 bits")
+    assert claims.loc["fig2.dse_three_blobs", "value"] < 0.05  # |DSE - log2 3|
+    assert "percent (std 0.01)" in claims.loc["fig9.small_sigma_ends_higher[digits]", "ours"]
     # Training claims are filled (2 smoke epochs need not show the paper's effects).
     # Per data set (smoke: digits only).
     for cid in ("fig6.dse_rises[digits]", "fig7.dsmi_zy_rises[digits]",
