@@ -264,10 +264,13 @@ def test_report_in_a_browser(workdir):
             width = img.evaluate("i => i.complete ? i.naturalWidth : 0")
             assert width > 200, (names[-1], width)  # decoded, not a broken image
             sources.add(img.get_attribute("src")[-200:])
-            shown = page.locator("body").inner_text()  # the caption once, rendered
-            assert ":math:" not in shown and "report/captions/" in shown, names[-1]
         assert names == FIGS  # every figure, in natural order (fig2 ... fig10, figS1, figS2)
         assert len(sources) == len(FIGS)
+        # a figure's info pane: its caption once, rendered; the job's params name the file
+        rows.nth(0).locator("a[iconname=information-circle]").click()
+        info = page.locator("body").inner_text()
+        assert "Fig. 2 -- intuition" in info and ":math:" not in info
+        assert "caption=report/captions/fig2.rst" in info
         from dse_repro.claims.findings import findings
 
         page.set_viewport_size({"width": 1280, "height": 900})  # the table pages at 1280 px
