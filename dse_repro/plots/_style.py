@@ -50,9 +50,17 @@ def kernel_text(df: pd.DataFrame, t: bool = True) -> str:
     fixed = df[df["sigma"].notna()]
     parts = [r"$\sigma$ = " + ", ".join(f"{v:g}" for v in sorted(fixed["sigma"].unique()))
              ] if not fixed.empty else []
-    if t and "t" in fixed and not fixed.empty:
-        parts.append("t = " + ", ".join(f"{int(v)}" for v in sorted(fixed["t"].unique())))
+    if t and times_text(fixed):
+        parts.append(times_text(fixed))
     return ", ".join(parts)
+
+
+def times_text(df: pd.DataFrame) -> str:
+    """The diffusion times of the rows, as a figure states them: ``t = 1, 5``; "" when the
+    results carry none."""
+    if "t" not in df or not df["t"].notna().any():
+        return ""
+    return "t = " + ", ".join(f"{int(v)}" for v in sorted(df["t"].dropna().unique()))
 
 
 def repeats_text(df: pd.DataFrame) -> str:

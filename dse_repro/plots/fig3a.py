@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, band, figure_legend, kernel_text, mean_sd, plt, repeats_text
+from ._style import COLORS, band, figure_legend, kernel_text, mean_sd, plt, repeats_text, times_text
 
 LINESTYLES = ["-", "--", "-.", ":"]
 
@@ -20,9 +20,9 @@ def plot(df: pd.DataFrame):
         ax.axhline(np.log2(size), color=COLORS[i % len(COLORS)], ls=":", lw=0.8)
     ax.set_xlabel(r"$\alpha$ in $(1-\alpha)\,S + \alpha I$")
     ax.set_ylabel("DSE (bits)")
-    spd_t = (f", t = {', '.join(str(int(t)) for t in sorted(spd['t'].dropna().unique()))}"
-             if "t" in spd and spd["t"].notna().any() else "")
-    ax.set_title(f"DSE of SPD/identity mixture{spd_t}\n(dotted: $\\log_2 n$)")
+    spd_t = times_text(spd)
+    ax.set_title(f"DSE of SPD/identity mixture{', ' + spd_t if spd_t else ''}\n"
+                 "(dotted: $\\log_2 n$)")
 
     for ax, panel in zip(axes[1:], ["uniform", "gaussian"]):
         sub = df[df["panel"] == panel]
@@ -47,6 +47,7 @@ def plot(df: pd.DataFrame):
     spread = repeats_text(df)
     fig.suptitle("Fig. 3A - DSE tracks structure; CSE saturates at $\\log_2 n$"
                  + (f" ({spread})" if spread else ""))
-    axes[0].legend(loc="lower right")
-    figure_legend(fig, axes[1:], ncol=4)
+    # One legend below the panels: inside the SPD panel it covered the larger sizes' curves,
+    # which run along its lower right corner at laptop scale.
+    figure_legend(fig, axes, ncol=5)
     return fig
