@@ -171,6 +171,14 @@ def fmt(value: float, spec: str = ".3f") -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
+def by_group(means: pd.Series, unit: str, inner: str, spec: str = ".2f") -> str:
+    """``group: v unit (inner), v unit (inner); group: ...`` of ``means`` indexed by
+    (group, x), in their order; ``inner`` formats x, e.g. ``"d = {:g}"``."""
+    return "; ".join(f"{group}: " + ", ".join(f"{fmt(v, spec)} {unit} ({inner.format(x)})"
+                                              for (_, x), v in g.items())
+                     for group, g in means.groupby(level=0, sort=False))
+
+
 def _ours(c: Claim, df: pd.DataFrame, name: str) -> str:
     """``c.ours(df)`` ("" for a claim without one, or results that lack what it reads)."""
     if c.ours is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dse_repro.claims.core import LOG2_3, RHO_TOL, Claim, fmt, need, pick, rhos
+from dse_repro.claims.core import LOG2_3, RHO_TOL, Claim, by_group, fmt, need, pick, rhos
 
 # --- Figs. 4-5 (mi_compare) -------------------------------------------------------------
 
@@ -84,13 +84,6 @@ def _mi_runtime_growth(df):
     return ratio, growth["dsmi"] < growth["npeet_mi"], detail
 
 
-def _by_label(means: pd.Series, unit: str, spec: str = ".2f") -> str:
-    """``label: v unit (d = 20), v unit (d = 100); ...`` of means indexed by (label, dim)."""
-    return "; ".join(label + ": " + ", ".join(f"{fmt(v, spec)} {unit} (d = {int(d)})"
-                                             for (_, d), v in g.items())
-                     for label, g in means.groupby(level=0, sort=False))
-
-
 #: The estimators the paper gives numbers for in Fig. 4 (paper_values.csv).
 PAPER_ESTIMATORS = ("dsmi", "npeet_mi", "mine")
 
@@ -103,15 +96,15 @@ def _ours_mi_clean(df):
     sub = sub.sort_values(["estimator", "dim"], key=lambda c: c.map(order) if c.name ==
                           "estimator" else c)
     means = sub.groupby(["label", "dim"], sort=False)["value"].mean()
-    return (_by_label(means, "bits") + f"; clean labels, noise {sub['noise'].iloc[0]:g}, "
-            f"n = {int(sub['n_points'].max())}")
+    return (by_group(means, "bits", "d = {:g}")
+            + f"; clean labels, noise {sub['noise'].iloc[0]:g}, n = {int(sub['n_points'].max())}")
 
 
 def _ours_mi_full_corruption(df):
     sub = _mi_low_noise(df, "corruption")
     sub = need(sub[(sub["estimator"] == "dsmi") & np.isclose(sub["corruption"], 1.0)],
                "DSMI at corruption 1")
-    return _by_label(sub.groupby(["label", "dim"])["value"].mean(), "bits", ".3f")
+    return by_group(sub.groupby(["label", "dim"])["value"].mean(), "bits", "d = {:g}", ".3f")
 
 
 def _ours_csmi(df):

@@ -9,7 +9,7 @@ from dse_repro.claims.core import (
     Claim,
     NotMeasured,
     PremiseAbsent,
-    fmt,
+    by_group,
     need,
     spearman,
 )
@@ -101,9 +101,7 @@ def _ours_init_dse(df):
     init = need(df[(df["part"] == "init") & (df["measure"] == "DSE_Z")
                    & (df["arch"] == "convnet")], "init-sweep DSE(Z) of a ConvNet")
     means = init.groupby(["model", "init_sigma"])["value"].mean()
-    return "; ".join(f"{model}: " + ", ".join(f"{fmt(v, '.2f')} bits (std {sg:g})"
-                                              for (_, sg), v in g.items())
-                     for model, g in means.groupby(level=0))
+    return by_group(means, "bits", "std {:g}")
 
 
 def _ours_final_acc(df):

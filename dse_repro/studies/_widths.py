@@ -7,7 +7,6 @@ A variant is a width policy at the study's own t (measure ``<base>_<width>``, e.
 """
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -23,32 +22,26 @@ def variant_suffixes(widths: Sequence[str], ts: Sequence[int]) -> list[str]:
 
 
 def width_variants(cfg: DictConfig, base: str, own_t: int | None,
-                   curve: Callable[[str, list[int]], np.ndarray]) -> list[tuple[str, object]]:
-    """``[(measure, value), ...]`` of ``base`` (e.g. ``"DSE"``) under every width of
+                   curve: Callable[[str, list[int]], np.ndarray]
+                   ) -> list[tuple[str, int | None, object]]:
+    """``[(measure, t, value), ...]`` of ``base`` (e.g. ``"DSE"``) under every width of
     ``cfg.width_check``: ``curve(width, ts)`` gives the values at ``ts``. With ``own_t`` a
     study's single t, each width is computed at it and at ``width_check.ts`` (one call, one
     eigensolve); with ``own_t=None`` (a study that sweeps t itself) ``curve(width, [])`` is
-    called once and its value returned whole as ``<base>_<width>``.
+    called once and its value returned whole as ``<base>_<width>`` (``t`` None).
 
     The widths are evaluated on purpose where they are degenerate (e.g. ``median`` at t = 10),
     so their :class:`DegenerateSigmaWarning` is not repeated in the job's log."""
     wc = cfg.width_check
-    out: list[tuple[str, object]] = []
+    out: list[tuple[str, int | None, object]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateSigmaWarning)
         for width in wc.widths:
             if own_t is None:
-                out.append((f"{base}_{width}", curve(str(width), [])))
+                out.append((f"{base}_{width}", None, curve(str(width), [])))
                 continue
             extra = [int(t) for t in wc.ts if int(t) != int(own_t)]
             values = curve(str(width), [int(own_t), *extra])
-            out.append((f"{base}_{width}", float(values[0])))
-            out += [(f"{base}_{width}_t{t}", float(v)) for t, v in zip(extra, values[1:])]
+            out.append((f"{base}_{width}", int(own_t), float(values[0])))
+            out += [(f"{base}_{width}_t{t}", t, float(v)) for t, v in zip(extra, values[1:])]
     return out
-
-
-def variant_t(measure: str, own_t: int) -> int:
-    """The diffusion time of a variant's measure: ``t`` of a ``..._t<t>`` name, else the
-    study's own ``own_t``."""
-    m = re.search(r"_t(\d+)$", measure)
-    return int(m.group(1)) if m else int(own_t)

@@ -68,10 +68,10 @@ def run(cfg: DictConfig) -> pd.DataFrame:
             dsmi_at = lambda w, _, X=X, y=y: dsmi_curve(X, y, w, ts, y_discrete=True,  # noqa: E731
                                               seed=cfg.seed)
             curves = {"DSE": dse_at(s.sigma, ts), "DSMI": dsmi_at(s.sigma, ts),
-                      **dict(width_variants(cfg, "DSE", None, dse_at)),
-                      **dict(width_variants(cfg, "DSMI", None, dsmi_at))}
+                      **{m: v for m, _, v in width_variants(cfg, "DSE", None, dse_at)},
+                      **{m: v for m, _, v in width_variants(cfg, "DSMI", None, dsmi_at)}}
             for measure, values in curves.items():
-                sigma = s.sigma if measure in ("DSE", "DSMI") else np.nan  # fixed width only
+                sigma = s.sigma if measure in SPEC.kernel_measures else np.nan  # fixed width only
                 rows += [dict(dim=int(dim), dataset=dataset, labels=label_kind, t=t,
                               n_points=s.n_points, sigma=sigma,
                               measure=measure, value=float(v), unit="bits")

@@ -22,7 +22,7 @@ from dse_repro.measures import cse, dse, dse_curve, dse_from_matrix
 from dse_repro.pipeline.config import grid
 from dse_repro.simulate import add_uniform_noise, embedded_manifold, random_spd
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
-from dse_repro.studies._widths import variant_t, width_variants
+from dse_repro.studies._widths import width_variants
 from dse_repro.studies.spec import Grid, JobKind, Resources, StudySpec
 
 
@@ -56,8 +56,8 @@ def run_manifold(cfg: DictConfig, distribution: str) -> list[dict]:
                               n_points=s.n_points, unit="bits")
                 rows.append(dict(common, measure="DSE", value=dse(X, s.sigma, s.t),
                                  t=int(s.t), sigma=s.sigma))
-                rows += [dict(common, measure=m, value=v, t=variant_t(m, s.t))
-                         for m, v in width_variants(
+                rows += [dict(common, measure=m, value=v, t=t)
+                         for m, t, v in width_variants(
                              cfg, "DSE", s.t, lambda w, ts, X=X: dse_curve(X, w, ts))]
                 rows.append(dict(common, measure="CSE", value=cse(X, s.cse_bins)))
     return rows

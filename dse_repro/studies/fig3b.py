@@ -15,7 +15,7 @@ from dse_repro.measures import csmi, dsmi, dsmi_curve
 from dse_repro.pipeline.config import grid
 from dse_repro.simulate import add_uniform_noise, corrupt_labels, random_tree
 from dse_repro.studies._runner import hydra_entry, job_values, progress, rng_for
-from dse_repro.studies._widths import variant_t, width_variants
+from dse_repro.studies._widths import width_variants
 from dse_repro.studies.spec import Grid, JobKind, Resources, StudySpec
 
 
@@ -68,8 +68,8 @@ def run(cfg: DictConfig) -> pd.DataFrame:
                     value = dsmi(X, y, s.sigma, s.t, y_discrete=True, seed=cfg.seed)
                     rows.append(dict(common, measure="DSMI", value=value, t=int(s.t),
                                      sigma=s.sigma))
-                    rows += [dict(common, measure=m, value=v, t=variant_t(m, s.t))
-                             for m, v in width_variants(
+                    rows += [dict(common, measure=m, value=v, t=t)
+                             for m, t, v in width_variants(
                                  cfg, "DSMI", s.t, lambda w, ts, X=X, y=y: dsmi_curve(
                                      X, y, w, ts, y_discrete=True, seed=cfg.seed))]
                     rows.append(dict(common, measure="CSMI",
