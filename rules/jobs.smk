@@ -3,6 +3,8 @@
 # built from the study's SPEC and conf: a new study needs no rule file. A training job keeps a
 # resumable checkpoint.pt beside its results until they are written (deliberately not a declared
 # output: Snakemake deletes the outputs of a failed job, and the checkpoint must survive a crash).
+# A job that reads another study's job's files (job_upstream: the kernel-width job reads the
+# training run's embeddings.npz) has them as named inputs.
 from dse_repro.workflow import (
     JOB_SHELL,
     conf_inputs,
@@ -13,6 +15,7 @@ from dse_repro.workflow import (
     job_params,
     job_rules,
     job_threads,
+    job_upstream,
     study_resources,
 )
 
@@ -23,6 +26,7 @@ for _rule, _study, _kind in job_rules():
             _rule
         input:
             conf_inputs(_study),
+            unpack(job_upstream(_study, _kind)),
         output:
             **job_outputs(_study, _kind),
         log:

@@ -73,8 +73,7 @@ def _schema(studies: Studies) -> dict:
 
 #: Config nodes that override another node: they take that node's keys and types.
 OVERRIDE_OF = {"studies.sigma_init.compare.train": "studies.training.train",
-               "studies.model_zoo.self_trained.train": "studies.training.train",
-               "studies.kernel_width.train": "studies.training.train"}
+               "studies.model_zoo.self_trained.train": "studies.training.train"}
 
 
 def _node(tree: dict, path: str) -> Any:

@@ -106,10 +106,11 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
         _once_each(logging.getLogger("py.warnings"))
         # Fail now, not after the compute, if an output cannot be written; and clear what a
         # killed earlier run of this job left half-written.
-        for key in ("out", "timings_out", "checkpoint"):
+        for key in ("out", "timings_out", "embeddings_out", "checkpoint"):
             if cfg.get(key):
                 check_writable(cfg[key], key)
-        for path in (cfg.out, cfg.get("timings_out"), checkpoint_path(cfg, 1)):
+        for path in (cfg.out, cfg.get("timings_out"), cfg.get("embeddings_out"),
+                     checkpoint_path(cfg, 1)):
             for stale in remove_stale_temps(path) if path else ():
                 log.info("removed %s, left by an interrupted earlier run", stale)
         job = {k: v for k, v in cfg.studies[study].job.items() if v is not None}

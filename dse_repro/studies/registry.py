@@ -129,6 +129,24 @@ def parse_job_output(path: str) -> dict[str, str] | None:
             **((study(m["study"]).parse_job_dir(m["job"]) if known else None) or {})}
 
 
+def upstream_files(cfg: DictConfig, name: str, job: Mapping[str, str]) -> dict[str, str]:
+    """``{root config key: path under results/<scale>/}`` of the other studies' files that
+    one job of study ``name`` (its keys as written in its path) reads; {} for most studies."""
+    s = study(name)
+    return dict(s.upstream(cfg, job)) if s.upstream is not None else {}
+
+
+def keeps_embeddings(cfg: DictConfig, name: str, kind: str, job: Mapping[str, str]) -> bool:
+    """Whether one job of study ``name`` must keep its embeddings (``embeddings.npz``): a job
+    of some study reads them (:attr:`StudySpec.upstream`)."""
+    if not study(name).kinds[kind].embeddings:
+        return False
+    mine = f"{name}/{study(name).job_dir(kind, job)}/embeddings.npz"
+    return any(mine in upstream_files(cfg, other, values).values()
+               for other, s in specs().items() if s.upstream is not None
+               for _, values in s.slices(cfg))
+
+
 def job_resources(cfg: DictConfig, name: str, kind: str, job: Mapping[str, Any]) -> dict:
     """Threads, memory (MB), runtime (min) and the like for one job of study ``name``: the
     spec's own function, or ``studies.<name>.resources`` (its ``<kind>`` entry when present)

@@ -71,12 +71,16 @@ class JobKind:
         constraints: a regular expression per field (Snakemake wildcard constraints).
         fixed: job keys this kind sets to a constant (e.g. ``{"part": "init"}``).
         timings: the job also writes ``timings.csv`` (wall times kept apart from results).
+        embeddings: the job also writes ``embeddings.npz``: the validation embeddings of its
+            model at initialization and after training when a later study's job reads them
+            (:attr:`StudySpec.upstream`), else a record saying they were not kept.
     """
 
     pattern: str
     constraints: Mapping[str, str]
     fixed: Mapping[str, str] = field(default_factory=dict)
     timings: bool = False
+    embeddings: bool = False
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -124,6 +128,10 @@ class StudySpec:
         resources: ``resources(cfg, kind, job) -> {threads, mem_mb, runtime, ...}`` for one
             job; None = read ``studies.<name>.resources`` (per kind when it has the kind's
             name as a key) over the root ``resources`` defaults.
+        upstream: ``upstream(cfg, job) -> {root config key: path}``: files of other studies'
+            jobs that one job reads, each under ``results/<scale>/`` (e.g. the kernel-width
+            job's ``embeddings_in``: ``training/<run>/embeddings.npz``). They are the job's
+            inputs, passed to it as ``<key>=<path>``; the job that writes one keeps it.
     """
 
     name: str
@@ -143,6 +151,7 @@ class StudySpec:
     entropies: tuple[str, ...] = ()
     kernel_measures: tuple[str, ...] = ()
     resources: Callable[[DictConfig, str, Mapping[str, Any]], dict] | None = None
+    upstream: Callable[[DictConfig, Mapping[str, str]], Mapping[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if not is_dataclass(self.settings):

@@ -6,11 +6,15 @@ value, unit, train_seconds, metric_seconds`` (the two wall times of the epoch go
 ``timings_out`` when set, keeping ``out`` byte-reproducible).
 Job slice: ``studies.training.job.{dataset,model,method,seed}=…``. The run checkpoints every
 epoch to ``checkpoint`` (default: next to ``out``) and resumes from it when restarted; the
-checkpoint is removed once ``out`` is written unless ``keep_checkpoint=true``.
+checkpoint is removed once ``out`` is written unless ``keep_checkpoint=true``. With
+``embeddings_out`` the job also writes its validation embeddings at initialization and after the
+last epoch there when ``keep_embeddings=true`` (the Snakefile sets both: true for the runs a
+kernel-width job reads), else a record saying they were not kept.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -74,7 +78,7 @@ SPEC = StudySpec(
     kinds={"job": JobKind("{dataset}/{model}/{method}/s{seed}",
                           dict(dataset=r"[a-z0-9_]+", model=r"[A-Za-z0-9_.]+",
                                method="supervised|simclr|random_labels", seed=r"\d+"),
-                          timings=True)},
+                          timings=True, embeddings=True)},
     slices=slices,
     figures=("fig6", "fig7", "fig8"),
     columns=COLUMNS,
@@ -93,8 +97,15 @@ def run(cfg: DictConfig) -> pd.DataFrame:
               for m in job_values(s, "model", s.models)
               for me in job_values(s, "method", s.methods)
               for sd in job_values(s, "seed", s.seeds)]
+    embeddings_out = cfg.get("embeddings_out")
+    if embeddings_out and len(combos) != 1:
+        raise ValueError(f"embeddings_out={embeddings_out} holds one run's embeddings, but this "
+                         f"job trains {len(combos)}: set studies.training.job.{{dataset,model,"
+                         "method,seed}")
     for d, m, me, sd in combos:
-        rows += run_one(cfg, d, m, me, int(sd), checkpoint_path(cfg, len(combos)))
+        rows += run_one(cfg, d, m, me, int(sd), checkpoint_path(cfg, len(combos)),
+                        embeddings_out=Path(embeddings_out) if embeddings_out else None,
+                        keep_embeddings=bool(cfg.get("keep_embeddings")))
     return pd.DataFrame(rows)
 
 

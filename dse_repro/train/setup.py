@@ -15,7 +15,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from dse_repro.data import ImageData, load_dataset
 from dse_repro.data.transforms import input_clusters, resize_normalize
-from dse_repro.models import conv_normal_, create_model, is_vit
+from dse_repro.models import conv_normal_, create_model, embed, is_vit
+from dse_repro.train.embeddings import save_embeddings
 from dse_repro.train.loop import TrainSettings, train
 from dse_repro.train.measures import build_measures, needs_clusters
 
@@ -73,10 +74,14 @@ def train_settings(cfg: DictConfig, dataset: str, method: str, seed: int,
 
 def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: int,
             checkpoint: Path | None, init_sigma: float | None = None,
-            train_overrides: dict | None = None) -> list[dict]:
+            train_overrides: dict | None = None, embeddings_out: Path | None = None,
+            keep_embeddings: bool = False) -> list[dict]:
     """Train one (dataset, model, method, seed) with the training study's settings (plus
     ``train_overrides``) and return its tidy per-epoch rows: ``val_acc``, ``train_loss`` and
-    the measures of ``train.measures``, each with its unit, and the epoch's two wall times."""
+    the measures of ``train.measures``, each with its unit, and the epoch's two wall times.
+    With ``embeddings_out``, also write the validation embeddings at initialization and after
+    the last epoch there (:mod:`dse_repro.train.embeddings`; only a record without them
+    unless ``keep_embeddings``)."""
     s = cfg.studies.training
     data = prepared_data(cfg, dataset)
     model = build_model(cfg, model_name, data, seed, init_sigma)
@@ -92,10 +97,21 @@ def run_one(cfg: DictConfig, dataset: str, model_name: str, method: str, seed: i
                 # resources a scheduler gives it)
                 "training": {k: v for k, v in OmegaConf.to_container(s, resolve=True).items()
                              if k not in ("job", "resources")}}
+    keep = embeddings_out is not None and keep_embeddings
+    # before train(), which may load a checkpoint's weights: the model as initialised
+    z_init = embed(model.to(device(s.device)), data.x_val).cpu().numpy() if keep else None
     epochs = train(model, data, settings, clusters, checkpoint=checkpoint,
                    device=device(s.device), measures=measures, describe=describe,
                    on_epoch=lambda m: log.info("%s", m.line()),
                    progress=bool(cfg.progress))
+    if embeddings_out is not None:
+        z_trained = embed(model, data.x_val).cpu().numpy() if keep else None
+        save_embeddings(embeddings_out, dict(dataset=dataset, model=model_name, arch=arch,
+                                             method=method, seed=int(seed),
+                                             epochs=settings.epochs), z_init, z_trained)
+        log.info("wrote %s to %s", "the validation embeddings at init and after epoch "
+                 f"{settings.epochs}" if keep else "a record (embeddings not kept)",
+                 embeddings_out)
     units = {**BASE_UNITS, **{k: m.unit for k, m in measures.items()}}
     return [dict(dataset=dataset, model=model_name, arch=arch, method=method, seed=int(seed),
                  epoch=m.epoch, measure=k,

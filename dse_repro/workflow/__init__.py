@@ -7,7 +7,7 @@ resource number is written in ``rules/``.
 
     rule:
         name: rule
-        input: conf_inputs(study)
+        input: conf_inputs(study), unpack(job_upstream(study, kind))
         output: **job_outputs(study, kind)
         log: job_log(study, kind)
         benchmark: job_benchmark(study, kind)
@@ -26,24 +26,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from omegaconf import DictConfig
+
 from dse_repro.pipeline.config import SCALES
 from dse_repro.studies.registry import (
     compose_config,
     figure_study,
     figures,
     job_resources,
+    keeps_embeddings,
     specs,
     study,
     table_job_outputs,
     tables,
+    upstream_files,
 )
 
 __all__ = ["all_targets", "claims_conf_inputs", "collect_inputs", "collected", "conf_inputs",
            "Caption", "figure_caption", "figure_inputs", "figure_labels", "figure_settings_text",
            "figure_study", "figure_table", "figures", "job_arguments", "job_benchmark",
            "job_constraints", "job_log", "job_outputs", "job_params", "job_rules", "JOB_SHELL",
-           "job_threads", "plot_inputs", "stale_flag", "study_job_outputs", "study_names",
-           "study_resources"]
+           "job_threads", "job_upstream", "plot_inputs", "stale_flag", "study_job_outputs",
+           "study_names", "study_resources"]
 
 
 def study_names() -> list[str]:
@@ -171,12 +175,35 @@ def _job_dir(name: str, kind: str) -> str:
 
 
 def job_outputs(name: str, kind: str) -> dict[str, str]:
-    """``results`` (and ``timings`` for kinds that time themselves) of one kind of job."""
+    """``results`` (and ``timings`` for kinds that time themselves, ``embeddings`` for kinds
+    whose embeddings a later study may read) of one kind of job."""
     base = f"results/{_job_dir(name, kind)}"
+    k = study(name).kinds[kind]
     out = {"results": f"{base}/results.csv"}
-    if study(name).kinds[kind].timings:
+    if k.timings:
         out["timings"] = f"{base}/timings.csv"
+    if k.embeddings:
+        out["embeddings"] = f"{base}/embeddings.npz"
     return out
+
+
+def _job(name: str, kind: str, wildcards: Any) -> tuple[DictConfig, dict[str, str]]:
+    """The composed config at a job's scale and the job's keys, from its wildcards."""
+    k = study(name).kinds[kind]
+    return (compose_config(wildcards.scale),
+            {**{f: str(wildcards[f]) for f in k.fields}, **k.fixed})
+
+
+def _upstream(name: str, kind: str, wildcards: Any) -> dict[str, str]:
+    cfg, job = _job(name, kind, wildcards)
+    return {key: f"results/{wildcards.scale}/{path}"
+            for key, path in upstream_files(cfg, name, job).items()}
+
+
+def job_upstream(name: str, kind: str) -> Callable[[Any], dict[str, str]]:
+    """The named inputs of one job that other studies' jobs write (``unpack`` it in the
+    rule): ``{root config key: path}``, e.g. a kernel-width job's ``embeddings_in``."""
+    return lambda wildcards: _upstream(name, kind, wildcards)
 
 
 def job_log(name: str, kind: str) -> str:
@@ -213,7 +240,8 @@ def job_arguments(name: str, kind: str) -> str:
     k = study(name).kinds[kind]
     sets = [f"studies.{name}.job.{key}={{wildcards.{key}}}" for key in k.fields]
     sets += [f"studies.{name}.job.{key}={value}" for key, value in k.fixed.items()]
-    outs = "out={output.results}" + (" timings_out={output.timings}" if k.timings else "")
+    outs = ("out={output.results}" + (" timings_out={output.timings}" if k.timings else "")
+            + (" embeddings_out={output.embeddings}" if k.embeddings else ""))
     run_dir = "results/" + _job_dir(name, kind).format(
         scale="{wildcards.scale}", **{f: f"{{wildcards.{f}}}" for f in k.fields})
     return f"scale={{wildcards.scale}} {' '.join(sets)} {outs} hydra.run.dir={run_dir}"
@@ -221,14 +249,24 @@ def job_arguments(name: str, kind: str) -> str:
 
 def job_params(name: str, kind: str) -> dict[str, Any]:
     """The ``params`` of one kind of job's rule: ``study`` (the entry point's module),
-    ``arguments`` (:func:`job_arguments` filled in from the job's wildcards and outputs) and
-    ``columns``, the study's declared results columns: Snakemake does not see a change of the
-    package's code, but it reruns a job whose params changed -- so results written before the
-    study's columns changed are made again rather than refused by every step that reads them."""
+    ``arguments`` (:func:`job_arguments` filled in from the job's wildcards and outputs, then
+    the files it reads from other studies' jobs, and for a kind that can keep its embeddings
+    whether this job must: ``keep_embeddings=true|false``) and ``columns``, the study's
+    declared results columns. Snakemake does not see a change of the package's code, but it
+    reruns a job whose params changed -- so results written before the study's columns
+    changed are made again rather than refused by every step that reads them, and a training
+    run whose embeddings a kernel-width job newly reads runs again to keep them."""
     template = job_arguments(name, kind)
+    k = study(name).kinds[kind]
 
     def arguments(wildcards: Any, output: Any) -> str:
-        return template.format(wildcards=wildcards, output=output)
+        text = template.format(wildcards=wildcards, output=output)
+        text += "".join(f" {key}={path}"
+                        for key, path in _upstream(name, kind, wildcards).items())
+        if k.embeddings:
+            cfg, job = _job(name, kind, wildcards)
+            text += f" keep_embeddings={str(keeps_embeddings(cfg, name, kind, job)).lower()}"
+        return text
 
     columns = " ".join(f"{c}:{k}" for c, k in study(name).columns.items())
     return {"study": name, "arguments": arguments, "columns": columns}

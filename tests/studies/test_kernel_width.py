@@ -52,3 +52,94 @@ def test_the_paper_sigma_is_read_from_the_measures_registry():
 
     assert paper_sigma(compose_config("smoke")) == 10.0
     assert paper_sigma(compose_config("smoke", ["measures.DSE_Z.fn.sigma=3.0"])) == 3.0
+
+
+# --- the sweep reads the training run's kept embeddings (no second training) ---------------
+
+RUN = dict(dataset="digits", model="resnet10t", arch="convnet", method="supervised", seed=0,
+           epochs=2)
+
+
+def _saved(tmp_path, **changes):
+    from dse_repro.train.embeddings import save_embeddings
+
+    z = np.random.default_rng(0).normal(size=(30, 4)).astype(np.float32)
+    path = tmp_path / "embeddings.npz"
+    save_embeddings(path, {**RUN, **changes}, z, 2 * z)
+    return path, z
+
+
+def test_kept_embeddings_come_back_as_written(tmp_path):
+    from dse_repro.train.embeddings import load_embeddings
+
+    path, z = _saved(tmp_path)
+    zs, record = load_embeddings(path, dict(dataset="digits", model="resnet10t",
+                                            method="supervised", seed=0))
+    assert zs["init"].dtype == np.float64 and np.array_equal(zs["init"], z.astype(np.float64))
+    assert np.array_equal(zs["trained"], 2 * z.astype(np.float64))
+    assert record == RUN
+
+
+@pytest.mark.parametrize("case, match", [
+    ("missing", "missing: .*embeddings.npz"),
+    ("corrupt", "unreadable .*delete it"),
+    ("truncated", "unreadable"),
+    ("other run", "of another run: seed 1 .expected 0."),
+    ("not kept", "written without the embeddings"),
+    ("not finite", "not finite"),
+])
+def test_a_bad_embeddings_file_is_one_clear_error(tmp_path, case, match):
+    from dse_repro.train.embeddings import EmbeddingsError, load_embeddings, save_embeddings
+
+    path, z = _saved(tmp_path, seed=1 if case == "other run" else 0)
+    if case == "missing":
+        path.unlink()
+    elif case == "corrupt":
+        path.write_bytes(b"not a zip file at all")
+    elif case == "truncated":
+        path.write_bytes(path.read_bytes()[:200])
+    elif case == "not kept":
+        save_embeddings(path, RUN, None, None)
+    elif case == "not finite":
+        z[0, 0] = np.nan
+        save_embeddings(path, RUN, z, z)
+    with pytest.raises(EmbeddingsError, match=match):
+        load_embeddings(path, dict(dataset="digits", model="resnet10t", seed=0))
+
+
+@pytest.mark.parametrize("override, named", [
+    ("studies.kernel_width.models=[vit_tiny_patch16_224]", "model vit_tiny_patch16_224"),
+    ("studies.kernel_width.seeds=[7]", "seed 7"),
+    ("studies.training.methods=[simclr]", "method supervised"),
+])
+def test_a_sweep_of_a_run_the_training_study_does_not_make_is_refused(override, named):
+    from dse_repro.pipeline.config import ConfigError
+    from dse_repro.studies.kernel_width import slices
+    from dse_repro.studies.registry import compose_config
+
+    with pytest.raises(ConfigError, match=named):
+        slices(compose_config("smoke", [override]))
+
+
+@pytest.mark.parametrize("scale", ["smoke", "laptop", "paper"])
+def test_each_sweep_reads_a_training_run_that_keeps_its_embeddings(scale):
+    """The kernel-width jobs train nothing (no GPU) and read exactly the runs whose training
+    jobs are told to keep their embeddings; every other training job keeps none."""
+    from dse_repro.studies.registry import (
+        compose_config,
+        job_resources,
+        keeps_embeddings,
+        specs,
+        upstream_files,
+    )
+
+    cfg = compose_config(scale)
+    read = {upstream_files(cfg, "kernel_width", job)["embeddings_in"]
+            for _, job in specs()["kernel_width"].slices(cfg)}
+    kept = {f"training/{specs()['training'].job_dir('job', job)}/embeddings.npz"
+            for _, job in specs()["training"].slices(cfg)
+            if keeps_embeddings(cfg, "training", "job", job)}
+    assert read and kept == read
+    for kind, job in specs()["kernel_width"].slices(cfg):
+        assert job_resources(cfg, "kernel_width", kind, job).get("gpu", 0) == 0
+    assert "train" not in cfg.studies.kernel_width

@@ -127,9 +127,19 @@ def test_job_params_fill_in_the_job():
                           W(results="r/results.csv", timings="r/timings.csv"))
     assert args == ("scale=smoke studies.fig3b.job.branches=2 out=r/results.csv "
                     "hydra.run.dir=results/smoke/fig3b/k2")
-    assert "timings_out=t.csv" in job_params("training", "job")["arguments"](
-        W(scale="smoke", dataset="digits", model="m", method="supervised", seed="0"),
-        W(results="r.csv", timings="t.csv"))
+    train = job_params("training", "job")["arguments"]
+    outputs = W(results="r.csv", timings="t.csv", embeddings="e.npz")
+    args = train(W(scale="smoke", dataset="digits", model="m", method="supervised", seed="0"),
+                 outputs)
+    assert "timings_out=t.csv embeddings_out=e.npz" in args
+    assert args.endswith(" keep_embeddings=false")  # no kernel-width job reads model m
+    # the run a kernel-width job reads keeps its embeddings; that job is given their path
+    kept = W(scale="smoke", dataset="digits", model="resnet10t", method="supervised", seed="0")
+    assert train(kept, outputs).endswith(" keep_embeddings=true")
+    sweep = job_params("kernel_width", "job")["arguments"](
+        W(scale="smoke", dataset="digits", model="resnet10t", seed="0"), W(results="k.csv"))
+    assert sweep.endswith(" embeddings_in=results/smoke/training/digits/resnet10t/supervised/"
+                          "s0/embeddings.npz")
     # the declared columns are a param: results of an older layout are made again
     assert p["columns"].startswith("branches:int noise:float") and "sigma:float?" in p["columns"]
 

@@ -10,10 +10,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def result_hashes(root: Path) -> dict[str, str]:
-    """sha256 of every smoke results table under ``root`` (wall-time tables and the claims
-    table, which holds timings, excluded: they differ between runs by nature)."""
+    """sha256 of every smoke results table and kept embeddings file under ``root`` (wall-time
+    tables and the claims table, which holds timings, excluded: they differ between runs by
+    nature)."""
+    results = root / "results" / "smoke"
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((root / "results" / "smoke").rglob("*.csv"))
+            for p in sorted([*results.rglob("*.csv"), *results.rglob("*.npz")])
             if "timings" not in p.name and p.name != "claims.csv"}
 
 

@@ -132,6 +132,16 @@ def test_toy_claims_held(workdir):
     assert set(sweep["width"]) == {"ratio", "fixed", "median", "knn"}
     ratios = sweep[sweep["width"] == "ratio"]["ratio"]
     assert ratios.min() == pytest.approx(1e-2) and ratios.max() == pytest.approx(1e2)
+    # ... read off the training run's kept embeddings, not trained again (issue 28)
+    log = (workdir / "logs" / "smoke" / "kernel_width" / "digits" / "resnet10t" / "s0.log"
+           ).read_text()
+    assert "read the embeddings of training run digits/resnet10t/supervised/0" in log
+    assert "epoch 1:" not in log
+    train_dir = workdir / "results" / "smoke" / "training" / "digits" / "resnet10t"
+    with np.load(train_dir / "supervised" / "s0" / "embeddings.npz") as kept:
+        assert bool(kept["kept"]) and kept["init"].shape == kept["trained"].shape
+    with np.load(train_dir / "simclr" / "s0" / "embeddings.npz") as record:
+        assert not bool(record["kept"]) and "init" not in record.files
     # Beyond the paper: a measured comparison with NPEET micd, whatever its outcome.
     assert claims.loc["fig4.dsmi_vs_micd", "status"] in JUDGED
     md = (workdir / "results" / "smoke" / "claims.md").read_text()
