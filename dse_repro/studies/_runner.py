@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig
 
+from dse_repro.errors import DseReproError
 from dse_repro.pipeline.config import conf_dir
 from dse_repro.pipeline.io import check_writable, remove_stale_temps, write_tidy
 from dse_repro.pipeline.seeding import rng_for  # noqa: F401  (re-exported)
@@ -97,6 +98,13 @@ def hydra_entry(study: str, run: Callable[[DictConfig], pd.DataFrame]) -> Callab
 
     @hydra.main(config_path=str(conf_dir()), config_name="config", version_base="1.3")
     def hydra_main(cfg: DictConfig) -> None:
+        try:
+            run_job(cfg)
+        except DseReproError as err:  # a bad setting or file: one line naming it, exit 1
+            log.error("error: %s", err)
+            raise SystemExit(1) from None
+
+    def run_job(cfg: DictConfig) -> None:
         t0 = time.perf_counter()
         check_config(cfg)  # a wrong type or an unknown key fails here, naming the key
         # Warnings go to the job's log, each text once: e.g. that the paper's fixed

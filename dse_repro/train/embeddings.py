@@ -55,8 +55,8 @@ def load_embeddings(path: str | Path, run: Mapping[str, Any]
     float64 ``(n_val, D)`` and every key of :data:`RUN_KEYS`, after checking that the file is
     of the training run ``run`` names (some of those keys) and kept them."""
     path = Path(path)
-    where = (f"{path} (the training run's embeddings; `snakemake {path}` makes it, or run the "
-             "training job of that run with embeddings_out=... keep_embeddings=true)")
+    where = (f"{path} (the training run's embeddings, which its training job writes with "
+             f"keep_embeddings=true; under Snakemake `snakemake {path}` makes them)")
     if not path.is_file():
         raise EmbeddingsError(f"missing: {where}")
     try:

@@ -143,3 +143,24 @@ def test_each_sweep_reads_a_training_run_that_keeps_its_embeddings(scale):
     for kind, job in specs()["kernel_width"].slices(cfg):
         assert job_resources(cfg, "kernel_width", kind, job).get("gpu", 0) == 0
     assert "train" not in cfg.studies.kernel_width
+
+
+def test_a_job_given_a_bad_embeddings_file_fails_with_one_line(tmp_path):
+    """The job's log ends in one ``error:`` line naming the file, no traceback (as for every
+    DseReproError a study job meets: a bad setting, a missing data set, a bad file)."""
+    import subprocess
+    import sys
+
+    bad = tmp_path / "embeddings.npz"
+    bad.write_bytes(b"garbage")
+    proc = subprocess.run(
+        [sys.executable, "-m", "dse_repro.studies.kernel_width", "scale=smoke",
+         "studies.kernel_width.job.dataset=digits", "studies.kernel_width.job.model=resnet10t",
+         "studies.kernel_width.job.seed=0", f"out={tmp_path / 'results.csv'}",
+         f"hydra.run.dir={tmp_path}", f"embeddings_in={bad}"],
+        capture_output=True, text=True, cwd=tmp_path)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "Traceback" not in out and out.count("error:") == 1, out
+    assert "error: unreadable" in out and str(bad) in out
+    assert not (tmp_path / "results.csv").exists()
