@@ -43,7 +43,7 @@ def plot_measure(df: pd.DataFrame, measure: str, number: str):
                             fmt="none", ecolor=color, alpha=0.35, lw=0.8)
                 ax.plot(m["val_acc"], m[measure], color=color,
                         marker=MARKERS[models.index(model) % len(MARKERS)], ms=3, lw=1,
-                        label=f"{display(method)}, {model}")
+                        label=f"{display(method)}, {display(model)}")
                 ax.scatter(m["val_acc"].iloc[-1:], m[measure].iloc[-1:], s=40,
                            color=METHOD_COLORS.get(method, "k"), zorder=3)
             ax.set_title(f"{'ConvNets' if arch == 'convnet' else 'ViTs'} - {display(ds)}")

@@ -28,7 +28,8 @@ def plot(df: pd.DataFrame):
         for i, (model, g) in enumerate(sub.groupby("model")):
             m = mean_sd(g, "init_sigma")
             band(ax, m["init_sigma"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
-                 color=COLORS[(i + 4) % len(COLORS)], marker="o", ms=3, label=f"init: {model}")
+                 color=COLORS[(i + 4) % len(COLORS)], marker="o", ms=3,
+                 label=f"init: {display(model)}")
         log_x(ax)
         ax.set_xlabel(r"conv weight $\sigma$ at initialization")
         ax.set_ylabel(r"$S_D(Z)$ at init (bits)")
@@ -50,7 +51,7 @@ def plot(df: pd.DataFrame):
                 band(ax, m["epoch"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
                      color=COLORS[i], ls="--" if hides else "-",
                      label=rf"train: $\sigma$ = {sigma:g} "
-                     f"({', '.join(sorted(sub['model'].unique()))}, {seeds(m)})")
+                     f"({', '.join(map(display, sorted(sub['model'].unique())))}, {seeds(m)})")
             epoch_x(ax)
             ax.set_ylabel(ylabel)
             ax.set_title(f"{display(ds)} - {ylabel.split(' (')[0]} during training")

@@ -47,8 +47,8 @@ def _model_legend(ax, models: list[str]) -> None:
         lo, hi = ax.get_ylim()
         ax.set_ylim(lo, hi + 0.3 * (hi - lo))
         handles = [Line2D([], [], color="0.3", ls=MODEL_STYLES[i % 4]) for i in range(len(models))]
-        ax.legend(handles, models, loc="upper center", ncol=2, fontsize=6, framealpha=0.9,
-                  handlelength=3)
+        ax.legend(handles, [display(m) for m in models], loc="upper center", ncol=2, fontsize=6,
+                  framealpha=0.9, handlelength=3)
 
 
 def _init_panel(ax, init: pd.DataFrame) -> None:
@@ -94,7 +94,9 @@ def _sweep_panel(ax, sweep: pd.DataFrame) -> None:
                 ax.scatter(p["ratio"], p["value"], marker=marker, s=50, zorder=3,
                            color=WIDTHS[width][1])
             knn = g.loc[g["width"] == "knn", "value"]
-            ax.axhline(float(knn.mean()), xmin=0.96, xmax=1.0, color=WIDTHS["knn"][1], lw=2)
+            ax.axhline(float(knn.mean()), xmin=0.96, xmax=1.0, color=WIDTHS["knn"][1], lw=2,
+                       label="sweep: DSE under the k-NN width (bars at the right edge)"
+                       if i == 0 and state == "init" else None)
     _model_legend(ax, models)
     log_x(ax)
     ax.set_xlabel(r"$\sigma$ / median distance of Z")
@@ -141,7 +143,7 @@ def plot(df: pd.DataFrame, training: pd.DataFrame | None = None,
         init = (sigma_init[(sigma_init["part"] == "init") & (sigma_init["dataset"] == ds)]
                 if sigma_init is not None else pd.DataFrame())
         _init_panel(ax, init) if not init.empty else _empty(ax, "sigma-init")
-        ax.set_title(f"({letters[0]}) {display(ds)}: DSE at init vs conv init std "
+        ax.set_title(f"({letters[0]}) {display(ds)}: DSE at init vs conv init std\n"
                      f"(mean +- sd, {_n(init, 'seed', 'seed')})", fontsize=9)
         train = training[training["dataset"] == ds] if training is not None else pd.DataFrame()
         for c, (measure, ylabel) in enumerate((("DSE_Z", r"$S_D(Z)$ (bits)"),
@@ -149,12 +151,12 @@ def plot(df: pd.DataFrame, training: pd.DataFrame | None = None,
             ax = fig.add_subplot(grid[r, c])
             _epoch_panel(ax, train, measure) if not train.empty else _empty(ax, "training")
             ax.set_ylabel(ylabel)
-            ax.set_title(f"({letters[c]}) {display(ds)}: {ylabel.split(' (')[0]} per epoch "
+            ax.set_title(f"({letters[c]}) {display(ds)}: {ylabel.split(' (')[0]} per epoch\n"
                          f"(mean +- sd over {_n(train, ['model', 'seed'], 'run')})", fontsize=9)
         ax = fig.add_subplot(grid[r, 3])
         sweep = df[df["dataset"] == ds]
         _sweep_panel(ax, sweep) if not sweep.empty else _empty(ax, "sweep")
-        ax.set_title(f"({letters[3]}) {display(ds)}: DSE vs kernel width, init and trained",
+        ax.set_title(f"({letters[3]}) {display(ds)}: DSE vs kernel width,\ninit and trained",
                      fontsize=9)
     next_letter = "abcdefghijklmnopqrstuvwxyz"[4 * len(datasets)]
     ax = fig.add_subplot(grid[len(datasets), :])
