@@ -68,5 +68,6 @@ def test_profile_runs_on_real_slurm_with_local_results(slurm, tmp_path):
     assert (on_slurm / "figures/smoke/fig2.pdf").read_bytes() == \
         (local / "figures/smoke/fig2.pdf").read_bytes()
     slurm_hashes, local_hashes = result_hashes(on_slurm), result_hashes(local)
-    assert len(slurm_hashes) == 4  # 2 toy jobs, their collected table, 1 training job
+    # 2 toy jobs, their collected table, 1 training job's results and its embeddings file
+    assert len(slurm_hashes) == 5
     assert slurm_hashes == local_hashes
