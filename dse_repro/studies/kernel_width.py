@@ -70,8 +70,7 @@ def training_run(cfg: DictConfig, job: Mapping[str, str]) -> dict[str, str]:
 
 def upstream(cfg: DictConfig, job: Mapping[str, str]) -> dict[str, str]:
     """The training run's ``embeddings.npz`` a job reads, under ``results/<scale>/``."""
-    return {"embeddings_in": "training/" + training.SPEC.job_dir("job", training_run(cfg, job))
-            + "/embeddings.npz"}
+    return {"embeddings_in": training.SPEC.embeddings_path("job", training_run(cfg, job))}
 
 
 @dataclass

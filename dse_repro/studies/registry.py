@@ -26,7 +26,7 @@ from omegaconf import DictConfig, OmegaConf
 from dse_repro.pipeline import config as _config
 from dse_repro.pipeline import results as _results
 from dse_repro.pipeline.results import ResultsError, TableSchema
-from dse_repro.studies.spec import StudySpec
+from dse_repro.studies.spec import EMBEDDINGS_FILE, StudySpec
 from dse_repro.train import measures as _train_measures
 
 #: Modules of dse_repro.studies that are not studies (helpers of one).
@@ -136,15 +136,24 @@ def upstream_files(cfg: DictConfig, name: str, job: Mapping[str, str]) -> dict[s
     return dict(s.upstream(cfg, job)) if s.upstream is not None else {}
 
 
-def keeps_embeddings(cfg: DictConfig, name: str, kind: str, job: Mapping[str, str]) -> bool:
+def embeddings_read(cfg: DictConfig) -> frozenset[str]:
+    """Every embeddings file (under ``results/<scale>/``) that some study's job reads
+    (:attr:`StudySpec.upstream`)."""
+    return frozenset(path for other, s in specs().items() if s.upstream is not None
+                     for _, values in s.slices(cfg)
+                     for path in upstream_files(cfg, other, values).values()
+                     if path.endswith("/" + EMBEDDINGS_FILE))
+
+
+def keeps_embeddings(cfg: DictConfig, name: str, kind: str, job: Mapping[str, str],
+                     read: frozenset[str] | None = None) -> bool:
     """Whether one job of study ``name`` must keep its embeddings (``embeddings.npz``): a job
-    of some study reads them (:attr:`StudySpec.upstream`)."""
+    of some study reads them. ``read``: :func:`embeddings_read` of ``cfg`` when already known
+    (the workflow computes it once per scale)."""
     if not study(name).kinds[kind].embeddings:
         return False
-    mine = f"{name}/{study(name).job_dir(kind, job)}/embeddings.npz"
-    return any(mine in upstream_files(cfg, other, values).values()
-               for other, s in specs().items() if s.upstream is not None
-               for _, values in s.slices(cfg))
+    read = embeddings_read(cfg) if read is None else read
+    return study(name).embeddings_path(kind, job) in read
 
 
 def job_resources(cfg: DictConfig, name: str, kind: str, job: Mapping[str, Any]) -> dict:

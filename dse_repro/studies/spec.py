@@ -20,6 +20,8 @@ from omegaconf import DictConfig
 
 #: Kinds of tidy-result columns (``?``: may be empty).
 COLUMN_KINDS = ("str", "int", "float", "str?", "int?", "float?")
+#: The file beside ``results.csv`` holding a job's embeddings (:attr:`JobKind.embeddings`).
+EMBEDDINGS_FILE = "embeddings.npz"
 #: ``(kind, {job key: value as written in the job's path})`` for every job of a study.
 Slices = list[tuple[str, dict[str, str]]]
 
@@ -179,6 +181,10 @@ class StudySpec:
     def job_dir(self, kind: str, values: Mapping[str, str]) -> str:
         """The job's directory under ``results/<scale>/<name>/``."""
         return self.kinds[kind].pattern.format(**values)
+
+    def embeddings_path(self, kind: str, values: Mapping[str, str]) -> str:
+        """The job's :data:`EMBEDDINGS_FILE` under ``results/<scale>/``."""
+        return f"{self.name}/{self.job_dir(kind, values)}/{EMBEDDINGS_FILE}"
 
     def parse_job_dir(self, job_dir: str) -> dict[str, str] | None:
         """The job keys (as written in the path, with the kind's ``fixed`` keys) of a job

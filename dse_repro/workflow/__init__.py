@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from omegaconf import DictConfig
 from dse_repro.pipeline.config import SCALES
 from dse_repro.studies.registry import (
     compose_config,
+    embeddings_read,
     figure_study,
     figures,
     job_resources,
@@ -41,6 +43,7 @@ from dse_repro.studies.registry import (
     tables,
     upstream_files,
 )
+from dse_repro.studies.spec import EMBEDDINGS_FILE
 
 __all__ = ["all_targets", "claims_conf_inputs", "collect_inputs", "collected", "conf_inputs",
            "Caption", "figure_caption", "figure_inputs", "figure_labels", "figure_settings_text",
@@ -183,7 +186,7 @@ def job_outputs(name: str, kind: str) -> dict[str, str]:
     if k.timings:
         out["timings"] = f"{base}/timings.csv"
     if k.embeddings:
-        out["embeddings"] = f"{base}/embeddings.npz"
+        out["embeddings"] = f"{base}/{EMBEDDINGS_FILE}"
     return out
 
 
@@ -194,10 +197,17 @@ def _job(name: str, kind: str, wildcards: Any) -> tuple[DictConfig, dict[str, st
             {**{f: str(wildcards[f]) for f in k.fields}, **k.fixed})
 
 
-def _upstream(name: str, kind: str, wildcards: Any) -> dict[str, str]:
-    cfg, job = _job(name, kind, wildcards)
+def _upstream(name: str, kind: str, wildcards: Any,
+              composed: tuple[DictConfig, dict[str, str]] | None = None) -> dict[str, str]:
+    cfg, job = composed or _job(name, kind, wildcards)
     return {key: f"results/{wildcards.scale}/{path}"
             for key, path in upstream_files(cfg, name, job).items()}
+
+
+@cache
+def _embeddings_read(scale: str) -> frozenset[str]:
+    """:func:`~dse_repro.studies.registry.embeddings_read` at ``scale``, once per process."""
+    return embeddings_read(compose_config(scale))
 
 
 def job_upstream(name: str, kind: str) -> Callable[[Any], dict[str, str]]:
@@ -260,12 +270,13 @@ def job_params(name: str, kind: str) -> dict[str, Any]:
     k = study(name).kinds[kind]
 
     def arguments(wildcards: Any, output: Any) -> str:
+        cfg, job = composed = _job(name, kind, wildcards)
         text = template.format(wildcards=wildcards, output=output)
         text += "".join(f" {key}={path}"
-                        for key, path in _upstream(name, kind, wildcards).items())
+                        for key, path in _upstream(name, kind, wildcards, composed).items())
         if k.embeddings:
-            cfg, job = _job(name, kind, wildcards)
-            text += f" keep_embeddings={str(keeps_embeddings(cfg, name, kind, job)).lower()}"
+            keep = keeps_embeddings(cfg, name, kind, job, _embeddings_read(wildcards.scale))
+            text += f" keep_embeddings={str(keep).lower()}"
         return text
 
     columns = " ".join(f"{c}:{k}" for c, k in study(name).columns.items())

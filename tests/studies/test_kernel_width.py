@@ -136,7 +136,7 @@ def test_each_sweep_reads_a_training_run_that_keeps_its_embeddings(scale):
     cfg = compose_config(scale)
     read = {upstream_files(cfg, "kernel_width", job)["embeddings_in"]
             for _, job in specs()["kernel_width"].slices(cfg)}
-    kept = {f"training/{specs()['training'].job_dir('job', job)}/embeddings.npz"
+    kept = {specs()["training"].embeddings_path("job", job)
             for _, job in specs()["training"].slices(cfg)
             if keeps_embeddings(cfg, "training", "job", job)}
     assert read and kept == read
