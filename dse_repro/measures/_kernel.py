@@ -54,9 +54,11 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
         X: an array of shape ``(n, D)``, or an iterable of column blocks ``(n, D_i)`` whose
             horizontal concatenation is the point cloud -- for dimensions too large to hold in
             memory (e.g. n = 5000, D = 500 000). Blocks are centred column-wise and accumulated
-            into one Gram matrix with BLAS, so memory stays at one block plus two ``n x n``
-            matrices.
-        precision: ``"float64"`` or ``"float32"`` accumulation.
+            into one float64 Gram matrix with BLAS (every core), so memory stays at one block
+            plus one ``n x n`` float64 matrix.
+        precision: ``"float64"`` or ``"float32"`` products (float32: about twice as fast;
+            within 1e-6 bits of DSMI from float64 distances on the Figs. 4-5 blobs at
+            D = 20 000, ``benchmarks/bench_mi.py``).
 
     Returns:
         ``S`` with ``S[i, j] = ||x_i - x_j||^2`` (zero diagonal, no negative entries), numpy,
@@ -65,20 +67,18 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
     dtype = np.dtype(check_precision(precision)).type
     if isinstance(X, np.ndarray) or is_torch(X):
         return sq_distances(to_numpy(check_points(X, "X")), dtype)
-    gram = sq = None
+    gram = None
     for i, block in enumerate(X):
         block = to_numpy(check_points(block, f"X block {i}"))
         Bc = np.ascontiguousarray(block - block.mean(axis=0, keepdims=True), dtype=dtype)
-        if gram is None:
-            gram = np.zeros((Bc.shape[0], Bc.shape[0]), dtype=dtype)
-            sq = np.zeros(Bc.shape[0], dtype=dtype)
+        if gram is None:  # block products summed in float64 (no float32 build-up)
+            gram = np.zeros((Bc.shape[0], Bc.shape[0]))
         elif Bc.shape[0] != gram.shape[0]:
             raise ValueError(f"X block {i} has {Bc.shape[0]} rows, expected {gram.shape[0]}")
         gram += Bc @ Bc.T
-        sq += np.einsum("ij,ij->i", Bc, Bc)
     if gram is None:
         raise ValueError("X is an empty iterable of blocks")
-    return gram_to_sq_distances(gram, sq)
+    return gram_to_sq_distances(gram).astype(dtype, copy=False)
 
 
 def kernel_from_sq(S: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
@@ -105,8 +105,8 @@ def kernel_torch(X: Any, sigma: float, dtype: Any) -> Any:
     import torch
 
     Xc = (X - X.mean(dim=0, keepdim=True)).to(dtype)
-    sq = (Xc * Xc).sum(dim=1)
     S = Xc @ Xc.T
+    sq = torch.diagonal(S).clone()  # the Gram's own norms, as gram_to_sq_distances
     S.mul_(-2.0).add_(sq[:, None]).add_(sq[None, :]).clamp_(min=0.0)
     S.fill_diagonal_(0.0)
     if isinstance(sigma, np.ndarray):

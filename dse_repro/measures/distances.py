@@ -45,15 +45,25 @@ def rescale(X: Any, sigma: float, *, squared: bool = False) -> tuple[Any, float]
 
 
 def sq_distances(X: np.ndarray, dtype: type) -> np.ndarray:
-    """Squared Euclidean distances of the rows of ``X`` (shape (n, D)) -> (n, n), ``dtype``."""
+    """Squared Euclidean distances of the rows of ``X`` (shape (n, D)) -> (n, n), ``dtype``:
+    one BLAS Gram product of the centred rows (every core), then
+    :func:`gram_to_sq_distances`."""
     Xc = X - X.mean(axis=0, keepdims=True)
     Xc = np.ascontiguousarray(Xc, dtype=dtype)
-    return gram_to_sq_distances(Xc @ Xc.T, np.einsum("ij,ij->i", Xc, Xc))
+    return gram_to_sq_distances(Xc @ Xc.T)
 
 
-def gram_to_sq_distances(gram: np.ndarray, sq: np.ndarray) -> np.ndarray:
-    """``||x_i||^2 + ||x_j||^2 - 2 <x_i, x_j>`` in place in ``gram`` (the only n x n matrix),
-    clamped at 0 with an exact zero diagonal."""
+def gram_to_sq_distances(gram: np.ndarray) -> np.ndarray:
+    """``G_ii + G_jj - 2 G_ij`` in place in the Gram matrix ``G`` (the only n x n matrix),
+    clamped at 0 with an exact zero diagonal.
+
+    The squared norms are the Gram matrix's own diagonal, not a separate sum: then each
+    distance is a difference of products rounded alike, and in float32 no point carries the
+    rounding error of its own norm (~1e-7 of ``||x||^2``, not of the distance) into all of its
+    distances. Measured on the mi_compare blobs (n = 1500, D = 20 000, float32 data): DSMI from
+    float32 distances is 1.4e-7 bits from float64 this way, 1.9e-6 bits with norms summed apart.
+    """
+    sq = np.diag(gram).copy()
     gram *= -2.0
     gram += sq[:, None]
     gram += sq[None, :]

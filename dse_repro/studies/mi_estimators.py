@@ -24,15 +24,16 @@ def _points(data: WideBlobs | np.ndarray) -> np.ndarray:
 
 def dsmi_estimator(data: WideBlobs | np.ndarray, labels: np.ndarray, *, y: np.ndarray | None = None,
                    t: int = 1, sigma_scale: float = 1.0, precision: str = "float64",
-                   stream_above_dim: int = 20_000) -> float:
+                   distance_precision: str = "float64", stream_above_dim: int = 20_000) -> float:
     """DSMI(X; labels) with ``sigma = sigma_scale * sqrt(d)`` (paper: 1). Distances come from
-    BLAS Gram matrices, accumulated block by block above ``stream_above_dim`` (memory O(n^2))."""
+    BLAS Gram matrices in ``distance_precision``, accumulated block by block above
+    ``stream_above_dim`` (memory O(n^2)); eigensolves in ``precision``."""
     if isinstance(data, WideBlobs) and data.dim > stream_above_dim:
         X, dim = data.blocks(), data.dim
     else:
         X = _points(data)
         dim = X.shape[1]
-    S = squared_distances(X, precision=precision)
+    S = squared_distances(X, precision=distance_precision)
     return dsmi(S, labels, sigma_scale * np.sqrt(dim), t, y_discrete=True,
                 precision=precision, precomputed=True)
 
