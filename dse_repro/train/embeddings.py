@@ -39,14 +39,30 @@ def save_embeddings(path: str | Path, run: Mapping[str, Any], init: np.ndarray |
     arrays: dict[str, np.ndarray] = {k: np.asarray(run[k]) for k in RUN_KEYS}
     arrays["kept"] = np.asarray(kept)
     if kept:
-        arrays["init"] = np.asarray(init, dtype=np.float32)
-        arrays["trained"] = np.asarray(trained, dtype=np.float32)
+        arrays["init"] = _float32(init, "init")
+        arrays["trained"] = _float32(trained, "trained")
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
             np.savez(fh, **arrays)
 
     atomic_write(Path(path), write)
+
+
+def _float32(z: Any, name: str) -> np.ndarray:
+    """``z`` as float32, or a ValueError naming ``name`` when that loses it: values that are
+    not finite, beyond float32's range (~3.4e38), or so small (< ~1.4e-45) that they would be
+    stored as 0 (a float32 network's features never are; rescale data of such scale first)."""
+    z = np.asarray(z)
+    with np.errstate(over="ignore", under="ignore"):
+        z32 = z.astype(np.float32)
+    if not np.isfinite(z32).all():
+        what = "not finite" if not np.isfinite(z).all() else "beyond float32's range (~3.4e38)"
+        raise ValueError(f"{name} embeddings are {what}: not written")
+    if np.count_nonzero(z32) != np.count_nonzero(z):
+        raise ValueError(f"{name} embeddings hold values too small for float32 (they would be "
+                         "stored as 0): not written")
+    return z32
 
 
 def load_embeddings(path: str | Path, run: Mapping[str, Any]

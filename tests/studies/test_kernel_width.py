@@ -100,11 +100,34 @@ def test_a_bad_embeddings_file_is_one_clear_error(tmp_path, case, match):
         path.write_bytes(path.read_bytes()[:200])
     elif case == "not kept":
         save_embeddings(path, RUN, None, None)
-    elif case == "not finite":
-        z[0, 0] = np.nan
-        save_embeddings(path, RUN, z, z)
+    elif case == "not finite":  # written by hand: save_embeddings refuses it
+        with np.load(path) as f:
+            arrays = dict(f)
+        arrays["init"][0, 0] = np.nan
+        np.savez(path, **arrays)
     with pytest.raises(EmbeddingsError, match=match):
         load_embeddings(path, dict(dataset="digits", model="resnet10t", seed=0))
+
+
+@pytest.mark.parametrize("scale, match", [
+    (1e100, "beyond float32's range"), (np.nan, "not finite"), (1e-100, "too small")])
+def test_embeddings_that_float32_cannot_hold_are_not_written(tmp_path, scale, match):
+    from dse_repro.train.embeddings import save_embeddings
+
+    z = np.random.default_rng(0).normal(size=(30, 4)) * scale
+    with pytest.raises(ValueError, match=match):
+        save_embeddings(tmp_path / "embeddings.npz", RUN, z, z)
+    assert not (tmp_path / "embeddings.npz").exists()
+
+
+@pytest.mark.parametrize("scale", [1e-30, 1e30])
+def test_embeddings_of_extreme_but_float32_scale_come_back_exactly(tmp_path, scale):
+    from dse_repro.train.embeddings import load_embeddings, save_embeddings
+
+    z = (np.random.default_rng(0).normal(size=(30, 4)) * scale).astype(np.float32)
+    save_embeddings(tmp_path / "embeddings.npz", RUN, z, z)
+    zs, _ = load_embeddings(tmp_path / "embeddings.npz", {"seed": 0})
+    assert np.array_equal(zs["trained"], z.astype(np.float64))
 
 
 @pytest.mark.parametrize("override, named", [
