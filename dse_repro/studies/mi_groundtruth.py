@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from hydra.utils import instantiate
 from omegaconf import DictConfig
-from scipy.stats import entropy
 
 from dse_repro.measures import spectral_clusters
 from dse_repro.simulate.known_mi import (
@@ -31,6 +30,8 @@ from dse_repro.studies.spec import JobKind, Resources, StudySpec
 
 def label_entropy(labels: np.ndarray) -> float:
     """Shannon entropy (bits) of the empirical label distribution, shape ``(n,)``."""
+    from scipy.stats import entropy  # 1 s to import: only the jobs that need it pay
+
     _, counts = np.unique(labels, return_counts=True)
     return float(entropy(counts, base=2))
 

@@ -167,3 +167,19 @@ def test_tables_and_columns():
     with pytest.raises(ValueError, match="kind"):
         StudySpec(name="x", settings=_Settings, job_keys=(), kinds={}, slices=lambda cfg: [],
                   figures=("figX1",), columns={"value": "double"})
+
+
+def test_the_registry_and_a_toy_study_do_not_import_torch_scipy_stats_or_timm():
+    """Every job imports the registry (and through it every study module): torch, timm and
+    scipy.stats (3-10 s of imports each on the 2-core CI machine) must wait for the jobs that
+    use them, or every one of the smoke DAG's ~70 jobs pays for them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, dse_repro.studies.fig2, dse_repro.workflow as w, "
+            "dse_repro.studies.registry as r; r.specs(); w.job_rules(); "
+            "print(sorted(m for m in ('torch', 'timm', 'torchvision', 'scipy.stats') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]", f"imported by the registry / a toy study: {out}"
