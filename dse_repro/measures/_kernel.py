@@ -105,10 +105,7 @@ def kernel_torch(X: Any, sigma: float, dtype: Any) -> Any:
     import torch
 
     Xc = (X - X.mean(dim=0, keepdim=True)).to(dtype)
-    S = Xc @ Xc.T
-    sq = torch.diagonal(S).clone()  # the Gram's own norms, as gram_to_sq_distances
-    S.mul_(-2.0).add_(sq[:, None]).add_(sq[None, :]).clamp_(min=0.0)
-    S.fill_diagonal_(0.0)
+    S = gram_to_sq_distances(Xc @ Xc.T)
     if isinstance(sigma, np.ndarray):
         w = torch.as_tensor(sigma, device=S.device, dtype=dtype)
         S.mul_((-0.5 / w)[:, None]).div_(w[None, :]).exp_()

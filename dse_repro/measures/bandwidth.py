@@ -196,7 +196,7 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
         idx = np.sort(np.random.default_rng(seed).choice(n, DEGENERATE_SAMPLE, replace=False))
         Xn = Xn[np.ix_(idx, idx)] if squared else Xn[idx]
     S = Xn.copy() if squared else sq_distances(Xn, np.float64)
-    pairs = S[np.triu_indices(S.shape[0], 1)]  # each pair once: the same median as over S, 1.5x faster
+    pairs = S[np.triu_indices(S.shape[0], 1)]  # each pair once: same median, 1.5x faster
     if not np.isfinite(pairs.max()):
         return None
     median = float(np.sqrt(np.median(pairs)))

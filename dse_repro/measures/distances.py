@@ -53,9 +53,9 @@ def sq_distances(X: np.ndarray, dtype: type) -> np.ndarray:
     return gram_to_sq_distances(Xc @ Xc.T)
 
 
-def gram_to_sq_distances(gram: np.ndarray) -> np.ndarray:
-    """``G_ii + G_jj - 2 G_ij`` in place in the Gram matrix ``G`` (the only n x n matrix),
-    clamped at 0 with an exact zero diagonal.
+def gram_to_sq_distances(gram: Any) -> Any:
+    """``G_ii + G_jj - 2 G_ij`` in place in the Gram matrix ``G`` (the only n x n matrix; numpy
+    or torch), clamped at 0 with an exact zero diagonal.
 
     The squared norms are the Gram matrix's own diagonal, not a separate sum: then each
     distance is a difference of products rounded alike, and in float32 no point carries the
@@ -63,6 +63,11 @@ def gram_to_sq_distances(gram: np.ndarray) -> np.ndarray:
     distances. Measured on the mi_compare blobs (n = 1500, D = 20 000, float32 data): DSMI from
     float32 distances is 1.7e-7 bits from float64 this way, 1.9e-6 bits with norms summed apart.
     """
+    if is_torch(gram):  # the same steps in torch (the kernel on a tensor's own device)
+        sq = gram.diagonal().clone()
+        gram.mul_(-2.0).add_(sq[:, None]).add_(sq[None, :]).clamp_(min=0.0)
+        gram.fill_diagonal_(0.0)
+        return gram
     sq = np.diag(gram).copy()
     gram *= -2.0
     gram += sq[:, None]

@@ -197,10 +197,9 @@ def _job(name: str, kind: str, wildcards: Any) -> tuple[DictConfig, dict[str, st
             {**{f: str(wildcards[f]) for f in k.fields}, **k.fixed})
 
 
-def _upstream(name: str, kind: str, wildcards: Any,
-              composed: tuple[DictConfig, dict[str, str]] | None = None) -> dict[str, str]:
-    cfg, job = composed or _job(name, kind, wildcards)
-    return {key: f"results/{wildcards.scale}/{path}"
+def _upstream(cfg: DictConfig, job: dict[str, str], name: str, scale: str) -> dict[str, str]:
+    """The files of other studies' jobs that one job of ``name`` reads, under ``results/``."""
+    return {key: f"results/{scale}/{path}"
             for key, path in upstream_files(cfg, name, job).items()}
 
 
@@ -213,7 +212,7 @@ def _embeddings_read(scale: str) -> frozenset[str]:
 def job_upstream(name: str, kind: str) -> Callable[[Any], dict[str, str]]:
     """The named inputs of one job that other studies' jobs write (``unpack`` it in the
     rule): ``{root config key: path}``, e.g. a kernel-width job's ``embeddings_in``."""
-    return lambda wildcards: _upstream(name, kind, wildcards)
+    return lambda wildcards: _upstream(*_job(name, kind, wildcards), name, wildcards.scale)
 
 
 def job_log(name: str, kind: str) -> str:
@@ -270,10 +269,10 @@ def job_params(name: str, kind: str) -> dict[str, Any]:
     k = study(name).kinds[kind]
 
     def arguments(wildcards: Any, output: Any) -> str:
-        cfg, job = composed = _job(name, kind, wildcards)
+        cfg, job = _job(name, kind, wildcards)
         text = template.format(wildcards=wildcards, output=output)
         text += "".join(f" {key}={path}"
-                        for key, path in _upstream(name, kind, wildcards, composed).items())
+                        for key, path in _upstream(cfg, job, name, wildcards.scale).items())
         if k.embeddings:
             keep = keeps_embeddings(cfg, name, kind, job, _embeddings_read(wildcards.scale))
             text += f" keep_embeddings={str(keep).lower()}"
