@@ -8,7 +8,10 @@ regime the sparse path is for):
 * ``box``    -- uniform in one 3-D box: a spread-out spectrum;
 * ``blobs``  -- n / 500 tight, separated 3-D Gaussian blobs (sd 3, ~500 neighbours per point):
   one eigenvalue near 1 per blob carries almost all of ``Z = tr K^t`` at t >= 3, the case
-  plain SLQ got wrong (issue 18).
+  plain SLQ got wrong (issue 18);
+* ``clusters`` -- a handful (5) of uniform balls far apart at every n, each wider as n grows so
+  a point keeps ~1000 neighbours (a tight blob of 20 000 points would make the kernel dense):
+  5 unit eigenvalues, one per ball, however large n is (issue 28, item 4: the deflation path).
 
 For each n in ``--sizes`` and kind, each in a fresh child process (so peak memory is the
 method's own; Linux ``VmHWM`` after resetting it): ``exact`` -- ``dse_curve(X, 10, ts)``, one
@@ -36,6 +39,8 @@ import numpy as np
 from bench_measures import _rss_kib  # the same peak-RSS reading as the other benchmark
 
 D, SIGMA = 64, 10.0
+#: Blobs of the ``clusters`` kind.
+CLUSTERS = 5
 
 
 def data(n: int, kind: str = "box", seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -52,8 +57,17 @@ def data(n: int, kind: str = "box", seed: int = 0) -> tuple[np.ndarray, np.ndarr
         grid = np.stack(np.meshgrid(*[np.arange(per_side)] * 3, indexing="ij"), -1)
         centres = 200.0 * grid.reshape(-1, 3)[:k]
         u = rng.normal(0, 3.0, size=(n, 3)) + centres[rng.integers(0, k, size=n)]
+    elif kind == "clusters":  # CLUSTERS uniform balls, far apart, ~1000 neighbours per point
+        k = CLUSTERS
+        # The sparse kernel reaches ~64 (sigma 10, its tolerance): a ball of radius
+        # 64 (n / k / 1000)^(1/3) keeps ~1000 points of its own within reach of each point.
+        radius = 64.0 * max(1.0, n / k / 1000) ** (1 / 3)
+        centres = 4 * radius * np.eye(3)[np.arange(k) % 3] * (1 + np.arange(k) // 3)[:, None]
+        v = rng.normal(size=(n, 3))
+        v *= radius * rng.uniform(size=(n, 1)) ** (1 / 3) / np.linalg.norm(v, axis=1, keepdims=True)
+        u = v + centres[rng.integers(0, k, size=n)]
     else:
-        raise ValueError(f"kind must be box or blobs, got {kind!r}")
+        raise ValueError(f"kind must be box, blobs or clusters, got {kind!r}")
     y = np.minimum(((u[:, 0] - u[:, 0].min()) / np.ptp(u[:, 0]) * 10).astype(int), 9)
     return u @ q + rng.normal(0, 0.5, size=(n, D)), y
 
