@@ -172,7 +172,7 @@ def test_tables_and_columns():
 def test_the_registry_and_a_toy_study_do_not_import_torch_scipy_stats_or_timm():
     """Every job imports the registry (and through it every study module): torch, timm and
     scipy.stats (3-10 s of imports each on the 2-core CI machine) must wait for the jobs that
-    use them, or every one of the smoke DAG's ~70 jobs pays for them."""
+    use them, or every one of the smoke DAG's 59 toy jobs (of 99) pays for them."""
     import subprocess
     import sys
 
