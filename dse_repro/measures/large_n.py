@@ -8,10 +8,12 @@ eigenvalues) or stochastic Lanczos quadrature (SLQ).
 eigenvalues of ``K = D^-1/2 G D^-1/2`` move by at most ~``3e-4`` (Weyl, using
 ``||D^-1/2 E D^-1/2|| <= ||E||_inf / min d`` plus the degree change). The graph is found
 by a radius search (scikit-learn's ``NearestNeighbors``; a ball tree suits data of low
-intrinsic dimension). The operator is sparse only when a ball of radius ``r`` holds few
-points: :func:`neighbourhood_size` estimates that from a sample first, and the sparse path
-refuses (``ValueError``) when the kernel is effectively dense -- use the exact ``dse`` (with
-``max_n`` subsampling) there.
+intrinsic dimension) in blocks of query points, each keeping only its pairs ``j > i``; ``G``
+is that upper triangle plus its transpose, so ``G`` and ``K`` are exactly symmetric. The
+operator is sparse only when a ball of radius ``r`` holds few points:
+:func:`neighbourhood_size` estimates that from a sample first, and the sparse path refuses
+(``ValueError``) when the kernel is effectively dense -- use the exact ``dse`` (with ``max_n``
+subsampling) there.
 
 **Entropy.** ``S = -sum_i alpha_i log2 alpha_i``, ``alpha_i = lambda_i^t / Z``,
 ``Z = sum_i lambda_i^t`` (K is positive semi-definite up to the truncation; magnitudes are
@@ -52,8 +54,10 @@ eigenvalues dominate ``Z``.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -95,12 +99,61 @@ def neighbourhood_size(X: Any, sigma: float, tol: float | None = None, sample: i
     return float(np.mean(counts))
 
 
+#: Query points per block of the radius search. scikit-learn returns one array of neighbours
+#: per query point; for all n at once those arrays and the graph built from them were most of
+#: the peak memory (6.1 GB at n = 100 000 with ~1000 neighbours per point).
+SEARCH_BLOCK = 2048
+
+
+def _symmetric_kernel(nn, X: np.ndarray, sigma: float):
+    """``G`` (CSR, float64, ``G_ii = 1``) with ``G_ij = G_ji = exp(-d_ij^2 / 2 sigma^2)`` for
+    every pair the fitted radius search ``nn`` finds. Searched in blocks of query points, each
+    block keeping its pairs ``j > i`` only (the upper triangle ``U``, with ``U_ii = 1/2``), and
+    ``G = U + U^T``: exactly symmetric, and the full search results never exist at once --
+    the peak is ``U``, its transpose and ``G`` (~4 copies of the upper triangle)."""
+    import scipy.sparse as sp
+
+    n = X.shape[0]
+    counts, indices, data = [], [], []
+    for lo in range(0, n, SEARCH_BLOCK):
+        hi = min(lo + SEARCH_BLOCK, n)
+        dist, ind = nn.radius_neighbors(X[lo:hi], return_distance=True, sort_results=False)
+        rows = np.repeat(np.arange(lo, hi), [a.size for a in ind])
+        cols = np.concatenate(ind)
+        keep = cols > rows
+        w = np.concatenate(dist)[keep]  # exp(-d^2 / (2 sigma^2)), in place
+        np.square(w, out=w)
+        np.negative(w, out=w)
+        w /= 2.0 * sigma ** 2
+        np.exp(w, out=w)
+        rows, cols = rows[keep], cols[keep]
+        del dist, ind, keep
+        # each row: its diagonal 1/2, then its pairs j > i (rows come out of the search in order)
+        per_row = np.bincount(rows - lo, minlength=hi - lo) + 1
+        start = np.concatenate(([0], np.cumsum(per_row)[:-1]))
+        size = int(per_row.sum())
+        block_cols, block_w = np.empty(size, dtype=np.int32), np.empty(size)
+        block_cols[start], block_w[start] = np.arange(lo, hi), 0.5
+        rest = np.ones(size, dtype=bool)
+        rest[start] = False
+        block_cols[rest], block_w[rest] = cols, w
+        counts.append(per_row)
+        indices.append(block_cols)
+        data.append(block_w)
+    indptr = np.concatenate(([0], np.cumsum(np.concatenate(counts))))
+    del counts
+    if indptr[-1] < np.iinfo(np.int32).max:  # 4-byte indices while they fit: 12 bytes an entry
+        indptr = indptr.astype(np.int32)
+    U = sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=(n, n))
+    del data, indices
+    return (U + U.T.tocsr()).tocsr()
+
+
 def sparse_diffusion_operator(X: Any, sigma: float = 10.0, *, tol: float | None = None,
                               max_neighbors: int = 2000, algorithm: str = "auto"):
     """``K = D^-1/2 G D^-1/2`` of the radius-truncated Gaussian kernel, as a scipy CSR matrix
     ``(n, n)`` (float64), with ``G_ii = 1``. Raises ``ValueError`` when the mean neighbourhood
     exceeds ``max_neighbors`` points (the kernel is effectively dense)."""
-    import scipy.sparse as sp
     from sklearn.neighbors import NearestNeighbors
 
     X = to_numpy(check_points(X, "X"))
@@ -115,27 +168,14 @@ def sparse_diffusion_operator(X: Any, sigma: float = 10.0, *, tol: float | None 
             f"neighbours within the kernel's reach (radius {r:.3g}) > "
             f"max_neighbors={max_neighbors}; use the exact dse (with max_n= to subsample) or a "
             "smaller sigma")
-    graph = NearestNeighbors(radius=r, algorithm=algorithm).fit(X).radius_neighbors_graph(
-        mode="distance", sort_results=False)
-    # In place where scipy allows it, each intermediate dropped as soon as it is used: the
-    # matrix has n x (neighbours) entries (1e8 at n = 100 000 with 1000 neighbours: 1.2 GB a
-    # copy; that run peaked at 6.1 GB), and products with diagonal matrices made two copies.
-    graph = graph.tocsr()
-    w = graph.data  # exp(-d^2 / (2 sigma^2)), the same operations as written out
-    np.square(w, out=w)
-    np.negative(w, out=w)
-    w /= 2.0 * sigma ** 2
-    np.exp(w, out=w)
-    G = graph + sp.identity(n, format="csr")
-    del graph, w
-    G = (G + G.T).tocsr()  # exact symmetry (the radius search is symmetric up to round-off)
-    G.data *= 0.5
+    G = _symmetric_kernel(NearestNeighbors(radius=r, algorithm=algorithm).fit(X), X, sigma)
     inv_sqrt_d = 1.0 / np.sqrt(np.asarray(G.sum(axis=1)).ravel())
     for lo in range(0, n, 4096):  # rows in blocks: the temporaries stay small
         hi = min(lo + 4096, n)
         a, b = G.indptr[lo], G.indptr[hi]
-        G.data[a:b] *= np.repeat(inv_sqrt_d[lo:hi], np.diff(G.indptr[lo:hi + 1]))  # / sqrt(d_i)
-        G.data[a:b] *= inv_sqrt_d[G.indices[a:b]]  # / sqrt(d_j)
+        scale = np.repeat(inv_sqrt_d[lo:hi], np.diff(G.indptr[lo:hi + 1]))  # 1 / sqrt(d_i)
+        scale *= inv_sqrt_d[G.indices[a:b]]  # ... / sqrt(d_j): the same product for (j, i)
+        G.data[a:b] *= scale  # so K is exactly symmetric, as ARPACK and Lanczos assume
     return G
 
 
@@ -256,18 +296,32 @@ def slq_nodes(K, *, n_probes: int = 30, steps: int = 40, seed: int = 0,
     run instead of repeating it."""
     n_probes = check_int(n_probes, "n_probes", minimum=1)
     steps = check_int(steps, "steps", minimum=2)
+    from threadpoolctl import threadpool_limits
+
     rng = np.random.default_rng(seed)
     n = K.shape[0]
     for _ in range(first):  # skip the probes already drawn, one by one as they were drawn
         rng.choice([-1.0, 1.0], size=n)
-    nodes = []
-    for _ in range(n_probes):
-        v = rng.choice([-1.0, 1.0], size=n)
+    probes = [rng.choice([-1.0, 1.0], size=n) for _ in range(n_probes)]
+
+    def node(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if V is not None and V.shape[1]:
             v = v - V @ (V.T @ v)
         theta, w = _lanczos_tridiag(K, v, steps, V)
-        nodes.append((theta, w * float(v @ v)))
-    return nodes
+        return theta, w * float(v @ v)
+
+    # The probes are independent: one thread per core (scipy's sparse product and numpy's
+    # BLAS release the GIL; scipy's product is single-threaded, so without this the run used
+    # one core), each with single-threaded BLAS -- so the numbers do not depend on how many
+    # threads run them.
+    with threadpool_limits(limits=1, user_api="blas"), \
+            ThreadPoolExecutor(max_workers=min(n_probes, _cores())) as pool:
+        return list(pool.map(node, probes))
+
+
+def _cores() -> int:
+    """The cores this process may use (a SLURM allocation or ``taskset`` included)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _h(mu: np.ndarray) -> np.ndarray:
