@@ -11,7 +11,12 @@ regime the sparse path is for):
   plain SLQ got wrong (issue 18);
 * ``clusters`` -- a handful (5) of uniform balls far apart at every n, each wider as n grows so
   a point keeps ~1000 neighbours (a tight blob of 20 000 points would make the kernel dense):
-  5 unit eigenvalues, one per ball, however large n is (issue 28, item 4: the deflation path).
+  5 unit eigenvalues, one per ball, however large n is; their spectrum has thousands of
+  eigenvalues near 1, so 30 probes suffice and nothing is deflated;
+* ``rings``  -- a handful (5) of circles far apart, each longer as n grows so a point keeps ~1000
+  neighbours: a 1-D cluster's spectrum decays with its Fourier modes, so at t >= 5 a few dozen
+  eigenvalues per ring carry ``Z`` -- the data where 30 probes alone miss the 0.5 % target and
+  the deflation path runs (issue 28, item 4).
 
 For each n in ``--sizes`` and kind, each in a fresh child process (so peak memory is the
 method's own; Linux ``VmHWM`` after resetting it): ``exact`` -- ``dse_curve(X, 10, ts)``, one
@@ -66,8 +71,16 @@ def data(n: int, kind: str = "box", seed: int = 0) -> tuple[np.ndarray, np.ndarr
         v = rng.normal(size=(n, 3))
         v *= radius * rng.uniform(size=(n, 1)) ** (1 / 3) / np.linalg.norm(v, axis=1, keepdims=True)
         u = v + centres[rng.integers(0, k, size=n)]
+    elif kind == "rings":  # CLUSTERS circles, far apart, ~1000 neighbours per point
+        k = CLUSTERS
+        # A circle of n / k points whose arc within the kernel's reach (~2 x 64) holds ~1000.
+        radius = max(20.0, (n / k) * 128.0 / (2 * np.pi * 1000))
+        centres = 3 * radius * np.eye(3)[np.arange(k) % 3] * (1 + np.arange(k) // 3)[:, None]
+        phi = rng.uniform(0, 2 * np.pi, size=n)
+        ring = np.stack([np.cos(phi), np.sin(phi), np.zeros(n)], 1) * radius
+        u = ring + centres[rng.integers(0, k, size=n)]
     else:
-        raise ValueError(f"kind must be box, blobs or clusters, got {kind!r}")
+        raise ValueError(f"kind must be box, blobs, clusters or rings, got {kind!r}")
     y = np.minimum(((u[:, 0] - u[:, 0].min()) / np.ptp(u[:, 0]) * 10).astype(int), 9)
     return u @ q + rng.normal(0, 0.5, size=(n, D)), y
 
