@@ -15,8 +15,9 @@ regime the sparse path is for):
   eigenvalues near 1, so 30 probes suffice and nothing is deflated;
 * ``rings``  -- a handful (5) of circles far apart, each longer as n grows so a point keeps ~1000
   neighbours: a 1-D cluster's spectrum decays with its Fourier modes, so at t >= 5 a few dozen
-  eigenvalues per ring carry ``Z`` -- the data where 30 probes alone miss the 0.5 % target and
-  the deflation path runs (issue 28, item 4).
+  eigenvalues per ring carry ``Z``: at n = 20 000 30 probes alone miss the 0.5 % target and
+  the deflation path runs (issue 28, item 4); at n = 100 000 the rings are five times longer
+  and 30 probes suffice (``benchmarks/README.md``).
 
 For each n in ``--sizes`` and kind, each in a fresh child process (so peak memory is the
 method's own; Linux ``VmHWM`` after resetting it): ``exact`` -- ``dse_curve(X, 10, ts)``, one
