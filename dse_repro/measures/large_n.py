@@ -114,38 +114,27 @@ def _symmetric_kernel(nn, X: np.ndarray, sigma: float):
     import scipy.sparse as sp
 
     n = X.shape[0]
-    counts, indices, data = [], [], []
+    blocks = []
     for lo in range(0, n, SEARCH_BLOCK):
         hi = min(lo + SEARCH_BLOCK, n)
         dist, ind = nn.radius_neighbors(X[lo:hi], return_distance=True, sort_results=False)
-        rows = np.repeat(np.arange(lo, hi), [a.size for a in ind])
+        rows = np.repeat(np.arange(hi - lo), [a.size for a in ind])
         cols = np.concatenate(ind)
-        keep = cols > rows
+        keep = cols > rows + lo
         w = np.concatenate(dist)[keep]  # exp(-d^2 / (2 sigma^2)), in place
         np.square(w, out=w)
         np.negative(w, out=w)
         w /= 2.0 * sigma ** 2
         np.exp(w, out=w)
-        rows, cols = rows[keep], cols[keep]
-        del dist, ind, keep
-        # each row: its diagonal 1/2, then its pairs j > i (rows come out of the search in order)
-        per_row = np.bincount(rows - lo, minlength=hi - lo) + 1
-        start = np.concatenate(([0], np.cumsum(per_row)[:-1]))
-        size = int(per_row.sum())
-        block_cols, block_w = np.empty(size, dtype=np.int32), np.empty(size)
-        block_cols[start], block_w[start] = np.arange(lo, hi), 0.5
-        rest = np.ones(size, dtype=bool)
-        rest[start] = False
-        block_cols[rest], block_w[rest] = cols, w
-        counts.append(per_row)
-        indices.append(block_cols)
-        data.append(block_w)
-    indptr = np.concatenate(([0], np.cumsum(np.concatenate(counts))))
-    del counts
-    if indptr[-1] < np.iinfo(np.int32).max:  # 4-byte indices while they fit: 12 bytes an entry
-        indptr = indptr.astype(np.int32)
-    U = sp.csr_matrix((np.concatenate(data), np.concatenate(indices), indptr), shape=(n, n))
-    del data, indices
+        diag = np.arange(hi - lo)
+        # each row: its diagonal 1/2 first, then its pairs j > i (COO -> CSR keeps that order)
+        blocks.append(sp.csr_matrix(
+            (np.concatenate((np.full(hi - lo, 0.5), w)),
+             (np.concatenate((diag, rows[keep])), np.concatenate((diag + lo, cols[keep])))),
+            shape=(hi - lo, n)))
+        del dist, ind, rows, cols, keep, w
+    U = sp.vstack(blocks, format="csr")
+    del blocks
     return (U + U.T.tocsr()).tocsr()
 
 
