@@ -19,7 +19,7 @@ from ._validation import (
     to_numpy,
 )
 from .bandwidth import DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
-from .distances import gram_to_sq_distances, sq_distances
+from .distances import centred, gram_to_sq_distances, sq_distances
 
 Precision = Literal["float64", "float32"]
 
@@ -66,11 +66,10 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
     """
     dtype = np.dtype(check_precision(precision)).type
     if isinstance(X, np.ndarray) or is_torch(X):
-        return sq_distances(to_numpy(check_points(X, "X")), dtype)
+        return sq_distances(to_numpy(check_points(X, "X", keep_float32=True)), dtype)
     gram = None
     for i, block in enumerate(X):
-        block = to_numpy(check_points(block, f"X block {i}"))
-        Bc = np.ascontiguousarray(block - block.mean(axis=0, keepdims=True), dtype=dtype)
+        Bc = centred(to_numpy(check_points(block, f"X block {i}", keep_float32=True)), dtype)
         if gram is None:  # block products summed in float64 (no float32 build-up)
             gram = np.zeros((Bc.shape[0], Bc.shape[0]))
         elif Bc.shape[0] != gram.shape[0]:

@@ -82,10 +82,12 @@ def check_finite(x: Any, name: str) -> None:
         raise ValueError(f"{name} contains NaN or infinite values")
 
 
-def check_points(x: Any, name: str, *, min_points: int = 2) -> Any:
+def check_points(x: Any, name: str, *, min_points: int = 2, keep_float32: bool = False) -> Any:
     """Validate a point cloud of shape ``(n, D)`` (a 1-D input is read as ``(n, 1)``).
 
-    Returns a float64 numpy array, or a floating torch tensor on the input's device.
+    Returns a float64 numpy array, or a floating torch tensor on the input's device;
+    ``keep_float32``: a float32 numpy array is returned as it is (no float64 copy), for callers
+    that cast it in blocks themselves.
     """
     x = check_numeric_array(x, name)
     if x.ndim == 1:
@@ -101,6 +103,8 @@ def check_points(x: Any, name: str, *, min_points: int = 2) -> Any:
         # half precisions (bfloat16, float16) have no numpy type and too few digits for the
         # kernel: compute in float32 at least (``precision=`` chooses float32 or float64)
         return x.float() if x.element_size() < 4 else x
+    if keep_float32 and x.dtype == np.float32:
+        return x
     return np.ascontiguousarray(x, dtype=np.float64)
 
 

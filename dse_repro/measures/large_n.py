@@ -54,15 +54,14 @@ eigenvalues dominate ``Z``.
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
 from ._kernel import check_scalar_width, check_ts, width
+from ._parallel import cores, map_single_blas
 from ._validation import check_int, check_points, check_positive_real, to_numpy
 
 __all__ = ["sparse_diffusion_operator", "neighbourhood_size", "dse_lanczos", "dse_slq",
@@ -285,8 +284,6 @@ def slq_nodes(K, *, n_probes: int = 30, steps: int = 40, seed: int = 0,
     run instead of repeating it."""
     n_probes = check_int(n_probes, "n_probes", minimum=1)
     steps = check_int(steps, "steps", minimum=2)
-    from threadpoolctl import threadpool_limits
-
     rng = np.random.default_rng(seed)
     n = K.shape[0]
     for _ in range(first):  # skip the probes already drawn, one by one as they were drawn
@@ -299,18 +296,15 @@ def slq_nodes(K, *, n_probes: int = 30, steps: int = 40, seed: int = 0,
         theta, w = _lanczos_tridiag(K, v, steps, V)
         return theta, w * float(v @ v)
 
-    # The probes are independent: one thread per core (scipy's sparse product and numpy's
-    # BLAS release the GIL; scipy's product is single-threaded, so without this the run used
-    # one core), each with single-threaded BLAS -- so the numbers do not depend on how many
-    # threads run them.
-    with threadpool_limits(limits=1, user_api="blas"), \
-            ThreadPoolExecutor(max_workers=min(n_probes, _cores())) as pool:
-        return list(pool.map(node, probes))
+    # The probes are independent: one per core (scipy's sparse product is single-threaded,
+    # so without this the run used one core), each with single-threaded BLAS -- the numbers
+    # do not depend on how many threads run them.
+    return map_single_blas(node, probes, workers=_cores())
 
 
 def _cores() -> int:
-    """The cores this process may use (a SLURM allocation or ``taskset`` included)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """The cores the probes run on (a seam for the tests)."""
+    return cores()
 
 
 def _h(mu: np.ndarray) -> np.ndarray:

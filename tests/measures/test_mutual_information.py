@@ -201,3 +201,31 @@ def test_dsmi_from_blockwise_distances_matches_points():
     assert abs(dsmi(S32, y, 4.0, precomputed=True, precision="float32") - dsmi(X, y, 4.0)) < 1e-3
     with pytest.raises(ValueError, match="square"):
         dsmi(X, y, precomputed=True)
+
+
+def test_float32_points_give_the_distances_of_their_float64_copy():
+    """float32 points are centred in float64 in buffered chunks (no float64 copy of the data):
+    bit for bit the distances of the same points converted to float64 first, whole or in
+    column blocks, in either precision."""
+    from dse_repro.measures import squared_distances
+
+    X = (np.random.default_rng(4).standard_normal((70, 45)) * 3 + 100).astype(np.float32)
+    X64 = X.astype(np.float64)
+    for precision in ("float32", "float64"):
+        S = squared_distances(X64, precision=precision)
+        assert np.array_equal(squared_distances(X, precision=precision), S)
+        assert np.array_equal(squared_distances(iter([X[:, :20], X[:, 20:]]), precision=precision),
+                              squared_distances(iter([X64[:, :20], X64[:, 20:]]),
+                                                precision=precision))
+
+
+def test_dsmi_sets_run_one_per_core_with_the_same_numbers(monkeypatch):
+    """The class and subset eigensolves run one per core, BLAS single-threaded in each: the
+    value must not depend on how many cores there are."""
+    from dse_repro.measures import _parallel
+
+    X, y = blobs(240, 3, 6, spread=4.0, std=1.5)
+    value = dsmi(X, y, 3.0)
+    for n_cores in (1, 3, 16):
+        monkeypatch.setattr(_parallel, "cores", lambda n_cores=n_cores: n_cores)
+        assert dsmi(X, y, 3.0) == value
