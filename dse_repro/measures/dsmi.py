@@ -118,19 +118,29 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
         def eigs(idx: np.ndarray) -> np.ndarray:
             S_idx = sq_distances(Z[idx], np.dtype(precision).type)
             return eigvalsh_inplace(kernel_from_sq(S_idx, _cut(sigma, idx)))
-    sets = [s for idx, subsets in plan for s in (idx, *subsets)]
-    if is_torch(Z) or max(s.size for s in sets) >= TORCH_EIGVALSH_MIN_N:
-        eig_sets = [eigs(s) for s in sets]  # torch's (MKL's) threads within each eigensolve
+    sets = _distinct_sets(plan)
+    if is_torch(Z) or max(s.size for s in sets.values()) >= TORCH_EIGVALSH_MIN_N:
+        eig_sets = [eigs(s) for s in sets.values()]  # torch's (MKL's) threads in each solve
     else:
-        # numpy's eigensolve of a few thousand points gains little from a second core (1.6x
-        # at 1667 points); one set per core does better (18 sets of 1667 points: 2.3 s vs
-        # 3.5 s on 2 cores), the kernels' elementwise passes included.
-        eig_sets = map_single_blas(eigs, sets)
-    out, i = [], 0
-    for _, subsets in plan:
-        out.append((eig_sets[i], eig_sets[i + 1:i + 1 + len(subsets)]))
-        i += 1 + len(subsets)
-    return out
+        # numpy's eigensolve of a few thousand points gains little from a second core (1.7x
+        # at 1667 points); one set per core does better (two at once: 0.16 s a set against
+        # 0.18 s one at a time on 2 cores), the kernels' elementwise passes included.
+        eig_sets = map_single_blas(eigs, sets.values())
+    return _regroup(plan, dict(zip(sets, eig_sets)))
+
+
+def _distinct_sets(plan: list) -> dict[bytes, np.ndarray]:
+    """Every class and subset of ``plan`` once, keyed by its indices' bytes. The subsets are
+    drawn anew from the same seed for every class, so classes of equal size share them (3
+    classes of 1667, 1667 and 1666 points: 13 distinct sets of 18; 10 equal classes: 15 of
+    60) -- each distinct set's entropy is computed once."""
+    return {s.tobytes(): s for idx, subsets in plan for s in (idx, *subsets)}
+
+
+def _regroup(plan: list, by_key: dict[bytes, Any]) -> list:
+    """``[(value of the class, [value of each subset]), ...]`` from values by set key."""
+    return [(by_key[idx.tobytes()], [by_key[s.tobytes()] for s in subsets])
+            for idx, subsets in plan]
 
 
 def _combine(eig_plan: list, counts: np.ndarray, t: int) -> float:
@@ -161,9 +171,8 @@ def _approx_curve(Z: Any, plan: list, counts: np.ndarray, sigma: float, ts: list
         return values, np.asarray(info.get("std_errors", info["error_bars"]))
 
     parts, variances = [], []
-    for idx, subsets in plan:
-        cond, cond_se = entropies(idx)
-        subs = [entropies(s) for s in subsets]
+    sets = _distinct_sets(plan)  # the probes are seeded alike: equal sets, equal values
+    for (cond, cond_se), subs in _regroup(plan, {k: entropies(s) for k, s in sets.items()}):
         parts.append(np.mean([v for v, _ in subs], axis=0) - cond)
         # the variances added as if independent: an upper bound when the common seeds
         # correlate the two terms positively (their difference cancels part of the error)

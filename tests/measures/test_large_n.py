@@ -140,13 +140,14 @@ def test_dsmi_auto_is_exact_below_the_threshold_and_per_set_above(monkeypatch, c
     monkeypatch.setattr(large_n, "AUTO_EXACT_MAX_N", 1000)  # n = 1500 > 1000 >= class size 500
     with caplog.at_level("INFO", logger="dse_repro.measures"):
         value = dsmi(X, y, SIGMA, 1, method="auto")
-    assert "{'exact': 18}" in caplog.text  # 3 classes x (1 + 5 subsets), each 500 points
+    # 3 classes + the 5 subsets they share (equal sizes, same seed), each 500 points
+    assert "{'exact': 8}" in caplog.text
     assert value == pytest.approx(dsmi(X, y, SIGMA, 1), abs=1e-9)
     monkeypatch.setattr(large_n, "AUTO_EXACT_MAX_N", 100)
     caplog.clear()
     with caplog.at_level("INFO", logger="dse_repro.measures"):
         dsmi(X, y, SIGMA, 1, method="auto")
-    assert "{'slq': 18}" in caplog.text
+    assert "{'slq': 8}" in caplog.text
 
 
 def test_dsmi_method_bad_inputs():
@@ -263,7 +264,10 @@ def test_dsmi_curve_approx_returns_its_error_bar():
         ts = [1, 3]
         values, info = dsmi_curve_approx(X, y, SIGMA, ts, method="slq")
         np.testing.assert_array_equal(values, dsmi_curve(X, y, SIGMA, ts, method="slq"))
-        assert info["method"] == "slq" and info["sets"] == {"slq": 6 * len(np.unique(y))}
+        # each class, and 5 subsets per distinct class size (equal classes share them)
+        sizes = np.unique(y, return_counts=True)[1]
+        assert info["method"] == "slq" and info["sets"] == {"slq": sizes.size
+                                                            + 5 * np.unique(sizes).size}
         assert len(info["std_errors"]) == len(ts) == len(info["error_bars"])
         assert all(b >= max(3 * se, 1e-3) - 1e-15
                    for se, b in zip(info["std_errors"], info["error_bars"]))
