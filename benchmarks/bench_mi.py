@@ -3,10 +3,10 @@
 For n = 5000 (``--n``) and d in {20, 2000, 20000} (``--dims``), times one estimate of each
 estimator exactly as the mi_compare study computes it (``dse_repro.studies.mi_estimators`` with
 the paper's settings from ``conf/study/mi_compare.yaml``) and prints each time as a ratio to
-DSMI's; ``dsmi_f64`` is the same DSMI from float64 distances, and the difference of the two
-values is printed (the error of the study's float32 distance product). Data generation is
-excluded. MINE runs ``--mine-epochs`` epochs (paper: 200) and its time is also extrapolated to
-200 epochs (it is linear in epochs).
+DSMI's; ``dsmi_f64`` is the same DSMI in float64 (distances and eigensolves), and the
+difference of the two values is printed (the error of the study's float32 arithmetic). Data
+generation is excluded. MINE runs ``--mine-epochs`` epochs (paper: 200) and its time is also
+extrapolated to 200 epochs (it is linear in epochs).
 
 Usage: ``python benchmarks/bench_mi.py [--n 5000] [--dims 20 2000 20000] [--skip mine]``
 """
@@ -36,8 +36,9 @@ def main() -> None:
     for name in args.estimators:
         if name in args.skip:
             continue
-        if name == "dsmi_f64":  # the conf's DSMI with float64 distances: its error is ours
-            fns[name] = instantiate(reg.dsmi.fn, distance_precision="float64")
+        if name == "dsmi_f64":  # the conf's DSMI in float64 throughout: its error is ours
+            fns[name] = instantiate(reg.dsmi.fn, distance_precision="float64",
+                                    precision="float64")
         elif name == "mine":
             fns[name] = instantiate(reg.mine.fn, epochs=args.mine_epochs)
         else:
@@ -64,7 +65,7 @@ def main() -> None:
             v = values.get(name.split(" ")[0], float("nan"))
             print(f"  {name:>28}: {t:9.2f} s  ratio {t / base:8.2f}   MI = {v:.3f} bits")
         if {"dsmi", "dsmi_f64"} <= set(values):
-            print(f"  |DSMI - DSMI from float64 distances| = "
+            print(f"  |DSMI - DSMI in float64| = "
                   f"{abs(values['dsmi'] - values['dsmi_f64']):.2e} bits")
 
 
