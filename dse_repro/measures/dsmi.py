@@ -122,9 +122,10 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
     if is_torch(Z) or max(s.size for s in sets.values()) >= TORCH_EIGVALSH_MIN_N:
         eig_sets = [eigs(s) for s in sets.values()]  # torch's (MKL's) threads in each solve
     else:
-        # numpy's eigensolve of a few thousand points gains little from a second core (1.7x
-        # at 1667 points); one set per core does better (two at once: 0.16 s a set against
-        # 0.18 s one at a time on 2 cores), the kernels' elementwise passes included.
+        # An eigensolve of a few thousand points gains little from a second core (1.7x at
+        # 1667 points); one set per core does better, the kernels' elementwise passes
+        # included: float64 (numpy) 0.19 s a set amortised two at once, float32 (ssyevr
+        # without the GIL, see _lapack) 0.09 s, on 2 cores.
         eig_sets = map_single_blas(eigs, sets.values())
     return _regroup(plan, dict(zip(sets, eig_sets)))
 
