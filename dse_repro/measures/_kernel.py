@@ -57,9 +57,11 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
             memory (e.g. n = 5000, D = 500 000). Blocks are centred column-wise and accumulated
             into one float64 Gram matrix with BLAS (every core), so memory stays at one block
             plus one ``n x n`` float64 matrix (and its float32 copy for ``"float32"``).
-        precision: ``"float64"`` or ``"float32"`` products (float32: 1.8x faster at n = 5000,
+        precision: ``"float64"`` or ``"float32"`` products (float32: ~2x faster at n = 5000,
             D = 20 000 on 2 cores; DSMI from them within 1e-6 bits of float64 distances on the
-            Figs. 4-5 blobs, ``benchmarks/bench_mi.py``).
+            Figs. 4-5 blobs, ``benchmarks/bench_mi.py``). float32 refuses data whose squared
+            distances it cannot hold (largest |value| ``a`` with ``4 D a^2 > 1e38``, or
+            ``a < 1e-15``) with a ValueError.
 
     Returns:
         ``S`` with ``S[i, j] = ||x_i - x_j||^2`` (zero diagonal, no negative entries), numpy,
@@ -67,10 +69,14 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
     """
     dtype = np.dtype(check_precision(precision)).type
     if isinstance(X, np.ndarray) or is_torch(X):
-        return sq_distances(to_numpy(check_points(X, "X", keep_float32=True)), dtype)
+        X = to_numpy(check_points(X, "X", keep_float32=True))
+        _check_float32_scale(X, "X", dtype)
+        return sq_distances(X, dtype)
     gram = None
     for i, block in enumerate(X):
-        Bc = centred(to_numpy(check_points(block, f"X block {i}", keep_float32=True)), dtype)
+        block = to_numpy(check_points(block, f"X block {i}", keep_float32=True))
+        _check_float32_scale(block, f"X block {i}", dtype)
+        Bc = centred(block, dtype)
         if gram is None:  # block products summed in float64 (no float32 build-up)
             gram = np.zeros((Bc.shape[0], Bc.shape[0]))
         elif Bc.shape[0] != gram.shape[0]:
@@ -78,7 +84,32 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
         gram += Bc @ Bc.T
     if gram is None:
         raise ValueError("X is an empty iterable of blocks")
-    return gram_to_sq_distances(gram).astype(dtype, copy=False)
+    S = gram_to_sq_distances(gram)
+    if dtype == np.float32 and S.max() > _FLOAT32_MAX_SQ:
+        raise ValueError(f"X's squared distances reach {S.max():.3g}, beyond float32's range: "
+                         "use precision='float64' (or scale X)")
+    return S.astype(dtype, copy=False)
+
+
+#: float32 squared distances keep their meaning while the data's largest |value| ``a`` gives
+#: ``4 D a^2 <= 1e38`` (float32's largest is 3.4e38) and ``a >= 1e-15`` (smaller squares near
+#: 1e-30 and below lose digits to float32's subnormals, then vanish: every kernel weight 1).
+_FLOAT32_MAX_SQ = 1e38
+_FLOAT32_MIN_SCALE = 1e-15
+
+
+def _check_float32_scale(X: np.ndarray, name: str, dtype: type) -> None:
+    """A ValueError when ``dtype`` is float32 and ``X`` (n, D) is too large or too small for
+    float32 squared distances (they would overflow to inf or vanish to 0)."""
+    if dtype != np.float32 or X.size == 0:
+        return
+    a = max(abs(float(X.max())), abs(float(X.min())))  # no |X| temporary
+    if 4.0 * X.shape[1] * a * a > _FLOAT32_MAX_SQ:
+        raise ValueError(f"{name} holds values up to {a:.3g}: its squared distances overflow "
+                         "float32; use precision='float64' (or scale the data)")
+    if 0.0 < a < _FLOAT32_MIN_SCALE:
+        raise ValueError(f"{name} holds values no larger than {a:.3g}: its squared distances "
+                         "vanish in float32; use precision='float64' (or scale the data)")
 
 
 def kernel_from_sq(S: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:

@@ -196,6 +196,21 @@ def test_precomputed_must_be_squared_distances():
             dsmi(bad, y, 3.0, precomputed=True)
 
 
+@pytest.mark.parametrize("scale, match", [(1e100, "overflow float32"), (1e-100, "vanish")])
+def test_float32_distances_refuse_data_float32_cannot_hold(scale, match):
+    """float32 squared distances of data at 1e+-100 would be inf or 0 (then NaN kernels): a
+    ValueError naming X or its block; float64 takes the same data."""
+    from dse_repro.measures import squared_distances
+
+    Xs = X * scale
+    for data, name in ((Xs, "X holds"), ([Xs[:, :2], Xs[:, 2:]], "X block 0 holds")):
+        with pytest.raises(ValueError, match=f"{name}.*{match}"):
+            squared_distances(data, precision="float32")
+    assert np.isfinite(squared_distances(Xs)).all()
+    # the edge of float32's range still works
+    assert squared_distances(X * 1e17, precision="float32").max() > 1e34
+
+
 def test_whole_number_float_labels_warn():
     """20 classes given as floats are binned as a continuous variable unless told: warn."""
     from dse_repro.measures import dsmi
