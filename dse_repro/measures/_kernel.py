@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ._lapack import syevr_eigenvalues
+from ._lapack import syevr_available, syevr_eigenvalues
 from ._validation import (
     check_int,
     check_points,
@@ -193,7 +193,8 @@ def eigvalsh_inplace(K: Any) -> np.ndarray:
             # 5.4-5.8 s); from_numpy shares K's memory. Below that numpy is faster
             # (n = 1000: 0.07 s vs 0.2 s), so small matrices stay in numpy.
             return torch.linalg.eigvalsh(torch.from_numpy(K)).numpy().astype(np.float64)
-    if K.dtype == np.float32 and K.flags.c_contiguous and K.flags.writeable:
+    if (K.dtype == np.float32 and K.flags.c_contiguous and K.flags.writeable
+            and syevr_available(K.dtype)):
         # ssyevr without the GIL: ~2x numpy's ssyevd, and threads overlap (see _lapack)
         return syevr_eigenvalues(K).astype(np.float64)
     return np.linalg.eigvalsh(K).astype(np.float64, copy=False)

@@ -13,7 +13,9 @@ on the machine, but the two ways to reach it from Python fall short (measured at
   matrix amortised with two threads -- 2x numpy's two-at-once float32 (0.18 s).
 
 The function pointer comes from the module's ``__pyx_capi__`` capsule, as numba reaches the
-same functions. scipy is built with 32-bit LAPACK integers, so this is for ``n < 46 341``.
+same functions; its signature is checked first, and a scipy without it makes
+:func:`syevr_available` false (callers then use numpy). scipy is built with 32-bit LAPACK
+integers, so this is for ``n < 46 341``.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["syevr_eigenvalues"]
+__all__ = ["syevr_available", "syevr_eigenvalues"]
 
 _P = ctypes.c_void_p
 _INT = ctypes.c_int
@@ -30,19 +32,32 @@ _MAX_N = 46_340  # n * n must fit LAPACK's 32-bit integers
 
 
 @cache
-def _syevr(prefix: str) -> ctypes._CFuncPtr:
+def _syevr(prefix: str) -> ctypes._CFuncPtr | None:
     """``ssyevr`` (prefix ``"s"``) or ``dsyevr`` (``"d"``) from scipy's Cython LAPACK, as a
-    ctypes function (which releases the GIL while it runs)."""
-    from scipy.linalg import cython_lapack
+    ctypes function (which releases the GIL while it runs); None if this scipy does not offer
+    it with the signature we call (21 pointers, returning nothing)."""
+    try:
+        from scipy.linalg import cython_lapack
 
-    capsule = cython_lapack.__pyx_capi__[f"{prefix}syevr"]
+        capsule = cython_lapack.__pyx_capi__[f"{prefix}syevr"]
+    except (ImportError, AttributeError, KeyError):
+        return None
     api = ctypes.pythonapi
     api.PyCapsule_GetName.restype = ctypes.c_char_p
     api.PyCapsule_GetName.argtypes = [ctypes.py_object]
     api.PyCapsule_GetPointer.restype = _P
     api.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
-    address = api.PyCapsule_GetPointer(capsule, api.PyCapsule_GetName(capsule))
-    return ctypes.CFUNCTYPE(None, *[_P] * 21)(address)  # ?syevr takes 21 pointers
+    signature = api.PyCapsule_GetName(capsule) or b""
+    if not signature.startswith(b"void (") or signature.count(b",") != 20:
+        return None
+    address = api.PyCapsule_GetPointer(capsule, signature)
+    return ctypes.CFUNCTYPE(None, *[_P] * 21)(address)
+
+
+def syevr_available(dtype: np.dtype) -> bool:
+    """Whether :func:`syevr_eigenvalues` can take matrices of ``dtype`` here."""
+    return dtype in (np.float32, np.float64) and _syevr(
+        "s" if dtype == np.float32 else "d") is not None
 
 
 def syevr_eigenvalues(A: np.ndarray) -> np.ndarray:
@@ -62,6 +77,9 @@ def syevr_eigenvalues(A: np.ndarray) -> np.ndarray:
         return np.empty(0, A.dtype)
     real = ctypes.c_float if A.dtype == np.float32 else ctypes.c_double
     fn = _syevr("s" if A.dtype == np.float32 else "d")
+    if fn is None:
+        raise RuntimeError("this scipy has no ?syevr in scipy.linalg.cython_lapack with the "
+                           "expected signature (check syevr_available first)")
     # a symmetric C-ordered matrix is its own Fortran-ordered transpose: no copy
     n_, one, found, info = _INT(n), _INT(1), _INT(0), _INT(0)
     bound, abstol = real(0), real(0)

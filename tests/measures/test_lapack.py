@@ -54,3 +54,17 @@ def test_float32_kernels_go_through_syevr_and_come_back_in_float64():
 def test_bad_inputs_are_named(A, error, match):
     with pytest.raises(error, match=match):
         syevr_eigenvalues(A)
+
+
+def test_without_syevr_float32_kernels_fall_back_to_numpy(monkeypatch):
+    """A scipy without ?syevr in its Cython LAPACK (or with another signature): numpy's
+    eigensolve instead, the same eigenvalues up to rounding."""
+    from dse_repro.measures import _lapack
+
+    A = _symmetric(60, np.float32)
+    fast = eigvalsh_inplace(A.copy())
+    monkeypatch.setattr(_lapack, "_syevr", lambda prefix: None)
+    assert not _lapack.syevr_available(np.dtype(np.float32))
+    assert np.allclose(eigvalsh_inplace(A.copy()), fast, atol=1e-4)
+    with pytest.raises(RuntimeError, match="syevr_available"):
+        syevr_eigenvalues(A.copy())
