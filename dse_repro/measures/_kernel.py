@@ -70,12 +70,12 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
     dtype = np.dtype(check_precision(precision)).type
     if isinstance(X, np.ndarray) or is_torch(X):
         X = to_numpy(check_points(X, "X", keep_float32=True))
-        _check_float32_scale(X, "X", dtype)
+        _check_float32_small("X", _check_float32_large(X, "X", dtype))
         return sq_distances(X, dtype)
-    gram = None
+    gram, largest = None, 0.0
     for i, block in enumerate(X):
         block = to_numpy(check_points(block, f"X block {i}", keep_float32=True))
-        _check_float32_scale(block, f"X block {i}", dtype)
+        largest = max(largest, _check_float32_large(block, f"X block {i}", dtype))
         Bc = centred(block, dtype)
         if gram is None:  # block products summed in float64 (no float32 build-up)
             gram = np.zeros((Bc.shape[0], Bc.shape[0]))
@@ -84,6 +84,7 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
         gram += Bc @ Bc.T
     if gram is None:
         raise ValueError("X is an empty iterable of blocks")
+    _check_float32_small("X", largest)  # the whole data's largest |value|, not a block's
     S = gram_to_sq_distances(gram)
     if dtype == np.float32 and S.max() > _FLOAT32_MAX_SQ:
         raise ValueError(f"X's squared distances reach {S.max():.3g}, beyond float32's range: "
@@ -98,15 +99,21 @@ _FLOAT32_MAX_SQ = 1e38
 _FLOAT32_MIN_SCALE = 1e-15
 
 
-def _check_float32_scale(X: np.ndarray, name: str, dtype: type) -> None:
-    """A ValueError when ``dtype`` is float32 and ``X`` (n, D) is too large or too small for
-    float32 squared distances (they would overflow to inf or vanish to 0)."""
+def _check_float32_large(X: np.ndarray, name: str, dtype: type) -> float:
+    """``X``'s (n, D) largest |value| (0.0 unless ``dtype`` is float32); a ValueError when its
+    float32 squared distances would overflow to inf."""
     if dtype != np.float32 or X.size == 0:
-        return
+        return 0.0
     a = max(abs(float(X.max())), abs(float(X.min())))  # no |X| temporary
     if 4.0 * X.shape[1] * a * a > _FLOAT32_MAX_SQ:
         raise ValueError(f"{name} holds values up to {a:.3g}: its squared distances overflow "
                          "float32; use precision='float64' (or scale the data)")
+    return a
+
+
+def _check_float32_small(name: str, a: float) -> None:
+    """A ValueError when the data's largest |value| ``a`` makes float32 squared distances
+    vanish (0 when float32 was not asked for, or for all-zero data: nothing to refuse)."""
     if 0.0 < a < _FLOAT32_MIN_SCALE:
         raise ValueError(f"{name} holds values no larger than {a:.3g}: its squared distances "
                          "vanish in float32; use precision='float64' (or scale the data)")

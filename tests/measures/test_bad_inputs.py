@@ -203,12 +203,23 @@ def test_float32_distances_refuse_data_float32_cannot_hold(scale, match):
     from dse_repro.measures import squared_distances
 
     Xs = X * scale
-    for data, name in ((Xs, "X holds"), ([Xs[:, :2], Xs[:, 2:]], "X block 0 holds")):
+    too_large = "X block 0 holds" if scale > 1 else "X holds"  # the blocks' largest |value|
+    for data, name in ((Xs, "X holds"), ([Xs[:, :2], Xs[:, 2:]], too_large)):
         with pytest.raises(ValueError, match=f"{name}.*{match}"):
             squared_distances(data, precision="float32")
     assert np.isfinite(squared_distances(Xs)).all()
     # the edge of float32's range still works
     assert squared_distances(X * 1e17, precision="float32").max() > 1e34
+
+
+def test_float32_distances_take_a_tiny_block_beside_ordinary_ones():
+    """The vanishing bound is on the whole data's largest |value|: a column block of 1e-100
+    beside ordinary columns adds ~nothing to the distances, and float32 keeps them."""
+    from dse_repro.measures import squared_distances
+
+    blocks = [X[:, :2], X[:, 2:] * 1e-100]
+    S32 = squared_distances(blocks, precision="float32")
+    assert np.allclose(S32, squared_distances(X[:, :2]), rtol=1e-5, atol=1e-6)
 
 
 def test_whole_number_float_labels_warn():
