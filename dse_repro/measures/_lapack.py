@@ -29,6 +29,7 @@ __all__ = ["syevr_available", "syevr_eigenvalues"]
 _P = ctypes.c_void_p
 _INT = ctypes.c_int
 _MAX_N = 46_340  # n * n must fit LAPACK's 32-bit integers
+_PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}  # LAPACK's name per dtype
 
 
 @cache
@@ -54,16 +55,16 @@ def _syevr(prefix: str) -> ctypes._CFuncPtr | None:
     return ctypes.CFUNCTYPE(None, *[_P] * 21)(address)
 
 
-def syevr_available(dtype: np.dtype) -> bool:
+def syevr_available(dtype: np.dtype | type) -> bool:
     """Whether :func:`syevr_eigenvalues` can take matrices of ``dtype`` here."""
-    return dtype in (np.float32, np.float64) and _syevr(
-        "s" if dtype == np.float32 else "d") is not None
+    dtype = np.dtype(dtype)
+    return dtype in _PREFIX and _syevr(_PREFIX[dtype]) is not None
 
 
 def syevr_eigenvalues(A: np.ndarray) -> np.ndarray:
     """All eigenvalues, ascending, of the symmetric float32 or float64 matrix ``A`` (n, n), in
     its dtype; ``A`` is overwritten (pass a copy to keep it). Only one triangle is read."""
-    if not isinstance(A, np.ndarray) or A.dtype not in (np.float32, np.float64):
+    if not isinstance(A, np.ndarray) or A.dtype not in _PREFIX:
         raise TypeError(f"A must be a float32 or float64 numpy array, got "
                         f"{type(A).__name__} {getattr(A, 'dtype', '')}")
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
@@ -76,7 +77,7 @@ def syevr_eigenvalues(A: np.ndarray) -> np.ndarray:
     if n == 0:
         return np.empty(0, A.dtype)
     real = ctypes.c_float if A.dtype == np.float32 else ctypes.c_double
-    fn = _syevr("s" if A.dtype == np.float32 else "d")
+    fn = _syevr(_PREFIX[A.dtype])
     if fn is None:
         raise RuntimeError("this scipy has no ?syevr in scipy.linalg.cython_lapack with the "
                            "expected signature (check syevr_available first)")
