@@ -27,6 +27,10 @@ def map_single_blas(fn: Callable[[T], R], items: Iterable[T], workers: int | Non
                     ) -> list[R]:
     """``[fn(x) for x in items]``, in order, on ``workers`` threads (default: :func:`cores`),
     BLAS single-threaded while it runs."""
+    # threadpoolctl limits only the BLAS libraries loaded when the limit is set: load scipy's
+    # (its LAPACK serves the float32 eigensolves, see _lapack) first, or the first call in a
+    # process runs it multithreaded and its numbers differ from every later call's.
+    import scipy.linalg.cython_lapack  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     items = list(items)

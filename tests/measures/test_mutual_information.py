@@ -231,3 +231,26 @@ def test_dsmi_sets_run_one_per_core_with_the_same_numbers(monkeypatch):
     for n_cores in (1, 3, 16):
         monkeypatch.setattr(_parallel, "cores", lambda n_cores=n_cores: n_cores)
         assert dsmi(X, y, 3.0) == value
+
+
+def test_float32_dsmi_gives_the_same_bits_on_its_first_call_in_a_process():
+    """The class and subset eigensolves run one per thread with BLAS held to one thread; the
+    float32 ones use scipy's LAPACK, whose OpenBLAS threadpoolctl can only limit once loaded.
+    In a fresh process (scipy.linalg not yet imported) the first call must give the bits of
+    the second (it gave ~2e-8 bits apart when scipy's OpenBLAS was loaded inside the limit)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, numpy as np\n"
+        "from dse_repro.measures import dsmi\n"
+        "assert 'scipy.linalg' not in sys.modules\n"
+        "y = np.repeat(np.arange(3), 300)\n"
+        "X = np.random.default_rng(0).normal(size=(900, 10)) + 4 * y[:, None]\n"
+        "print(dsmi(X, y, 3.0, precision='float32') == dsmi(X, y, 3.0, precision='float32'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
