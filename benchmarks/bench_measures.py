@@ -22,6 +22,12 @@ that OpenBLAS picks its kernel for the machine by itself.
 Usage: ``python benchmarks/bench_measures.py [--sizes 1000 2000 4000 8000] [--repeats 3]
 [--methods eig_numpy eig_evr eig_torch dse]`` (``dse_ref`` and ``dse_dsmi`` take minutes at
 n = 8000; leave them out there).
+
+``--solvers`` times instead the eigensolvers ``dse`` chooses from, each on a fresh copy of the
+kernel (numpy's ``eigvalsh``, OpenBLAS ``dsyevr`` and MKL ``dsyevd`` called in place through
+``dse_repro.measures._lapack``, and ``torch.linalg.eigvalsh``) at each of ``--sizes``, and prints
+the size from which ``dse`` switches to MKL on this machine
+(``dse_repro.measures._kernel.eigensolver_switch_n()``): the measurement that sets it.
 """
 from __future__ import annotations
 
@@ -116,6 +122,36 @@ def best_of(methods: dict[str, Callable[[], float]], names: list[str],
 
 
 EIGENSOLVERS = ["eig_numpy", "eig_evd", "eig_evr", "eig_torch"]
+
+
+def solvers(sizes: list[int], repeats: int) -> None:
+    """Time the solvers ``dse`` chooses from at each size (see the module docstring)."""
+    import torch
+
+    from dse_repro.measures import _lapack
+    from dse_repro.measures._kernel import eigensolver_switch_n
+    from dse_repro.measures.diffusion import diffusion_matrix
+
+    fns = {"numpy": np.linalg.eigvalsh,
+           "torch": lambda A: torch.linalg.eigvalsh(torch.from_numpy(A)).numpy()}
+    if _lapack.syevr_available(np.float64):
+        fns["openblas_evr"] = _lapack.syevr_eigenvalues
+    if _lapack.mkl_syevd_available(np.float64):
+        fns["mkl_evd"] = _lapack.mkl_syevd_eigenvalues
+    print(f"{'n':>6} " + " ".join(f"{m:>13}" for m in fns) + "  fastest")
+    for n in sizes:
+        K = diffusion_matrix(_data(n)[0], 10.0)
+        best = {m: np.inf for m in fns}
+        for _ in range(repeats):
+            for m, fn in fns.items():
+                A = K.copy()
+                t0 = time.perf_counter()
+                fn(A)
+                best[m] = min(best[m], time.perf_counter() - t0)
+        print(f"{n:>6} " + " ".join(f"{best[m]:>12.4f}s" for m in fns)
+              + f"  {min(best, key=best.__getitem__)}", flush=True)
+    print(f"dse switches from numpy (float64; float32: OpenBLAS ssyevr) to MKL at n = "
+          f"{eigensolver_switch_n()} on this machine")
 DSE_METHODS = ["dse", "dse_f32", "dse_ref", "dse_dsmi"]
 
 
@@ -128,6 +164,8 @@ def main() -> None:
     ap.add_argument("--dsmi-n", type=int, default=4000)
     ap.add_argument("--methods", nargs="+", default=EIGENSOLVERS + DSE_METHODS,
                     choices=EIGENSOLVERS + DSE_METHODS, help="what to time at each n")
+    ap.add_argument("--solvers", action="store_true",
+                    help="time the eigensolvers dse chooses from instead (see above)")
     args = ap.parse_args()
     import threadpoolctl
 
@@ -136,6 +174,9 @@ def main() -> None:
     print(f"# machine: {platform.processor() or platform.machine()}, {mp.cpu_count()} cores; "
           f"BLAS: {'; '.join(blas)}")
     print(f"# best of {args.repeats} interleaved repeats; D = 64, sigma = 10\n")
+    if args.solvers:
+        solvers(args.sizes, args.repeats)
+        return
 
     names = [m for m in EIGENSOLVERS + DSE_METHODS if m in args.methods]
     eigs = [m for m in EIGENSOLVERS if m in names]
@@ -155,27 +196,26 @@ def main() -> None:
                      if "dse_dsmi" in names else ""))
         if "dse_dsmi" in names and "dse" in names:
             assert abs(vals["dse"] - vals["dse_dsmi"]) < 1e-6, (vals["dse"], vals["dse_dsmi"])
-    if not set(DSE_METHODS) <= set(names):
-        return
-
-    n = args.dsmi_n
-    names = ["eig_numpy", "dsmi", "dsmi_f32", "dsmi_ref", "dse_dsmi.dsmi"]
-    best, vals = best_of(_methods(n), names, args.repeats)
-    print(f"\nDSMI, n = {n}, 10 classes: " + ", ".join(f"{m} {best[m]:.3f}s" for m in names))
-    print(f"  dsmi/eig_numpy {best['dsmi'] / best['eig_numpy']:.2f}, "
-          f"dse_dsmi.dsmi/dsmi {best['dse_dsmi.dsmi'] / best['dsmi']:.2f}x, "
-          f"dse_dsmi.dsmi/dsmi_f32 {best['dse_dsmi.dsmi'] / best['dsmi_f32']:.2f}x, "
-          f"|dsmi - dse_dsmi| {abs(vals['dsmi'] - vals['dse_dsmi.dsmi']):.1e} bits, "
-          f"|dsmi_f32 - dsmi| {abs(vals['dsmi_f32'] - vals['dsmi']):.1e} bits")
+    everything = set(DSE_METHODS) <= set(names)
+    if everything:
+        n = args.dsmi_n
+        dsmis = ["eig_numpy", "dsmi", "dsmi_f32", "dsmi_ref", "dse_dsmi.dsmi"]
+        best, vals = best_of(_methods(n), dsmis, args.repeats)
+        print(f"\nDSMI, n = {n}, 10 classes: " + ", ".join(f"{m} {best[m]:.3f}s" for m in dsmis))
+        print(f"  dsmi/eig_numpy {best['dsmi'] / best['eig_numpy']:.2f}, "
+              f"dse_dsmi.dsmi/dsmi {best['dse_dsmi.dsmi'] / best['dsmi']:.2f}x, "
+              f"dse_dsmi.dsmi/dsmi_f32 {best['dse_dsmi.dsmi'] / best['dsmi_f32']:.2f}x, "
+              f"|dsmi - dse_dsmi| {abs(vals['dsmi'] - vals['dse_dsmi.dsmi']):.1e} bits, "
+              f"|dsmi_f32 - dsmi| {abs(vals['dsmi_f32'] - vals['dsmi']):.1e} bits")
 
     n = max(args.sizes)
     mat = n * n * 8
+    measured = [m for m in ["eig_numpy", "eig_torch", *DSE_METHODS] if m in names]
+    if everything and n == args.dsmi_n:
+        measured += ["dsmi", "dse_dsmi.dsmi"]
     print(f"\nPeak memory at n = {n} (units of one n x n float64 matrix = {mat / 2**20:.0f} MiB):")
-    for m in ["eig_numpy", "dse", "dse_f32", "dse_ref", "dse_dsmi", "dsmi", "dse_dsmi.dsmi"]:
-        if m.startswith("dsmi") or m == "dse_dsmi.dsmi":
-            if n != args.dsmi_n:
-                continue
-        print(f"  {m:>14}: {peak_bytes(n, m) / mat:5.2f}")
+    for m in measured:
+        print(f"  {m:>14}: {peak_bytes(n, m) / mat:5.2f}", flush=True)
 
 
 if __name__ == "__main__":

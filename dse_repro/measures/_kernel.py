@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import random
 import warnings
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
 
-from ._lapack import syevr_available, syevr_eigenvalues
+from ._lapack import (
+    mkl_syevd_available,
+    mkl_syevd_eigenvalues,
+    syevr_available,
+    syevr_eigenvalues,
+)
+from ._parallel import in_worker, single_threaded_blas
 from ._validation import (
     check_int,
     check_points,
@@ -20,7 +27,7 @@ from ._validation import (
     to_numpy,
 )
 from .bandwidth import DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
-from .distances import centred, gram_to_sq_distances, sq_distances
+from .distances import centred, gram, gram_to_sq_distances, row_blocks, sq_distances, sq_rows
 
 Precision = Literal["float64", "float32"]
 
@@ -32,8 +39,37 @@ LN2 = np.log(2.0)
 REFERENCE_MAX_N = 10_000
 
 
-#: From this size on, CPU eigensolves go through torch (MKL); below it through numpy.
-TORCH_EIGVALSH_MIN_N = 3000
+#: From this size on a numpy kernel's eigenvalues come from MKL's ``?syevd`` (torch's), below
+#: it from OpenBLAS's ``?syevr``: the faster of the two at that size, per CPU maker, measured
+#: on 2 cores (``python benchmarks/bench_measures.py --solvers``). Intel Xeon (AVX-512,
+#: 2026-12-03): n = 1000 ``dsyevr`` 0.038 s vs MKL 0.042 s, n = 1500 0.131 vs 0.119 s, n = 4000
+#: 2.3 vs 1.2 s. AMD EPYC (2026-12-02; MKL through torch, with its copy): n = 2000 OpenBLAS
+#: 0.38 s vs MKL 0.49 s, n = 4000 4.9 vs 3.3 s. Set :data:`EIGENSOLVER_SWITCH_N` to choose
+#: another size for every CPU.
+EIGENSOLVER_SWITCH_N_BY_VENDOR = {"GenuineIntel": 1750, "AuthenticAMD": 3000}
+EIGENSOLVER_SWITCH_N_OTHER = 3000
+EIGENSOLVER_SWITCH_N: int | None = None
+
+
+@cache
+def _cpu_vendor() -> str:
+    """``vendor_id`` of ``/proc/cpuinfo`` (Linux), else ``""``."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("vendor_id"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+def eigensolver_switch_n() -> int:
+    """The size from which numpy kernels go to MKL: :data:`EIGENSOLVER_SWITCH_N` when set,
+    else the size measured for this CPU's maker."""
+    if EIGENSOLVER_SWITCH_N is not None:
+        return EIGENSOLVER_SWITCH_N
+    return EIGENSOLVER_SWITCH_N_BY_VENDOR.get(_cpu_vendor(), EIGENSOLVER_SWITCH_N_OTHER)
 
 
 #: A kernel width (after that rescaling) below this makes every weight between distinct points
@@ -72,20 +108,20 @@ def squared_distances(X: Any, *, precision: Precision = "float64") -> np.ndarray
         X = to_numpy(check_points(X, "X", keep_float32=True))
         _check_float32_small("X", _check_float32_large(X, "X", dtype))
         return sq_distances(X, dtype)
-    gram, largest = None, 0.0
+    total, largest = None, 0.0
     for i, block in enumerate(X):
         block = to_numpy(check_points(block, f"X block {i}", keep_float32=True))
         largest = max(largest, _check_float32_large(block, f"X block {i}", dtype))
         Bc = centred(block, dtype)
-        if gram is None:  # block products summed in float64 (no float32 build-up)
-            gram = np.zeros((Bc.shape[0], Bc.shape[0]))
-        elif Bc.shape[0] != gram.shape[0]:
-            raise ValueError(f"X block {i} has {Bc.shape[0]} rows, expected {gram.shape[0]}")
-        gram += Bc @ Bc.T
-    if gram is None:
+        if total is None:  # block products summed in float64 (no float32 build-up)
+            total = np.zeros((Bc.shape[0], Bc.shape[0]))
+        elif Bc.shape[0] != total.shape[0]:
+            raise ValueError(f"X block {i} has {Bc.shape[0]} rows, expected {total.shape[0]}")
+        total += Bc @ Bc.T
+    if total is None:
         raise ValueError("X is an empty iterable of blocks")
     _check_float32_small("X", largest)  # the whole data's largest |value|, not a block's
-    S = gram_to_sq_distances(gram)
+    S = gram_to_sq_distances(total)
     if dtype == np.float32 and S.max() > _FLOAT32_MAX_SQ:
         raise ValueError(f"X's squared distances reach {S.max():.3g}, beyond float32's range: "
                          "use precision='float64' (or scale X)")
@@ -122,20 +158,43 @@ def _check_float32_small(name: str, a: float) -> None:
 def kernel_from_sq(S: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
     """Turn squared distances ``S`` (n, n) into ``K = D^-1/2 G D^-1/2`` in place; ``sigma``
     a width, or per-point widths ``(n,)`` (``exp(-d_ij^2 / (2 sigma_i sigma_j))``)."""
-    if isinstance(sigma, np.ndarray):
-        S *= (-0.5 / sigma)[:, None]
-        S /= sigma[None, :]
-        np.exp(S, out=S)
-    elif sigma < TINY_SIGMA:  # exp(-d^2 / 2 sigma^2) is 0 for every d > 0
-        np.equal(S, 0.0, out=S, casting="unsafe")
-    elif sigma > 1.0 / TINY_SIGMA:  # ... and 1 for every d
-        S.fill(1.0)
-    else:
-        S *= -1.0 / (2.0 * sigma * sigma)
-        np.exp(S, out=S)
-    inv_sqrt_deg = 1.0 / np.sqrt(S.sum(axis=1))
-    S *= inv_sqrt_deg[:, None]
-    S *= inv_sqrt_deg[None, :]
+    return _kernel_in_place(S, sigma, None)
+
+
+def kernel_from_gram(G: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
+    """:func:`kernel_from_sq` of the squared distances of a Gram matrix ``G`` (n, n) of centred
+    points, in place: each row block turns into distances and weights while it is in cache
+    (two passes over the matrix instead of ~9; the same bits as the two steps apart)."""
+    return _kernel_in_place(G, sigma, np.diag(G).copy())
+
+
+def _kernel_in_place(S: np.ndarray, sigma: float | np.ndarray,
+                     gram_diagonal: np.ndarray | None) -> np.ndarray:
+    """``K`` from squared distances ``S`` -- or from a Gram matrix with its diagonal
+    ``gram_diagonal`` -- in place, in row blocks (:func:`row_blocks`): the weights and their
+    row sums in one pass, the symmetric normalisation in a second."""
+    degree = np.empty(S.shape[0], S.dtype)
+    for r0, r1 in row_blocks(S.shape[0]):
+        B = S[r0:r1]
+        if gram_diagonal is not None:
+            sq_rows(B, gram_diagonal, r0)
+        if isinstance(sigma, np.ndarray):
+            B *= (-0.5 / sigma[r0:r1])[:, None]
+            B /= sigma[None, :]
+            np.exp(B, out=B)
+        elif sigma < TINY_SIGMA:  # exp(-d^2 / 2 sigma^2) is 0 for every d > 0
+            np.equal(B, 0.0, out=B, casting="unsafe")
+        elif sigma > 1.0 / TINY_SIGMA:  # ... and 1 for every d
+            B.fill(1.0)
+        else:
+            B *= -1.0 / (2.0 * sigma * sigma)
+            np.exp(B, out=B)
+        B.sum(axis=1, out=degree[r0:r1])
+    inv_sqrt_deg = 1.0 / np.sqrt(degree)
+    for r0, r1 in row_blocks(S.shape[0]):
+        B = S[r0:r1]
+        B *= inv_sqrt_deg[r0:r1, None]
+        B *= inv_sqrt_deg[None, :]
     return S
 
 
@@ -164,7 +223,7 @@ def kernel_matrix(X: Any, sigma: float | np.ndarray, precision: str) -> Any:
         import torch
 
         return kernel_torch(X, sigma, getattr(torch, precision))
-    return kernel_from_sq(sq_distances(X, np.dtype(precision).type), sigma)
+    return kernel_from_gram(gram(X, np.dtype(precision).type), sigma)
 
 
 def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False, seed: int = 0,
@@ -183,32 +242,62 @@ def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False, seed: int = 
     return value
 
 
+def _numpy_solver(n: int, dtype: np.dtype) -> str:
+    """The solver :func:`eigvalsh_inplace` picks for an ``n x n`` numpy matrix of ``dtype``:
+    ``"mkl"`` (torch's MKL ``?syevd``, in place), ``"torch"`` (``torch.linalg.eigvalsh``
+    where that MKL is not to be had), ``"syevr"`` (scipy's OpenBLAS ``ssyevr``) or
+    ``"numpy"``."""
+    if n >= eigensolver_switch_n() and not in_worker():
+        return "mkl" if mkl_syevd_available(dtype) else "torch"
+    if dtype == np.float32 and syevr_available(dtype):
+        return "syevr"
+    return "numpy"
+
+
 def eigvalsh_inplace(K: Any) -> np.ndarray:
-    """Eigenvalues (ascending, float64 numpy) of a symmetric matrix ``K`` (n, n)."""
+    """Eigenvalues (ascending, float64 numpy) of a symmetric matrix ``K`` (n, n), overwritten,
+    by the fastest solver measured for its size (:data:`EIGENSOLVER_SWITCH_N`): a torch
+    tensor by torch on its device; a numpy matrix from the switch on by MKL's ``?syevd`` in
+    place (else torch's), below it by numpy (float32: OpenBLAS ``ssyevr``, :mod:`._lapack`).
+    Inside a :func:`~._parallel.map_single_blas` task (one solve per core) always the latter,
+    single-threaded."""
     if is_torch(K):
         import torch
 
         return torch.linalg.eigvalsh(K).double().cpu().numpy()
-    if K.shape[0] >= TORCH_EIGVALSH_MIN_N:
-        try:
-            import torch
-        except ImportError:  # pragma: no cover - torch is a project dependency
-            torch = None
-        if torch is not None:
-            # At n >= 3000 torch's LAPACK (MKL in the PyPI wheels) runs syevd ~1.3-1.5x faster
-            # than numpy's OpenBLAS on the same matrix (measured on 2 cores, n = 4000: 4.1 s vs
-            # 5.4-5.8 s); from_numpy shares K's memory. Below that numpy is faster
-            # (n = 1000: 0.07 s vs 0.2 s), so small matrices stay in numpy.
-            return torch.linalg.eigvalsh(torch.from_numpy(K)).numpy().astype(np.float64)
-    if (K.dtype == np.float32 and K.flags.c_contiguous and K.flags.writeable
-            and syevr_available(K.dtype)):
-        # ssyevr without the GIL: ~2x numpy's ssyevd, and threads overlap (see _lapack)
+    solver = _numpy_solver(K.shape[0], K.dtype)
+    in_place = K.flags.c_contiguous and K.flags.writeable
+    if solver == "mkl" and in_place:
+        return mkl_syevd_eigenvalues(K).astype(np.float64, copy=False)
+    if solver in ("mkl", "torch"):
+        import torch
+
+        return torch.linalg.eigvalsh(torch.from_numpy(K)).numpy().astype(np.float64)
+    if solver == "syevr" and in_place:
         return syevr_eigenvalues(K).astype(np.float64)
     return np.linalg.eigvalsh(K).astype(np.float64, copy=False)
 
 
+#: A kernel whose Gram product has at most this many multiply-adds (n^2 D) is built with
+#: numpy's BLAS on one thread when its eigensolve runs in another library (MKL, or scipy's
+#: OpenBLAS): OpenBLAS's idle threads spin for ~0.1 s after each threaded call and take a core
+#: from the solve. Measured on 2 cores at n = 2000: MKL's solve 295 ms right after a threaded
+#: product, 241 ms after a single-threaded one, the product 4.3 vs 7.8 ms; at n = 8000
+#: (4e9) the single thread costs as much as it saves (130 vs 201 ms).
+SINGLE_THREAD_GRAM_MAX = 2e9
+
+
 def kernel_eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.ndarray:
-    return eigvalsh_inplace(kernel_matrix(X, sigma, precision))
+    """Eigenvalues (ascending, float64) of the kernel of checked, rescaled points ``X``
+    (n, D) and a resolved width, by :func:`eigvalsh_inplace`."""
+    n, d = X.shape
+    if (not is_torch(X) and n * n * d <= SINGLE_THREAD_GRAM_MAX
+            and _numpy_solver(n, np.dtype(precision)) != "numpy"):
+        with single_threaded_blas():
+            K = kernel_matrix(X, sigma, precision)
+    else:
+        K = kernel_matrix(X, sigma, precision)
+    return eigvalsh_inplace(K)
 
 
 def spectral_entropy(eigenvalues: Any, t: int = 1) -> float:

@@ -8,19 +8,30 @@ threads run them (OpenBLAS's own threading may split a product differently per c
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from contextlib import AbstractContextManager
+from functools import cache
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-__all__ = ["cores", "map_single_blas"]
+__all__ = ["cores", "in_worker", "map_single_blas", "single_threaded_blas"]
+
+_local = threading.local()
 
 
 def cores() -> int:
     """The cores this process may use (a SLURM allocation or ``taskset`` included)."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def in_worker() -> bool:
+    """True inside a :func:`map_single_blas` task: every core is busy with one task each, so
+    eigensolves there pick single-threaded solvers."""
+    return getattr(_local, "worker", False)
 
 
 def map_single_blas(fn: Callable[[T], R], items: Iterable[T], workers: int | None = None
@@ -33,7 +44,30 @@ def map_single_blas(fn: Callable[[T], R], items: Iterable[T], workers: int | Non
     import scipy.linalg.cython_lapack  # noqa: F401
     from threadpoolctl import threadpool_limits
 
+    def task(x: T) -> R:
+        _local.worker = True
+        try:
+            return fn(x)
+        finally:
+            _local.worker = False
+
     items = list(items)
     workers = max(1, min(len(items), cores() if workers is None else workers))
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(fn, items))
+        return list(pool.map(task, items))
+
+
+@cache
+def _blas_controller() -> Any:
+    """threadpoolctl's view of the BLAS libraries loaded now (numpy's among them), kept:
+    building it takes ~1 ms, limiting through it ~0.01 ms."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().select(user_api="blas")
+
+
+def single_threaded_blas() -> AbstractContextManager:
+    """A context in which numpy's BLAS (and any BLAS loaded before the first call) runs on one
+    thread: its threads are then not woken, and do not spin on a core for ~0.1 s afterwards
+    while another library's threads (MKL's eigensolve) need it."""
+    return _blas_controller().limit(limits=1)

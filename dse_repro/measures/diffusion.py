@@ -14,10 +14,11 @@ value by < 1e-6 bits (``tests/measures/test_reference_parity.py`` checks it):
 2. ``K`` is formed by scaling rows and columns in place, not with two dense ``n x n``
    diagonal-matrix products (each an O(n^3) matmul).
 3. Squared distances come from one Gram matrix of the *centred* data (translation-invariant,
-   and avoids cancellation when the data sit far from the origin).
-4. One symmetric eigensolve (LAPACK ``syevd``, eigenvalues only; for n >= 3000 through
-   torch's MKL, measured faster on CPU) -- no ``allclose`` symmetry check on an ``n x n``
-   matrix.
+   and avoids cancellation when the data sit far from the origin), turned into the kernel in
+   row blocks while each is in cache (two passes over the matrix).
+4. One symmetric eigensolve, eigenvalues only, in place: numpy's below a size measured per
+   CPU maker, MKL's ``dsyevd`` (torch's) from it on (``_kernel.EIGENSOLVER_SWITCH_N``) -- no
+   ``allclose`` symmetry check on an ``n x n`` matrix.
 5. ``0 log 0 = 0`` exactly instead of adding ``eps = 2.2e-16`` to every probability.
 6. No silent subsampling: the reference keeps at most ``max_N = 10000`` random points; the fast
    mode uses every point (pass ``max_n`` to subsample as the reference does).

@@ -35,7 +35,6 @@ import numpy as np
 
 from . import large_n  # its AUTO_EXACT_MAX_N is read at call time (adjustable)
 from ._kernel import (
-    TORCH_EIGVALSH_MIN_N,
     Precision,
     check_method,
     check_precision,
@@ -44,6 +43,7 @@ from ._kernel import (
     check_ts,
     eigvalsh_inplace,
     kernel_eigenvalues,
+    kernel_from_gram,
     kernel_from_sq,
     kernel_torch,
     spectral_entropy,
@@ -58,7 +58,7 @@ from ._validation import (
     to_numpy,
 )
 from .bandwidth import DEFAULT_SIGMA
-from .distances import rescale, sq_distances
+from .distances import gram, rescale, sq_distances
 from .labels import class_partition, conditional_subsets, discretize
 
 __all__ = ["dsmi", "dsmi_curve", "dsmi_curve_approx"]
@@ -66,6 +66,9 @@ __all__ = ["dsmi", "dsmi_curve", "dsmi_curve_approx"]
 #: Above this many points the full distance matrix is not kept (8 n^2 bytes) and each
 #: class/subset kernel is built from its own points instead.
 _FULL_DISTANCE_MAX_N = 20_000
+#: Sets of fewer points are solved one per core in threads; from this size on one at a time,
+#: each on every core.
+_SETS_IN_THREADS_MAX_N = 3000
 
 
 def _cut(sigma: float | np.ndarray, idx: np.ndarray) -> float | np.ndarray:
@@ -116,11 +119,11 @@ def _plan_eigenvalues(Z: Any, plan: list, sigma: float, precision: str,
             return _eigs_from_sq(S, idx, sigma)
     else:
         def eigs(idx: np.ndarray) -> np.ndarray:
-            S_idx = sq_distances(Z[idx], np.dtype(precision).type)
-            return eigvalsh_inplace(kernel_from_sq(S_idx, _cut(sigma, idx)))
+            G_idx = gram(Z[idx], np.dtype(precision).type)
+            return eigvalsh_inplace(kernel_from_gram(G_idx, _cut(sigma, idx)))
     sets = _distinct_sets(plan)
-    if is_torch(Z) or max(s.size for s in sets.values()) >= TORCH_EIGVALSH_MIN_N:
-        eig_sets = [eigs(s) for s in sets.values()]  # torch's (MKL's) threads in each solve
+    if is_torch(Z) or max(s.size for s in sets.values()) >= _SETS_IN_THREADS_MAX_N:
+        eig_sets = [eigs(s) for s in sets.values()]  # every core in each solve
     else:
         # An eigensolve of a few thousand points gains little from a second core (1.7x at
         # 1667 points); one set per core does better, the kernels' elementwise passes

@@ -129,3 +129,52 @@ def test_dse_curve_equals_pointwise(rng):
     X = rng.normal(size=(100, 4))
     ts = [1, 2, 7, 50]
     assert np.allclose(dse_curve(X, 1.5, ts), [dse(X, 1.5, t) for t in ts], atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sigma", ["scalar", "per_point", 1e-200, 1e200])
+def test_kernel_from_the_gram_matrix_in_blocks_is_the_two_steps_bit_for_bit(dtype, sigma):
+    """The fused, row-blocked kernel (distances and weights of each block while it is in
+    cache) gives the bits of squared distances first and the kernel from them after."""
+    from dse_repro.measures import distances
+    from dse_repro.measures._kernel import kernel_from_gram, kernel_from_sq
+
+    X = np.random.default_rng(1).normal(size=(300, 5))  # 300 rows: 3 blocks, the last short
+    width = {"scalar": 1.5, "per_point": np.linspace(0.5, 2.0, 300)}.get(sigma, sigma)
+    G = distances.gram(X, dtype)
+    fused = kernel_from_gram(G.copy(), width)
+    apart = kernel_from_sq(distances.gram_to_sq_distances(G.copy()), width)
+    assert fused.dtype == dtype
+    assert np.array_equal(fused, apart)
+    if sigma == 1e-200:  # every weight between distinct points 0: the identity
+        assert np.array_equal(fused, np.eye(300, dtype=dtype))
+
+
+@pytest.mark.parametrize("d", [3, 256, 257, 600])  # both sides of GEMM_MAX_D = 256
+def test_gram_by_either_blas_product_is_the_centred_inner_products(d):
+    from dse_repro.measures import distances
+
+    X = np.random.default_rng(2).normal(size=(50, d)) + 7.0
+    Xc = X - X.mean(axis=0)
+    G = distances.gram(X, np.float64)
+    assert G.flags.c_contiguous
+    assert np.allclose(G, Xc @ Xc.T, rtol=1e-12, atol=1e-9)
+    assert np.abs(G - G.T).max() <= 1e-13 * np.abs(G).max()  # symmetric to the last bits
+
+
+def test_single_threaded_blas_holds_numpys_blas_to_one_thread_and_gives_it_back():
+    from threadpoolctl import threadpool_info
+
+    from dse_repro.measures._parallel import single_threaded_blas
+
+    def numpys() -> int:
+        threads = [i["num_threads"] for i in threadpool_info()
+                   if i["user_api"] == "blas" and "numpy" in i["filepath"]]
+        if not threads:
+            pytest.skip("numpy's BLAS is not one threadpoolctl finds by its path here")
+        return threads[0]
+
+    before = numpys()
+    with single_threaded_blas():
+        assert numpys() == 1
+    assert numpys() == before

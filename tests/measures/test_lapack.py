@@ -1,12 +1,19 @@
-"""``_lapack.syevr_eigenvalues``: LAPACK's ?syevr through scipy's Cython LAPACK, GIL released."""
+"""``_lapack``: LAPACK's ?syevr through scipy's Cython LAPACK and MKL's ?syevd from torch's
+library, GIL released, in place; and the choice among the solvers by size
+(``_kernel.eigvalsh_inplace``)."""
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 import scipy.linalg
 
+from dse_repro.measures import _kernel, _lapack
 from dse_repro.measures._kernel import eigvalsh_inplace
-from dse_repro.measures._lapack import syevr_eigenvalues
+from dse_repro.measures._lapack import mkl_syevd_eigenvalues, syevr_eigenvalues
+from dse_repro.measures._parallel import map_single_blas
+
+mkl = pytest.mark.skipif(not _lapack.mkl_syevd_available(np.float64),
+                         reason="this torch has no MKL ?syevd to call")
 
 
 def _symmetric(n: int, dtype, seed: int = 0) -> np.ndarray:
@@ -68,3 +75,76 @@ def test_without_syevr_float32_kernels_fall_back_to_numpy(monkeypatch):
     assert np.allclose(eigvalsh_inplace(A.copy()), fast, atol=1e-4)
     with pytest.raises(RuntimeError, match="syevr_available"):
         syevr_eigenvalues(A.copy())
+
+
+@mkl
+@pytest.mark.parametrize("dtype, atol", [(np.float64, 1e-12), (np.float32, 1e-4)])
+@pytest.mark.parametrize("n", [1, 2, 7, 257])
+def test_mkl_syevd_gives_the_eigenvalues_in_place(dtype, atol, n):
+    A = _symmetric(n, dtype)
+    w = mkl_syevd_eigenvalues(A.copy())
+    assert w.dtype == dtype
+    assert np.all(np.diff(w) >= 0)
+    assert np.allclose(w, np.linalg.eigvalsh(A.astype(np.float64)), atol=atol)
+    assert np.array_equal(mkl_syevd_eigenvalues(A.copy()), w)  # the same bits again
+
+
+@mkl
+def test_mkl_syevd_exact_values_and_bad_inputs():
+    A = np.array([[2.0, 1.0], [1.0, 2.0]])
+    assert np.allclose(mkl_syevd_eigenvalues(A), [1.0, 3.0], atol=1e-15)
+    assert mkl_syevd_eigenvalues(np.empty((0, 0))).shape == (0,)
+    with pytest.raises(ValueError, match="square"):
+        mkl_syevd_eigenvalues(np.ones((3, 4)))
+    with pytest.raises(np.linalg.LinAlgError, match="finite"):
+        mkl_syevd_eigenvalues(np.full((3, 3), np.nan))
+
+
+@mkl
+def test_the_switch_sends_large_matrices_to_mkl_and_workers_to_single_threaded_solvers(
+        monkeypatch):
+    A = _symmetric(40, np.float64)
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 30)
+    assert _kernel.eigensolver_switch_n() == 30
+    assert np.array_equal(eigvalsh_inplace(A.copy()), mkl_syevd_eigenvalues(A.copy()))
+    # one solve per core in map_single_blas: numpy (float64) / ssyevr (float32), not MKL
+    assert map_single_blas(lambda B: _kernel._numpy_solver(*B.shape[1:], B.dtype),
+                           [A, A.astype(np.float32)]) == ["numpy", "syevr"]
+    assert np.array_equal(map_single_blas(lambda B: eigvalsh_inplace(B.copy()), [A])[0],
+                          np.linalg.eigvalsh(A))
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 50)
+    assert np.array_equal(eigvalsh_inplace(A.copy()), np.linalg.eigvalsh(A))
+
+
+def test_the_switch_by_cpu_maker(monkeypatch):
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", None)
+    for vendor, n in [*_kernel.EIGENSOLVER_SWITCH_N_BY_VENDOR.items(),
+                      ("", _kernel.EIGENSOLVER_SWITCH_N_OTHER)]:
+        monkeypatch.setattr(_kernel, "_cpu_vendor", lambda vendor=vendor: vendor)
+        assert _kernel.eigensolver_switch_n() == n
+
+
+def test_without_mkl_large_matrices_go_to_torch(monkeypatch):
+    """A torch without MKL (or whose MKL fails the known-matrix check): torch's own
+    eigensolve from the switch on."""
+    A = _symmetric(40, np.float64)
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 30)
+    monkeypatch.setattr(_lapack, "_mkl_syevd", lambda prefix: None)
+    assert not _lapack.mkl_syevd_available(np.float64)
+    assert _kernel._numpy_solver(40, np.dtype(np.float64)) == "torch"
+    assert np.allclose(eigvalsh_inplace(A.copy()), np.linalg.eigvalsh(A), atol=1e-12)
+    with pytest.raises(RuntimeError, match="mkl_syevd_available"):
+        mkl_syevd_eigenvalues(A.copy())
+
+
+@pytest.mark.parametrize("n", [1000, 2500])
+def test_dse_is_the_same_through_either_solver(n, monkeypatch):
+    """The solver is chosen for speed; which one it is moves DSE by rounding only."""
+    from dse_repro.measures import dse
+
+    X = np.random.default_rng(0).normal(size=(n, 8))
+    values = []
+    for switch in (0, 10**9):
+        monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", switch)
+        values.append(dse(X, 2.0))
+    assert values[0] == pytest.approx(values[1], abs=1e-10)
