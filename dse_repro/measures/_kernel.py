@@ -40,12 +40,13 @@ REFERENCE_MAX_N = 10_000
 
 
 #: From this size on a numpy kernel's eigenvalues come from MKL's ``?syevd`` (torch's), below
-#: it from OpenBLAS's ``?syevr``: the faster of the two at that size, per CPU maker, measured
-#: on 2 cores (``python benchmarks/bench_measures.py --solvers``). Intel Xeon (AVX-512,
-#: 2026-12-03): n = 1000 ``dsyevr`` 0.038 s vs MKL 0.042 s, n = 1500 0.131 vs 0.119 s, n = 4000
-#: 2.3 vs 1.2 s. AMD EPYC (2026-12-02; MKL through torch, with its copy): n = 2000 OpenBLAS
-#: 0.38 s vs MKL 0.49 s, n = 4000 4.9 vs 3.3 s. Set :data:`EIGENSOLVER_SWITCH_N` to choose
-#: another size for every CPU.
+#: it from numpy's LAPACK (OpenBLAS ``dsyevd``; float32: OpenBLAS ``ssyevr``): the faster of
+#: the two there, per CPU maker, measured on 2 cores with ``python benchmarks/bench_measures.py
+#: --solvers`` (each solver on a fresh copy, interleaved). Intel Xeon (AVX-512, 2026-12-03):
+#: n = 1500 numpy 0.138 s vs MKL 0.169 s, n = 1750 0.224 vs 0.200 s, n = 4000 2.4 vs 1.2 s.
+#: AMD EPYC (2026-12-02; MKL through torch, with its copy): n = 2000 numpy 0.38 s vs MKL
+#: 0.49 s, n = 4000 4.9 vs 3.3 s. Set :data:`EIGENSOLVER_SWITCH_N` to choose another size for
+#: every CPU.
 EIGENSOLVER_SWITCH_N_BY_VENDOR = {"GenuineIntel": 1750, "AuthenticAMD": 3000}
 EIGENSOLVER_SWITCH_N_OTHER = 3000
 EIGENSOLVER_SWITCH_N: int | None = None
@@ -281,9 +282,9 @@ def eigvalsh_inplace(K: Any) -> np.ndarray:
 #: A kernel whose Gram product has at most this many multiply-adds (n^2 D) is built with
 #: numpy's BLAS on one thread when its eigensolve runs in another library (MKL, or scipy's
 #: OpenBLAS): OpenBLAS's idle threads spin for ~0.1 s after each threaded call and take a core
-#: from the solve. Measured on 2 cores at n = 2000: MKL's solve 295 ms right after a threaded
-#: product, 241 ms after a single-threaded one, the product 4.3 vs 7.8 ms; at n = 8000
-#: (4e9) the single thread costs as much as it saves (130 vs 201 ms).
+#: from the solve. Measured on 2 cores at n = 2000, D = 64: MKL's solve 295 ms right after a
+#: threaded product, 241 ms after a single-threaded one, the product itself 4.3 vs 7.8 ms; at
+#: n = 8000 (4e9) one thread costs the product more (130 vs 201 ms) than it saves the solve.
 SINGLE_THREAD_GRAM_MAX = 2e9
 
 
