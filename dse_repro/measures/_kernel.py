@@ -282,10 +282,11 @@ def eigvalsh_inplace(K: Any) -> np.ndarray:
 #: A kernel whose Gram product has at most this many multiply-adds (n^2 D) is built with
 #: numpy's BLAS on one thread when its eigensolve runs in another library (MKL, or scipy's
 #: OpenBLAS): OpenBLAS's idle threads spin for ~0.1 s after each threaded call and take a core
-#: from the solve. Measured on 2 cores at n = 2000, D = 64: MKL's solve 295 ms right after a
-#: threaded product, 241 ms after a single-threaded one, the product itself 4.3 vs 7.8 ms; at
-#: n = 8000 (4e9) one thread costs the product more (130 vs 201 ms) than it saves the solve.
-SINGLE_THREAD_GRAM_MAX = 2e9
+#: from the solve. Measured on 2 cores, D = 64, ``dse`` best of 5 (one thread / threaded):
+#: n = 2000 0.256 / 0.296 s (MKL's solve alone: 241 ms after a single-threaded product, 295 ms
+#: right after a threaded one); n = 4000 1.50 / 1.45 s and n = 8000 9.54 / 9.09 s, where the
+#: solve is long beside the spin and the product on one thread costs more than it saves.
+SINGLE_THREAD_GRAM_MAX = 6e8
 
 
 def kernel_eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.ndarray:

@@ -178,3 +178,52 @@ def test_single_threaded_blas_holds_numpys_blas_to_one_thread_and_gives_it_back(
     with single_threaded_blas():
         assert numpys() == 1
     assert numpys() == before
+
+
+def test_overlapping_single_threaded_blas_contexts_give_the_threads_back():
+    """Two threads whose contexts overlap (A in, B in, A out, B out): the limit stays until
+    the last leaves, and BLAS then has its threads back -- not left on one thread for good.
+    (The limit is checked through the module's state: OpenBLAS applies it to every thread but
+    reports the count set from another thread unreliably.)"""
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from dse_repro.measures import _parallel
+
+    def threads() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    def held() -> tuple[int, bool]:
+        return _parallel._blas_holders, _parallel._blas_limiter is not None
+
+    before = threads()
+    steps = {name: threading.Event() for name in ("a_in", "b_in", "a_go", "a_out", "b_go")}
+
+    def a() -> None:
+        with _parallel.single_threaded_blas():
+            steps["a_in"].set()
+            steps["a_go"].wait()
+        steps["a_out"].set()
+
+    def b() -> None:
+        steps["a_in"].wait()
+        with _parallel.single_threaded_blas():
+            steps["b_in"].set()
+            steps["b_go"].wait()
+            assert _parallel.map_single_blas(lambda x: x + 1, [1, 2]) == [2, 3]  # nested
+
+    runners = [threading.Thread(target=f) for f in (a, b)]
+    for r in runners:
+        r.start()
+    steps["b_in"].wait()
+    seen = [held()]  # both in
+    steps["a_go"].set()
+    steps["a_out"].wait()
+    seen.append(held())  # A out, B still in
+    steps["b_go"].set()
+    for r in runners:
+        r.join()
+    assert seen == [(2, True), (1, True)]
+    assert held() == (0, False)
+    assert threads() == before
