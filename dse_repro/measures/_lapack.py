@@ -124,9 +124,9 @@ _Call = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int], tup
 
 
 def _solve(A: np.ndarray, call: _Call) -> np.ndarray:
-    """The eigenvalues of ``A`` (checked) by one LAPACK routine: a workspace query, then the
-    solve. A symmetric C-ordered matrix is its own Fortran-ordered transpose: no copy."""
-    _check(A)
+    """The eigenvalues of ``A`` (already checked, :func:`_check`) by one LAPACK routine: a
+    workspace query, then the solve. A symmetric C-ordered matrix is its own Fortran-ordered
+    transpose: no copy."""
     n = A.shape[0]
     w = np.empty(n, A.dtype)
     if n == 0:
