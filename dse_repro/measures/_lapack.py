@@ -172,21 +172,24 @@ def syevr_eigenvalues(A: np.ndarray) -> np.ndarray:
     """All eigenvalues, ascending, of the symmetric float32 or float64 matrix ``A`` (n, n), in
     its dtype, by scipy's ``?syevr``; ``A`` is overwritten (pass a copy to keep it). Only one
     triangle is read."""
-    _check(A)
-    fn = _syevr(_PREFIX[A.dtype])
-    if fn is None:
-        raise RuntimeError("this scipy has no ?syevr in scipy.linalg.cython_lapack with the "
-                           "expected signature (check syevr_available first)")
-    return _solve(A, lambda *a: _syevr_call(fn, *a))
+    return _by(A, _syevr, _syevr_call, "this scipy has no ?syevr in scipy.linalg.cython_lapack "
+               "with the expected signature (check syevr_available first)")
 
 
 def mkl_syevd_eigenvalues(A: np.ndarray) -> np.ndarray:
     """All eigenvalues, ascending, of the symmetric float32 or float64 matrix ``A`` (n, n), in
     its dtype, by MKL's ``?syevd`` (torch's); ``A`` is overwritten. Only one triangle is read.
     MKL's threads: torch's setting (``torch.set_num_threads``)."""
+    return _by(A, _mkl_syevd, _syevd_call, "torch here has no MKL ?syevd to call (check "
+               "mkl_syevd_available first)")
+
+
+def _by(A: np.ndarray, routine: Callable[[str], ctypes._CFuncPtr | None], call: Callable,
+        missing: str) -> np.ndarray:
+    """``A``'s eigenvalues by the LAPACK ``routine`` for its dtype, called through ``call``;
+    a RuntimeError saying ``missing`` where this machine lacks the routine."""
     _check(A)
-    fn = _mkl_syevd(_PREFIX[A.dtype])
+    fn = routine(_PREFIX[A.dtype])
     if fn is None:
-        raise RuntimeError("torch here has no MKL ?syevd to call (check mkl_syevd_available "
-                           "first)")
-    return _solve(A, lambda *a: _syevd_call(fn, *a))
+        raise RuntimeError(missing)
+    return _solve(A, lambda *a: call(fn, *a))
