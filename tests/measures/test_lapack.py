@@ -148,3 +148,22 @@ def test_dse_is_the_same_through_either_solver(n, monkeypatch):
         monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", switch)
         values.append(dse(X, 2.0))
     assert values[0] == pytest.approx(values[1], abs=1e-10)
+
+
+@mkl
+def test_an_mkl_symbol_that_gets_the_known_matrix_wrong_is_not_used(monkeypatch):
+    """The MKL symbol has no signature to check: a routine that solves the 3 x 3 test matrix
+    wrongly (here: returns zeros) makes MKL unavailable rather than trusted."""
+
+    def wrong(fn, A, w, work, iwork, lwork, liwork):
+        work[:1], iwork[:1] = 1, 1
+        w[:] = 0.0
+        return 0, A.shape[0]
+
+    monkeypatch.setattr(_lapack, "_syevd_call", wrong)
+    _lapack._mkl_syevd.cache_clear()
+    try:
+        assert not _lapack.mkl_syevd_available(np.float64)
+    finally:
+        monkeypatch.undo()
+        _lapack._mkl_syevd.cache_clear()
