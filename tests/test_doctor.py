@@ -91,3 +91,14 @@ def test_a_bad_override_is_one_line_and_exit_2(capsys):
     assert main(["doctor", "--scale", "smoke", "foo=bar"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("dse-repro: error: doctor:") and len(err.splitlines()) == 1
+
+
+def test_the_cpu_eigensolver_row_names_the_switch_and_the_solver(monkeypatch):
+    from dse_repro.measures import _kernel, _lapack
+
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 1234)
+    (check, status, detail), = doctor.eigensolver_rows()
+    assert (check, status) == ("CPU eigensolver", "ok")
+    assert "below n = 1234" in detail and "EIGENSOLVER_SWITCH_N" in detail
+    monkeypatch.setattr(_lapack, "_mkl_syevd", lambda prefix: None)
+    assert "torch.linalg.eigvalsh" in doctor.eigensolver_rows()[0][2]

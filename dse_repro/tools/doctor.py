@@ -10,6 +10,8 @@ Checks, as a table (``check, status, detail``; status ``ok``, ``warn`` or ``FAIL
   FAIL naming the jobs that would fail; a missing optional one is dropped from the DAG);
 * at ``scale=paper`` with the timm zoo: the ImageNet validation folder (FAIL when absent) and
   how many of the zoo's pretrained weights are in the local cache (the others are skipped);
+* the CPU eigensolver exact DSE and DSMI use at each size (numpy's LAPACK, or from a size
+  measured per CPU maker MKL's ``dsyevd`` from torch's library; information);
 * whether ``sbatch`` and ``squeue`` answer (information: a local run does not need them).
 
 Exit code 0 only when the chosen scale can run here (no FAIL).
@@ -139,13 +141,30 @@ def slurm_rows(run: Callable[..., subprocess.CompletedProcess] = subprocess.run)
     return [("SLURM", "ok", f"squeue answers ({len(proc.stdout.split())} jobs queued)")]
 
 
+def eigensolver_rows() -> list[Row]:
+    """Which CPU eigensolver exact DSE/DSMI use from which size, on this machine."""
+    import numpy as np
+
+    from dse_repro.measures import _kernel, _lapack
+
+    switch = _kernel.eigensolver_switch_n()
+    vendor = _kernel._cpu_vendor() or "an unknown CPU maker"
+    large = ("MKL's dsyevd from torch's library, in place"
+             if _lapack.mkl_syevd_available(np.float64)
+             else "torch.linalg.eigvalsh (this torch has no MKL dsyevd to call)")
+    return [("CPU eigensolver", "ok",
+             f"numpy's LAPACK below n = {switch}, {large} from there ({vendor}; measured with "
+             "python benchmarks/bench_measures.py --solvers, set by "
+             "dse_repro.measures._kernel.EIGENSOLVER_SWITCH_N)")]
+
+
 def doctor(scale: str, overrides: list[str] | None = None, device: bool = True) -> list[Row]:
     """Every check's row at ``scale`` (with Hydra ``overrides``, e.g. ``paths.data_root=…``)."""
     from dse_repro.studies.registry import compose_config
 
     cfg = compose_config(scale, list(overrides or []))
     rows = device_rows() if device else []
-    return rows + data_rows(cfg) + zoo_rows(cfg) + slurm_rows()
+    return rows + eigensolver_rows() + data_rows(cfg) + zoo_rows(cfg) + slurm_rows()
 
 
 def table(rows: list[Row]) -> str:
