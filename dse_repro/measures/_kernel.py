@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ._lapack import MAX_N as LAPACK_MAX_N
 from ._lapack import (
     mkl_syevd_available,
     mkl_syevd_eigenvalues,
@@ -247,10 +248,12 @@ def _numpy_solver(n: int, dtype: np.dtype) -> str:
     """The solver :func:`eigvalsh_inplace` picks for an ``n x n`` numpy matrix of ``dtype``:
     ``"mkl"`` (torch's MKL ``?syevd``, in place), ``"torch"`` (``torch.linalg.eigvalsh``
     where that MKL is not to be had), ``"syevr"`` (scipy's OpenBLAS ``ssyevr``) or
-    ``"numpy"``."""
+    ``"numpy"``. Our own LAPACK calls take 32-bit integers: above :data:`LAPACK_MAX_N`
+    points torch's or numpy's solver instead."""
+    ours = n <= LAPACK_MAX_N
     if n >= eigensolver_switch_n() and not in_worker():
-        return "mkl" if mkl_syevd_available(dtype) else "torch"
-    if dtype == np.float32 and syevr_available(dtype):
+        return "mkl" if ours and mkl_syevd_available(dtype) else "torch"
+    if ours and dtype == np.float32 and syevr_available(dtype):
         return "syevr"
     return "numpy"
 

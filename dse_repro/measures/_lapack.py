@@ -34,13 +34,14 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["syevr_available", "syevr_eigenvalues", "mkl_syevd_available",
+__all__ = ["MAX_N", "syevr_available", "syevr_eigenvalues", "mkl_syevd_available",
            "mkl_syevd_eigenvalues"]
 
 _P = ctypes.c_void_p
 _INT = ctypes.c_int
-_MAX_N = 46_340  # n * n must fit LAPACK's 32-bit integers
+MAX_N = 46_340  # n * n must fit LAPACK's 32-bit integers
 _PREFIX = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}  # LAPACK's name per dtype
+_DTYPE = {p: d for d, p in _PREFIX.items()}
 
 
 @cache
@@ -91,8 +92,6 @@ def _mkl_syevd(prefix: str) -> ctypes._CFuncPtr | None:
     return fn if np.allclose(w, [1.0, 3.0, 5.0], atol=1e-5) else None
 
 
-_DTYPE = {p: d for d, p in _PREFIX.items()}
-
 
 def syevr_available(dtype: np.dtype | type) -> bool:
     """Whether :func:`syevr_eigenvalues` can take matrices of ``dtype`` here."""
@@ -115,8 +114,8 @@ def _check(A: np.ndarray) -> None:
         raise ValueError(f"A must be a square (n, n) matrix, got shape {A.shape}")
     if not (A.flags.c_contiguous or A.flags.f_contiguous) or not A.flags.writeable:
         raise ValueError("A must be contiguous and writeable (it is overwritten)")
-    if A.shape[0] > _MAX_N:
-        raise ValueError(f"A has n = {A.shape[0]} rows; these eigensolves take n <= {_MAX_N}")
+    if A.shape[0] > MAX_N:
+        raise ValueError(f"A has n = {A.shape[0]} rows; these eigensolves take n <= {MAX_N}")
 
 
 #: ``call(A, w, work, iwork, lwork, liwork) -> (info, eigenvalues found)`` for one routine.

@@ -167,3 +167,18 @@ def test_an_mkl_symbol_that_gets_the_known_matrix_wrong_is_not_used(monkeypatch)
     finally:
         monkeypatch.undo()
         _lapack._mkl_syevd.cache_clear()
+
+
+def test_matrices_beyond_32_bit_lapack_go_to_torch_and_numpy(monkeypatch):
+    """Our ctypes calls take 32-bit LAPACK integers (n <= 46 340): a larger kernel is solved
+    by torch from the switch on and by numpy below it, not refused (here the bound is
+    lowered to 30 so that a 40 x 40 matrix stands for one of 50 000 points)."""
+    A = _symmetric(40, np.float64)
+    monkeypatch.setattr(_kernel, "LAPACK_MAX_N", 30)
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 30)
+    assert _kernel._numpy_solver(40, np.dtype(np.float64)) == "torch"
+    assert np.allclose(eigvalsh_inplace(A.copy()), np.linalg.eigvalsh(A), atol=1e-12)
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 50)
+    assert _kernel._numpy_solver(40, np.dtype(np.float32)) == "numpy"
+    assert np.allclose(eigvalsh_inplace(A.astype(np.float32)), np.linalg.eigvalsh(A),
+                       atol=1e-4)
