@@ -76,28 +76,38 @@ DEGENERATE_SAMPLE = 500
 _log = logging.getLogger(__name__)
 
 
-def _pairs(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Index pairs i < j: all of them up to :data:`MEDIAN_EXACT_MAX_N` points, else a seeded
-    sample of :data:`MEDIAN_PAIRS` (i != j)."""
-    if n <= MEDIAN_EXACT_MAX_N:
-        return np.triu_indices(n, 1)
+def _pair_sq_distances(X: np.ndarray, squared: bool, seed: int) -> np.ndarray:
+    """Squared distances of the pairs i < j of ``X`` ``(n, D)`` (or of the squared-distance
+    matrix ``X`` with ``squared=True``), a fresh array: every pair up to
+    :data:`MEDIAN_EXACT_MAX_N` points, else a seeded sample of :data:`MEDIAN_PAIRS` (i != j)."""
+    n = X.shape[0]
+    if n <= MEDIAN_EXACT_MAX_N:  # every pair: one Gram matrix (BLAS) is fastest
+        return (X if squared else sq_distances(X, np.float64))[_upper_triangle(n)]
     rng = np.random.default_rng(seed)
     i = rng.integers(0, n, MEDIAN_PAIRS)
     j = (i + rng.integers(1, n, MEDIAN_PAIRS)) % n
-    return i, j
-
-
-def _pair_sq_distances(X: np.ndarray, i: np.ndarray, j: np.ndarray,
-                       squared: bool) -> np.ndarray:
     if squared:  # X holds squared distances already
         return X[i, j]
-    if X.shape[0] <= MEDIAN_EXACT_MAX_N:  # every pair: one Gram matrix (BLAS) is fastest
-        return sq_distances(X, np.float64)[i, j]
     out = np.empty(len(i))
     for s in range(0, len(i), 8192):  # sampled pairs, in chunks of (8192, D) differences
         d = X[i[s:s + 8192]] - X[j[s:s + 8192]]
         out[s:s + 8192] = np.einsum("ij,ij->i", d, d)
     return out
+
+
+def median_in_place(values: np.ndarray) -> float:
+    """``np.median`` of a 1-D float array without NaN (non-empty), reordering it in place.
+
+    Our own because numpy's is slow here: it partitions at both middle elements. One partition
+    at the upper one and the largest element below it give the same two (then the same
+    ``(a + b) / 2``): 0.17 ms instead of 1.2 ms for the 124 750 pairs of 500 points (2 cores,
+    2026-12-03); equality with ``np.median`` is tested, ties and odd sizes included."""
+    m = values.size
+    k = m // 2
+    values.partition(k)
+    if m % 2:
+        return float(values[k])
+    return float((values[:k].max() + values[k]) / 2)
 
 
 def mean_norm(X: Any) -> float:
@@ -112,8 +122,7 @@ def median_distance(X: Any, *, squared: bool = False, seed: int = 0) -> float:
     ``squared=True``, of a squared-distance matrix ``(n, n)``), in the units of ``X``; see the
     module docstring."""
     X = to_numpy(check_points(X, "X")) if not squared else to_numpy(X)
-    i, j = _pairs(X.shape[0], seed)
-    return float(np.sqrt(np.median(_pair_sq_distances(X, i, j, squared))))
+    return float(np.sqrt(median_in_place(_pair_sq_distances(X, squared, seed))))
 
 
 def _knn_widths(X: np.ndarray, k: int, squared: bool) -> np.ndarray:
@@ -173,13 +182,18 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
 
 
 @lru_cache(maxsize=4)
-def _upper_triangle(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.triu_indices(n, 1)``, kept: every call of :func:`degenerate_sigma` on more than
-    :data:`DEGENERATE_SAMPLE` points asks for the same ones (0.8 ms of its 4 ms at n = 500)."""
-    i, j = np.triu_indices(n, 1)
-    i.setflags(write=False)
-    j.setflags(write=False)
-    return i, j
+def _upper_triangle_kept(n: int) -> np.ndarray:
+    mask = np.triu(np.ones((n, n), dtype=bool), 1)
+    mask.setflags(write=False)
+    return mask
+
+
+def _upper_triangle(n: int) -> np.ndarray:
+    """A boolean ``(n, n)`` mask of the pairs i < j (``S[mask]`` is ``S[np.triu_indices(n,
+    1)]``, 3x faster), kept up to :data:`DEGENERATE_SAMPLE` points: every
+    :func:`degenerate_sigma` on more points asks for the same one."""
+    return _upper_triangle_kept(n) if n <= DEGENERATE_SAMPLE else np.triu(
+        np.ones((n, n), dtype=bool), 1)
 
 
 def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
@@ -213,16 +227,17 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
         with single_threaded_blas():
             S = sq_distances(Xn, np.float64)
     pairs = S[_upper_triangle(S.shape[0])]  # each pair once: same median, 1.5x faster
-    if not np.isfinite(pairs.max()):
-        return None
-    median = float(np.sqrt(np.median(pairs, overwrite_input=True)))
     d_max = float(np.sqrt(pairs.max()))
+    if not np.isfinite(d_max):
+        return None
+    median = float(np.sqrt(median_in_place(pairs)))
     np.fill_diagonal(S, np.inf)
     d_nn = float(np.sqrt(np.median(S.min(axis=1))))
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         w = lambda d: float(np.exp(-0.5 * np.square(np.float64(d) / np.float64(width))))  # noqa: E731
         w_max, w_med, w_nn = w(d_max), w(median), w(d_nn)
-    label = f"sigma={policy!r}" if policy else f"sigma={sigma:g}"
+    label = (f"sigma={policy!r}" if policy else f"sigma={sigma:g}"
+             if not isinstance(sigma, np.ndarray) else f"per-point sigma (median {width / unit:g})")
     advice = (f"(median distance between points {median / unit:.3g}); consider the default "
               f"sigma='{DEFAULT_SIGMA}'" + (" or a smaller t" if policy == "median" else ""))
     if d_max > 0 and w_max > ALL_ONES_WEIGHT:

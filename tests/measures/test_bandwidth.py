@@ -10,7 +10,12 @@ import pytest
 import torch
 
 from dse_repro.measures import DegenerateSigmaWarning, dse, dse_curve, dsmi
-from dse_repro.measures.bandwidth import median_distance, resolve_sigma
+from dse_repro.measures.bandwidth import (
+    degenerate_sigma,
+    median_distance,
+    median_in_place,
+    resolve_sigma,
+)
 
 RNG = np.random.default_rng(0)
 Y = np.repeat(np.arange(3), 50)
@@ -177,3 +182,23 @@ def test_default_width_on_fewer_points_than_k():
     assert np.isfinite(dsmi(RNG.normal(size=(6, 2)), np.array([0, 0, 0, 1, 1, 1])))
     with pytest.raises(ValueError, match="k must be >= 1"):
         dse(X5, "knn", k=0)
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 100, 101, 124_750])
+def test_median_in_place_is_numpys_median(size):
+    """The same float as np.median, ties, infinities and odd sizes included."""
+    rng = np.random.default_rng(size)
+    for values in (rng.normal(size=size), np.round(rng.normal(size=size)),
+                   np.where(rng.random(size) < 0.2, np.inf, rng.random(size)),
+                   rng.integers(0, 3, size).astype(float) * 1e308):
+        assert median_in_place(values.copy()) == np.median(values)
+    assert median_distance(X) == pytest.approx(median_distance(X[::-1]), rel=1e-15)
+
+
+def test_degenerate_per_point_widths_without_a_policy_name_their_median():
+    """The public check takes per-point widths (read as their median) with no policy: its text
+    names that median (it raised a TypeError formatting the array)."""
+    text = degenerate_sigma(X, np.full(len(X), 1e-3), ts=[1])
+    assert text.startswith("per-point sigma (median 0.001) at t=1 is far below")
+    assert degenerate_sigma(X, np.full(len(X), 1e3)).startswith("per-point sigma (median 1000)")
+    assert degenerate_sigma(X, resolve_sigma(X, "knn")) is None
