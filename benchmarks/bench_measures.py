@@ -28,6 +28,12 @@ kernel (numpy's ``eigvalsh``, OpenBLAS ``dsyevr`` and MKL ``dsyevd`` called in p
 ``dse_repro.measures._lapack``, and ``torch.linalg.eigvalsh``) at each of ``--sizes``, and prints
 the size from which ``dse`` switches to MKL on this machine
 (``dse_repro.measures._kernel.eigensolver_switch_n()``): the measurement that sets it.
+
+``--parts`` times ``dse`` and its parts at each of ``--sizes``, each after a 0.2 s pause (so
+that no library's threads still spin from the step before): the width check
+(``bandwidth.degenerate_sigma``), the kernel (``_kernel.kernel_matrix``), the eigensolve ``dse``
+runs (``_kernel.eigvalsh_inplace`` on a fresh copy), beside numpy's and scipy's ``evr``
+eigensolves; it prints the floor (kernel + solve, no check) over the faster of the two.
 """
 from __future__ import annotations
 
@@ -38,6 +44,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -152,6 +159,45 @@ def solvers(sizes: list[int], repeats: int) -> None:
               + f"  {min(best, key=best.__getitem__)}", flush=True)
     print(f"dse switches from numpy (float64; float32: OpenBLAS ssyevr) to MKL at n = "
           f"{eigensolver_switch_n()} on this machine")
+def _parts(n: int) -> tuple[dict[str, Callable[[Any], object]], np.ndarray]:
+    """``dse``, its parts and two eigensolves at size ``n``, each taking a fresh copy of the
+    kernel (only ``solve`` uses it), and the kernel."""
+    import scipy.linalg
+
+    from dse_repro.measures import dse
+    from dse_repro.measures._kernel import eigvalsh_inplace, kernel_matrix
+    from dse_repro.measures.bandwidth import degenerate_sigma
+
+    X = _data(n)[0]
+    K = kernel_matrix(X, 10.0, "float64")
+    return {"eig_numpy": lambda _: np.linalg.eigvalsh(K),
+            "eig_evr": lambda _: scipy.linalg.eigvalsh(K, driver="evr", check_finite=False),
+            "dse": lambda _: dse(X, 10.0),
+            "check": lambda _: degenerate_sigma(X, 10.0),
+            "kernel": lambda _: kernel_matrix(X, 10.0, "float64"),
+            "solve": eigvalsh_inplace}, K
+
+
+def parts(sizes: list[int], repeats: int) -> None:
+    """Time ``dse`` beside its parts at each size (see the module docstring)."""
+    print(f"{'n':>6} {'eig_numpy':>10} {'eig_evr':>10} {'dse':>10} {'check':>10} {'kernel':>10} "
+          f"{'solve':>10}  dse/fastest  (kernel + solve)/fastest")
+    for n in sizes:
+        fns, K = _parts(n)
+        best = {m: np.inf for m in fns}
+        for _ in range(repeats):
+            for m, fn in fns.items():
+                A = K.copy()
+                time.sleep(0.2)
+                t0 = time.perf_counter()
+                fn(A)
+                best[m] = min(best[m], time.perf_counter() - t0)
+        fastest = min(best["eig_numpy"], best["eig_evr"])
+        floor = (best["kernel"] + best["solve"]) / fastest
+        print(f"{n:>6} " + " ".join(f"{best[m] * 1e3:>8.1f}ms" for m in fns)
+              + f"  {best['dse'] / fastest:>11.3f}  {floor:>11.3f}", flush=True)
+
+
 DSE_METHODS = ["dse", "dse_f32", "dse_ref", "dse_dsmi"]
 
 
@@ -166,6 +212,8 @@ def main() -> None:
                     choices=EIGENSOLVERS + DSE_METHODS, help="what to time at each n")
     ap.add_argument("--solvers", action="store_true",
                     help="time the eigensolvers dse chooses from instead (see above)")
+    ap.add_argument("--parts", action="store_true",
+                    help="time dse beside its parts instead (see above)")
     args = ap.parse_args()
     import threadpoolctl
 
@@ -174,8 +222,8 @@ def main() -> None:
     print(f"# machine: {platform.processor() or platform.machine()}, {mp.cpu_count()} cores; "
           f"BLAS: {'; '.join(blas)}")
     print(f"# best of {args.repeats} interleaved repeats; D = 64, sigma = 10\n")
-    if args.solvers:
-        solvers(args.sizes, args.repeats)
+    if args.solvers or args.parts:
+        (solvers if args.solvers else parts)(args.sizes, args.repeats)
         return
 
     names = [m for m in EIGENSOLVERS + DSE_METHODS if m in args.methods]
