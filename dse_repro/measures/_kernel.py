@@ -24,6 +24,7 @@ from ._parallel import in_worker, single_threaded_blas
 from ._validation import (
     check_int,
     check_points,
+    check_ts,
     is_torch,
     to_numpy,
 )
@@ -362,11 +363,3 @@ def check_method(method: str) -> str:
     if method not in METHODS:
         raise ValueError(f"method must be 'exact', 'lanczos', 'slq' or 'auto', got {method!r}")
     return method
-
-
-def check_ts(ts: Any) -> list[int]:
-    """Diffusion times as a non-empty list of integers >= 1 (a scalar becomes one time)."""
-    ts = [ts] if np.isscalar(ts) or isinstance(ts, bool) else list(ts)
-    if not ts:
-        raise ValueError("ts is empty")
-    return [check_int(t, "t", minimum=1) for t in ts]

@@ -177,3 +177,33 @@ def to_numpy(x: Any) -> np.ndarray:
         x = x.detach().cpu()
         return (x.float() if x.is_floating_point() and x.element_size() < 4 else x).numpy()
     return np.asarray(x)
+
+
+def check_ts(ts: Any) -> list[int]:
+    """Diffusion times as a non-empty list of integers >= 1 (a scalar becomes one time)."""
+    ts = [ts] if np.isscalar(ts) or isinstance(ts, bool) else list(ts)
+    if not ts:
+        raise ValueError("ts is empty")
+    return [check_int(t, "t", minimum=1) for t in ts]
+
+
+def check_sq_distances(S: np.ndarray, name: str) -> None:
+    """A ValueError unless ``S`` (finite, numpy) looks like squared Euclidean distances: square,
+    a zero diagonal, no negative entry, symmetric up to rounding (relative 1e-6 of the largest
+    entry, which a float32 Gram product stays within). ``name`` names it in the message, e.g.
+    ``"Z with precomputed=True"``."""
+    if S.ndim != 2 or S.shape[0] != S.shape[1]:
+        raise ValueError(f"{name} must be a square (n, n) matrix of squared distances, got "
+                         f"shape {tuple(S.shape)}")
+    if np.any(np.diag(S) != 0):
+        raise ValueError(f"{name} must have a zero diagonal (squared distances of each point "
+                         "to itself); got a point cloud or a similarity matrix?")
+    if np.any(S < 0):
+        raise ValueError(f"{name} must hold squared distances >= 0; it has negative entries "
+                         f"(min {float(S.min()):.3g})")
+    scale = float(S.max()) if S.size else 0.0
+    for s in range(0, S.shape[0], 2048):  # row blocks right of the diagonal block against
+        e = s + 2048                        # their column blocks: no second n x n matrix
+        if np.any(np.abs(S[s:e, s:] - S[s:, s:e].T) > 1e-6 * scale):
+            raise ValueError(f"{name} must be symmetric (squared distances); rows {s}.. "
+                             "differ from their columns")

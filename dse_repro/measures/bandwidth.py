@@ -44,7 +44,15 @@ from typing import Any
 import numpy as np
 
 from ._parallel import single_threaded_blas
-from ._validation import check_int, check_points, check_positive_real, to_numpy
+from ._validation import (
+    check_finite,
+    check_int,
+    check_points,
+    check_positive_real,
+    check_sq_distances,
+    check_ts,
+    to_numpy,
+)
 from .distances import rescale, sq_distances
 
 __all__ = ["POLICIES", "DEFAULT_SIGMA", "DegenerateSigmaWarning", "resolve_sigma",
@@ -121,7 +129,14 @@ def median_distance(X: Any, *, squared: bool = False, seed: int = 0) -> float:
     """Median Euclidean distance between pairs of rows of ``X`` ``(n, D)`` (or, with
     ``squared=True``, of a squared-distance matrix ``(n, n)``), in the units of ``X``; see the
     module docstring."""
-    X = to_numpy(check_points(X, "X")) if not squared else to_numpy(X)
+    X = to_numpy(check_points(X, "X"))
+    if squared:
+        check_sq_distances(X, "X with squared=True")
+    return _median_distance(X, squared, seed)
+
+
+def _median_distance(X: np.ndarray, squared: bool, seed: int) -> float:
+    """:func:`median_distance` of checked points (or squared distances)."""
     return float(np.sqrt(median_in_place(_pair_sq_distances(X, squared, seed))))
 
 
@@ -160,7 +175,7 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
         # units of ``unit`` (1.0 for data of ordinary scale)
         Xn, unit = rescale(np.asarray(to_numpy(X), dtype=np.float64), 1.0, squared=squared)
         if sigma == "median":
-            value = median_distance(Xn, squared=squared, seed=seed)
+            value = _median_distance(Xn, squared, seed)
             if not value > 0:
                 raise ValueError("sigma='median': the median distance between points is 0 "
                                  "(most points coincide); use a fixed sigma")
@@ -215,12 +230,26 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
     width resolves any cluster of more than k points). The data's distances are sampled once
     for every t: a seeded sample of at most 500 points (nearest-neighbour distances in a
     sample are larger than in the whole set, so the identity test errs on the quiet side)."""
-    Xn, unit = rescale(np.asarray(to_numpy(X), dtype=np.float64), 1.0, squared=squared)
-    width = (float(np.median(sigma)) if isinstance(sigma, np.ndarray) else float(sigma)) * unit
-    n = Xn.shape[0]
+    ts = check_ts(ts)
+    X = to_numpy(X)
+    if X.ndim != 2 or X.shape[0] < 2 or (squared and X.shape[0] != X.shape[1]):
+        shape = "a square (n, n) matrix of squared distances" if squared else "(n_points, n_dims)"
+        raise ValueError(f"X must be {shape} with n >= 2, got shape {X.shape}")
+    if isinstance(sigma, np.ndarray):
+        if sigma.shape != (X.shape[0],) or not np.all(np.isfinite(sigma)) or sigma.min() <= 0:
+            raise ValueError(f"per-point sigma must be {X.shape[0]} finite widths > 0 (one "
+                             f"per point), got shape {sigma.shape}")
+    else:
+        sigma = check_positive_real(sigma, "sigma")
+    n = X.shape[0]
     if n > DEGENERATE_SAMPLE:
         idx = np.sort(np.random.default_rng(seed).choice(n, DEGENERATE_SAMPLE, replace=False))
-        Xn = Xn[np.ix_(idx, idx)] if squared else Xn[idx]
+        X = X[np.ix_(idx, idx)] if squared else X[idx]
+    X = np.asarray(X, dtype=np.float64)
+    check_finite(X, "X")  # the sample only: the estimators checked all of X before
+    # (rescaling the sample instead of X: powers of two, so the same distances over the width)
+    Xn, unit = rescale(X, 1.0, squared=squared)
+    width = (float(np.median(sigma)) if isinstance(sigma, np.ndarray) else sigma) * unit
     if squared:
         S = Xn.copy()
     else:  # tiny: on one thread, so that no BLAS thread spins on after it (see _parallel)

@@ -54,6 +54,7 @@ from ._validation import (
     check_int,
     check_points,
     check_same_length,
+    check_sq_distances,
     is_torch,
     to_numpy,
 )
@@ -308,12 +309,9 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
         raise ValueError(f"method={method!r} needs the points: it cannot be combined with "
                          f"{'precomputed=True' if precomputed else 'reference=True'}")
     if precomputed:
-        if Z.shape[0] != Z.shape[1]:
-            raise ValueError(f"Z with precomputed=True must be a square (n, n) matrix of squared "
-                             f"distances, got shape {tuple(Z.shape)}")
         if reference:
             raise ValueError("reference=True needs the points, not precomputed distances")
-        _check_sq_distances(to_numpy(Z))
+        check_sq_distances(to_numpy(Z), "Z with precomputed=True")
     ts = check_ts(ts)
     sigma = width(Z, sigma, k, squared=precomputed, seed=seed, ts=ts)  # from the whole set
     check_scalar_width(sigma, method, reference)
@@ -351,24 +349,6 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
     eig_plan = _plan_eigenvalues(Z, plan, sigma, precision, precomputed)
     values = np.array([_combine(eig_plan, counts, t) for t in ts], dtype=np.float64)
     return values, _exact_info(ts, "exact")
-
-
-def _check_sq_distances(S: np.ndarray) -> None:
-    """A ValueError unless ``S`` looks like squared Euclidean distances: a zero diagonal, no
-    negative entry, symmetric up to rounding (relative 1e-6 of the largest entry, which a
-    float32 Gram product stays within)."""
-    if np.any(np.diag(S) != 0):
-        raise ValueError("Z with precomputed=True must have a zero diagonal (squared distances "
-                         "of each point to itself); got a point cloud or a similarity matrix?")
-    if np.any(S < 0):
-        raise ValueError("Z with precomputed=True must hold squared distances >= 0; it has "
-                         f"negative entries (min {float(S.min()):.3g})")
-    scale = float(S.max()) if S.size else 0.0
-    for s in range(0, S.shape[0], 2048):  # row blocks right of the diagonal block against
-        e = s + 2048                        # their column blocks: no second n x n matrix
-        if np.any(np.abs(S[s:e, s:] - S[s:, s:e].T) > 1e-6 * scale):
-            raise ValueError("Z with precomputed=True must be symmetric (squared distances); "
-                             f"rows {s}.. differ from their columns")
 
 
 def _exact_info(ts: list[int], method: str) -> dict:

@@ -5,7 +5,18 @@ import numpy as np
 import pytest
 import torch
 
-from dse_repro.measures import cse, csmi, dse, dse_from_matrix, dsmi, ksg_mi, mine_mi
+from dse_repro.measures import (
+    cse,
+    csmi,
+    dse,
+    dse_from_matrix,
+    dsmi,
+    ksg_mi,
+    median_distance,
+    mine_mi,
+    squared_distances,
+)
+from dse_repro.measures.bandwidth import degenerate_sigma
 
 X = np.random.default_rng(0).normal(size=(20, 3))
 Y = np.repeat([0, 1], 10)
@@ -273,3 +284,40 @@ def test_approx_paths_take_policies_and_refuse_empty_ts():
         dse_curve_approx(X, "knn_median", [])
     with pytest.raises(ValueError, match="knn_median"):
         dse_curve_approx(X, "knn", [1])
+
+
+def test_median_distance_of_squared_distances_checks_them():
+    """``median_distance(S, squared=True)``: a point cloud, NaN, a negative or asymmetric
+    matrix is refused by name (it raised an IndexError or returned nan)."""
+    S = squared_distances(X)
+    assert median_distance(S, squared=True) == pytest.approx(median_distance(X), rel=1e-12)
+    nan = S.copy()
+    nan[0, 1] = nan[1, 0] = np.nan
+    asym = S.copy()
+    asym[0, 1] += 1.0
+    for bad, match in ((X, "X with squared=True must be a square"), (nan, "X contains NaN"),
+                       (-S, "X with squared=True must hold squared distances >= 0"),
+                       (asym, "X with squared=True must be symmetric")):
+        with pytest.raises(ValueError, match=match):
+            median_distance(bad, squared=True)
+
+
+@pytest.mark.parametrize("kwargs,error,match", [
+    ({"sigma": 0.0}, ValueError, "sigma must be a finite number > 0"),
+    ({"sigma": -1.0}, ValueError, "sigma must be a finite number > 0"),
+    ({"sigma": "knn"}, TypeError, "sigma must be a real number"),
+    ({"sigma": np.ones(3)}, ValueError, "per-point sigma must be 20 finite widths"),
+    ({"sigma": np.zeros(20)}, ValueError, "per-point sigma must be 20 finite widths"),
+    ({"sigma": 1.0, "ts": []}, ValueError, "ts is empty"),
+    ({"sigma": 1.0, "ts": [0]}, ValueError, "t must be >= 1"),
+    ({"sigma": 1.0, "squared": True}, ValueError, "X must be a square"),
+])
+def test_degenerate_sigma_checks_its_arguments(kwargs, error, match):
+    """The public width check names a bad argument (it returned None, or a warning text for
+    sigma = 0 or t = 0, or raised from deep inside numpy)."""
+    with pytest.raises(error, match=match):
+        degenerate_sigma(X, **kwargs)
+    bad = X.copy()
+    bad[0, 0] = np.inf
+    with pytest.raises(ValueError, match="X contains NaN or infinite"):
+        degenerate_sigma(bad, 1.0)
