@@ -23,6 +23,7 @@ from ._lapack import (
 from ._parallel import in_worker, single_threaded_blas
 from ._validation import (
     check_int,
+    check_numeric_array,
     check_points,
     check_ts,
     is_torch,
@@ -314,7 +315,11 @@ def spectral_entropy(eigenvalues: Any, t: int = 1) -> float:
         t: diffusion time, an integer >= 1.
     """
     t = check_int(t, "t", minimum=1)
-    lam = np.abs(to_numpy(eigenvalues).astype(np.float64).ravel())
+    lam = to_numpy(check_numeric_array(eigenvalues, "eigenvalues"))
+    if lam.ndim != 1 or lam.size == 0:
+        raise ValueError(f"eigenvalues must be a non-empty 1-D array (n,), got shape {lam.shape}"
+                         " -- for a matrix, use dse_from_matrix")
+    lam = np.abs(lam.astype(np.float64))
     # Scale by the largest magnitude before powering so that large t cannot overflow and
     # the top eigenvalue never underflows; alpha is unchanged by the scale.
     top = lam.max()
@@ -323,7 +328,7 @@ def spectral_entropy(eigenvalues: Any, t: int = 1) -> float:
     a = (lam / top) ** t
     p = a / a.sum()
     nz = p[p > 0]
-    return float(-(nz * np.log(nz)).sum() / LN2)
+    return float(-(nz * np.log(nz)).sum() / LN2) + 0.0  # + 0.0: one eigenvalue gives 0, not -0
 
 
 def subsample(X: Any, max_n: int | None, seed: int | None) -> Any:

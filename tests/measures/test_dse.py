@@ -123,6 +123,18 @@ def test_spectral_entropy_large_t_does_not_overflow():
     assert np.isfinite(spectral_entropy(lam * 1e300, t=5))
 
 
+def test_spectral_entropy_takes_a_spectrum_only():
+    """A matrix passed for its eigenvalues is refused, not read as n^2 eigenvalues; one
+    eigenvalue gives 0.0 bits (not -0.0)."""
+    with pytest.raises(ValueError, match="eigenvalues must be a non-empty 1-D array.*dse_from_"):
+        spectral_entropy(np.eye(3))
+    with pytest.raises(TypeError, match="eigenvalues"):
+        spectral_entropy(["a", "b"])
+    assert str(spectral_entropy(np.array([0.7]))) == "0.0"
+    assert str(dse_from_matrix(np.ones((1, 1)))) == "0.0"
+    assert spectral_entropy(torch.tensor([1.0, 1.0])) == pytest.approx(1.0)
+
+
 def test_dse_curve_equals_pointwise(rng):
     from dse_repro.measures import dse_curve
 
