@@ -255,7 +255,7 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
     else:  # tiny: on one thread, so that no BLAS thread spins on after it (see _parallel)
         with single_threaded_blas():
             S = sq_distances(Xn, np.float64)
-    pairs = S[_upper_triangle(S.shape[0])]  # each pair once: same median, 1.5x faster
+    pairs = S[_upper_triangle(S.shape[0])]  # each pair once
     d_max = float(np.sqrt(pairs.max()))
     if not np.isfinite(d_max):
         return None
@@ -265,8 +265,12 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
     with np.errstate(over="ignore", divide="ignore", under="ignore"):
         w = lambda d: float(np.exp(-0.5 * np.square(np.float64(d) / np.float64(width))))  # noqa: E731
         w_max, w_med, w_nn = w(d_max), w(median), w(d_nn)
-    label = (f"sigma={policy!r}" if policy else f"sigma={sigma:g}"
-             if not isinstance(sigma, np.ndarray) else f"per-point sigma (median {width / unit:g})")
+    if policy:
+        label = f"sigma={policy!r}"
+    elif isinstance(sigma, np.ndarray):
+        label = f"per-point sigma (median {width / unit:g})"
+    else:
+        label = f"sigma={sigma:g}"
     advice = (f"(median distance between points {median / unit:.3g}); consider the default "
               f"sigma='{DEFAULT_SIGMA}'" + (" or a smaller t" if policy == "median" else ""))
     if d_max > 0 and w_max > ALL_ONES_WEIGHT:
