@@ -232,7 +232,8 @@ def dse_from_matrix(K: Any, t: int = 1, *, atol: float = 1e-8) -> float:
     ``n`` gives ``log2 n``.
 
     Raises:
-        ValueError: if ``K`` is not square, not symmetric (within ``atol``), or not finite.
+        ValueError: if ``K`` is not square, not symmetric (within ``atol`` times its largest
+            |entry|, and relative 1e-5: scale-free, like the entropy), or not finite.
     """
     K = check_numeric_array(K, "K")
     t = check_int(t, "t", minimum=1)
@@ -243,10 +244,13 @@ def dse_from_matrix(K: Any, t: int = 1, *, atol: float = 1e-8) -> float:
         import torch
 
         K = K if K.is_floating_point() else K.double()
-        if not torch.allclose(K, K.T, atol=atol, rtol=1e-5):
+        scale = float(K.abs().max())
+        if not torch.allclose(K, K.T, atol=atol * scale, rtol=1e-5):
             raise ValueError("K must be symmetric")
         return spectral_entropy(torch.linalg.eigvalsh(K), t)
     K = np.array(K, dtype=np.float64)  # copy: the eigensolve overwrites it
-    if not np.allclose(K, K.T, atol=atol, rtol=1e-5):
+    # atol relative to K's largest |entry|: an absolute one would take any matrix of entries
+    # below 1e-8 as symmetric (only one triangle is read) and refuse a huge symmetric one
+    if not np.allclose(K, K.T, atol=atol * float(np.abs(K).max()), rtol=1e-5):
         raise ValueError("K must be symmetric")
     return spectral_entropy(eigvalsh_inplace(K), t)

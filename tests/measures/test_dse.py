@@ -132,6 +132,20 @@ def test_spectral_entropy_takes_a_spectrum_only():
         spectral_entropy(["a", "b"])
     assert str(spectral_entropy(np.array([0.7]))) == "0.0"
     assert str(dse_from_matrix(np.ones((1, 1)))) == "0.0"
+
+
+@pytest.mark.parametrize("c", [1e-100, 1e-12, 1.0, 1e100])
+def test_dse_from_matrix_symmetry_check_is_scale_free(c):
+    """A non-symmetric matrix is refused at any scale (entries below atol were taken as
+    symmetric, one triangle read), a symmetric one accepted, with the same entropy."""
+    A = np.random.default_rng(0).normal(size=(6, 6))
+    with pytest.raises(ValueError, match="K must be symmetric"):
+        dse_from_matrix(c * A)
+    with pytest.raises(ValueError, match="K must be symmetric"):
+        dse_from_matrix(torch.tensor(c * A))
+    S = A + A.T
+    assert dse_from_matrix(c * S) == pytest.approx(dse_from_matrix(S), abs=1e-12)
+    assert dse_from_matrix(torch.tensor(c * S)) == pytest.approx(dse_from_matrix(S), abs=1e-12)
     assert spectral_entropy(torch.tensor([1.0, 1.0])) == pytest.approx(1.0)
 
 
