@@ -122,7 +122,8 @@ def mean_norm(X: Any) -> float:
     """Mean Euclidean norm of the rows of ``X`` ``(n, D)``, in the units of ``X`` (the scale a
     fixed kernel width is measured against)."""
     X = np.asarray(to_numpy(check_points(X, "X")), dtype=np.float64)
-    return float(np.linalg.norm(X, axis=1).mean())
+    Xn, unit = rescale(X, 1.0)  # exact: no square under- or overflows at extreme scales
+    return float(np.linalg.norm(Xn, axis=1).mean()) / unit
 
 
 def median_distance(X: Any, *, squared: bool = False, seed: int = 0) -> float:
@@ -132,7 +133,8 @@ def median_distance(X: Any, *, squared: bool = False, seed: int = 0) -> float:
     X = to_numpy(check_points(X, "X"))
     if squared:
         check_sq_distances(X, "X with squared=True")
-    return _median_distance(X, squared, seed)
+    Xn, unit = rescale(X, 1.0, squared=squared)  # exact: no square under- or overflows
+    return _median_distance(Xn, squared, seed) / unit
 
 
 def _median_distance(X: np.ndarray, squared: bool, seed: int) -> float:

@@ -19,10 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_int, check_points, check_same_length, to_numpy
+from ._validation import check_int, check_points, check_same_length, to_numpy, unit_scale
 from .labels import class_partition, discretize
 
 __all__ = ["ksg_mi"]
+
+#: Data spanning less than this (largest column range) get a warning from the default KSG:
+#: NPEET's 1e-10 jitter is >= 1e-4 of their spread.
+JITTER_SPAN = 1e-6
 
 
 @contextlib.contextmanager
@@ -50,6 +54,15 @@ def ksg_mi(X: Any, Y: Any, k: int = 3, y_discrete: bool = False, *, seed: int = 
             entropies), which recovers ``H(Y)`` on well-separated labelled blobs.
         seed: seed for NPEET's 1e-10 jitter.
 
+    Scale: with ``y_discrete=True`` ``X`` is centred and brought to unit scale by a power of two
+    first (the estimate does not depend on ``X``'s scale, but NPEET's jitter is absolute: on
+    data spanning ~1e-8 it read the jitter); so ``ksg_mi(c * X, Y, y_discrete=True)`` is the
+    same for any ``c``. The default KSG works in the joint space of ``X`` and ``Y`` with the
+    max-norm, so its estimate depends on their scales relative to each other (the paper's
+    setting: raw embeddings against the label column); e.g. on three labelled blobs it reads
+    -0.005 bits for ``X``, -0.48 bits for ``1e4 * X``. Data are passed as they are then, with a
+    ``UserWarning`` where ``X`` or ``Y`` spans less than 1e-6 (the jitter is then >= 1e-4 of it).
+
     Duplicate points: NPEET breaks distance ties with a 1e-10 jitter, so on data with repeated
     rows the k-NN distances come from the jitter, not the data, and the estimate depends on
     ``seed`` (up to ~1 bit seen with ``y_discrete=True``); a ``UserWarning`` says so.
@@ -71,9 +84,17 @@ def ksg_mi(X: Any, Y: Any, k: int = 3, y_discrete: bool = False, *, seed: int = 
         if k >= counts.min():
             raise ValueError(
                 f"k must be smaller than the smallest class size ({counts.min()}), got {k}")
+        X = unit_scale(X - X.mean(axis=0), limit_exp=0)  # see "Scale" above
         with _seeded_global_numpy(seed):
             return float(npeet_plus.micd(X, labels.reshape(-1, 1), k=k, base=2, warning=False))
     Yc = to_numpy(check_points(Y, "Y"))
     check_same_length(X, "X", Yc, "Y")
+    for name, values in (("X", X), ("Y", Yc)):
+        span = float(np.ptp(values, axis=0).max())
+        if 0 < span < JITTER_SPAN:
+            warnings.warn(f"{name} spans at most {span:.3g}: NPEET's 1e-10 jitter is >= 1e-4 of "
+                          "that, so the estimate reads the jitter; rescale the data (or use "
+                          "y_discrete=True for labels, which is scale-free)", UserWarning,
+                          stacklevel=2)
     with _seeded_global_numpy(seed):
         return float(npeet_plus.mi(X, Yc, k=k, base=2))

@@ -18,7 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_finite, check_int, check_numeric_array, is_torch, to_numpy
+from ._validation import (
+    check_finite,
+    check_int,
+    check_numeric_array,
+    is_torch,
+    to_numpy,
+    unit_scale,
+)
 
 __all__ = ["infer_discrete", "discretize", "spectral_clusters", "class_partition",
            "conditional_subsets"]
@@ -60,6 +67,7 @@ def spectral_clusters(Y: Any, n_clusters: int = 10, seed: int = 0) -> np.ndarray
     if Y.ndim != 2:
         Y = Y.reshape(Y.shape[0], -1)
     check_finite(Y, "Y")
+    Y = unit_scale(Y)  # exact; sklearn's distances would under/overflow at extreme scales
     n_clusters = check_int(n_clusters, "n_clusters", minimum=2, maximum=Y.shape[0] - 1)
     op = SpectralClustering(
         n_clusters=n_clusters,

@@ -16,8 +16,11 @@ from dse_repro.measures import (
     dsmi,
     knn_accuracy,
     ksg_mi,
+    mean_norm,
+    median_distance,
     mine_mi,
     rankme,
+    spectral_clusters,
     squared_distances,
 )
 
@@ -44,6 +47,31 @@ def test_scale_free_predictors(c):
     assert rankme(X * c) == pytest.approx(rankme(X), rel=1e-9)
     assert alpha_req(X * c) == pytest.approx(alpha_req(X), rel=1e-9)
     assert knn_accuracy(X * c, Y, k=5) == knn_accuracy(X, Y, k=5)
+
+
+@pytest.mark.parametrize("c", [1e-300, *SCALES, 1e300])
+def test_scale_free_helpers(c):
+    """Widths, clusters and the KSG with labels at any scale (the medians and mean norms were
+    0.0 at 1e-300 and nan / inf at 1e300; the clusters differed; the KSG read its jitter)."""
+    assert median_distance(X * c) == pytest.approx(c * median_distance(X), rel=1e-12)
+    assert mean_norm(X * c) == pytest.approx(c * mean_norm(X), rel=1e-12)
+    if 1e-100 <= c <= 1e100:
+        S = squared_distances(X * c)
+        assert median_distance(S, squared=True) == pytest.approx(c * median_distance(X),
+                                                                 rel=1e-12)
+    assert np.array_equal(spectral_clusters(X * c, 3), spectral_clusters(X, 3))
+    assert ksg_mi(X * c, Y, y_discrete=True) == pytest.approx(ksg_mi(X, Y, y_discrete=True),
+                                                             abs=1e-8)
+
+
+def test_default_ksg_warns_where_its_jitter_is_the_data():
+    """The default KSG depends on the relative scale of X and Y (documented), and where X
+    spans less than 1e-6 NPEET's absolute 1e-10 jitter is what it measures: it says so."""
+    with pytest.warns(UserWarning, match="X spans at most 7.33e-09.*jitter"):
+        ksg_mi(X * 1e-9, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ksg_mi(X * 1e-4, Y)
 
 
 @pytest.mark.parametrize("c", [1e-200, 1e-20, 1e20, 1e200])
