@@ -59,7 +59,7 @@ from ._validation import (
     to_numpy,
 )
 from .bandwidth import DEFAULT_SIGMA
-from .distances import SAFE_EXP, gram_to_sq_distances, rescale, sq_distances  # noqa: F401
+from .distances import SAFE_EXP, gram_to_sq_distances, rescale, safe_exp, sq_distances  # noqa: F401
 
 __all__ = [
     "diffusion_matrix",
@@ -89,8 +89,9 @@ def diffusion_matrix(X: Any, sigma: float | str = DEFAULT_SIGMA, *,
         of the random-walk matrix ``P = D^-1 G`` and lie in ``(-1, 1]``.
     """
     X = check_points(X, "X")
-    X, sigma = rescale(X, width(X, sigma, k))
-    return kernel_matrix(X, sigma, check_precision(precision))
+    check_precision(precision)
+    X, sigma = rescale(X, width(X, sigma, k), limit_exp=safe_exp(precision))
+    return kernel_matrix(X, sigma, precision)
 
 
 def diffusion_eigenvalues(
@@ -167,7 +168,7 @@ def dse(
                          "reference is dse-dsmi's exact eigensolve)")
     sigma = width(X, sigma, k, seed=seed, ts=[t])
     check_scalar_width(sigma, method, reference)
-    X, sigma = rescale(X, sigma)
+    X, sigma = rescale(X, sigma, limit_exp=safe_exp(precision))
     if reference:
         from .reference import reference_dse
 
@@ -216,7 +217,8 @@ def dse_curve(
     ts = check_ts(ts)
     sigma = width(X, sigma, k, seed=seed, ts=ts)
     check_scalar_width(sigma, check_method(method), False)
-    X, sigma = rescale(X, sigma)
+    check_precision(precision)
+    X, sigma = rescale(X, sigma, limit_exp=safe_exp(precision))
     approx = _large_n(X, sigma, ts, method, seed, "dse_curve")
     if approx is not None:
         return approx

@@ -59,7 +59,7 @@ from ._validation import (
     to_numpy,
 )
 from .bandwidth import DEFAULT_SIGMA
-from .distances import gram, rescale, sq_distances
+from .distances import gram, rescale, safe_exp, sq_distances
 from .labels import class_partition, conditional_subsets, discretize
 
 __all__ = ["dsmi", "dsmi_curve", "dsmi_curve_approx"]
@@ -315,9 +315,9 @@ def _dsmi_curve(Z: Any, Y: Any, sigma: float | str, ts: Any, y_discrete: bool | 
     ts = check_ts(ts)
     sigma = width(Z, sigma, k, squared=precomputed, seed=seed, ts=ts)  # from the whole set
     check_scalar_width(sigma, method, reference)
-    Z, sigma = rescale(Z, sigma, squared=precomputed)
-    n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     check_precision(precision)
+    Z, sigma = rescale(Z, sigma, squared=precomputed, limit_exp=safe_exp(precision))
+    n_repeats = check_int(n_repeats, "n_repeats", minimum=1)
     if y_discrete is not None and not isinstance(y_discrete, (bool, np.bool_)):
         raise TypeError(f"y_discrete must be True, False or None, got {y_discrete!r}")
     Y_np = to_numpy(Y) if is_torch(Y) else Y

@@ -11,6 +11,7 @@ import torch
 
 from dse_repro.measures import (
     alpha_req,
+    diffusion_matrix,
     dse,
     dse_curve,
     dsmi,
@@ -47,6 +48,23 @@ def test_scale_free_predictors(c):
     assert rankme(X * c) == pytest.approx(rankme(X), rel=1e-9)
     assert alpha_req(X * c) == pytest.approx(alpha_req(X), rel=1e-9)
     assert knn_accuracy(X * c, Y, k=5) == knn_accuracy(X, Y, k=5)
+
+
+@pytest.mark.parametrize("c", [1e-300, 1e-60, 1e-30, 1e-10, 1e10, 1e30, 1e60, 1e300])
+def test_float32_kernels_at_any_scale(c):
+    """precision="float32" at scales whose squares float32 cannot hold (DSE of X x 1e-30 read
+    1e-4 bits instead of ~4.6, X x 1e30 failed in LAPACK): the data are brought near 1 first."""
+    f32 = {"precision": "float32"}
+    assert dse(X * c, **f32) == pytest.approx(dse(X), abs=1e-5)
+    assert dse(X * c, 1.5 * c, **f32) == pytest.approx(dse(X, 1.5), abs=1e-5)
+    assert np.allclose(dse_curve(X * c, "knn", [1, 4], **f32), dse_curve(X, "knn", [1, 4]),
+                       atol=1e-5)
+    assert dsmi(X * c, Y, **f32) == pytest.approx(dsmi(X, Y), abs=1e-5)
+    K = diffusion_matrix(X * c, 1.5 * c, **f32)
+    assert np.allclose(K, diffusion_matrix(X, 1.5), atol=1e-6)
+    two = 2.0 ** round(np.log2(c))  # a power of two: the very same bits
+    assert dse(X * two, **f32) == dse(X, **f32)
+    assert dsmi(X * two, Y, **f32) == dsmi(X, Y, **f32)
 
 
 @pytest.mark.parametrize("c", [1e-300, *SCALES, 1e300])
