@@ -45,7 +45,6 @@ import numpy as np
 
 from ._parallel import single_threaded_blas
 from ._validation import (
-    check_finite,
     check_int,
     check_points,
     check_positive_real,
@@ -243,15 +242,12 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
                              f"per point), got shape {sigma.shape}")
     else:
         sigma = check_positive_real(sigma, "sigma")
-    n = X.shape[0]
+    Xn, unit = rescale(np.asarray(X, dtype=np.float64), 1.0, squared=squared)
+    width = (float(np.median(sigma)) if isinstance(sigma, np.ndarray) else sigma) * unit
+    n = Xn.shape[0]
     if n > DEGENERATE_SAMPLE:
         idx = np.sort(np.random.default_rng(seed).choice(n, DEGENERATE_SAMPLE, replace=False))
-        X = X[np.ix_(idx, idx)] if squared else X[idx]
-    X = np.asarray(X, dtype=np.float64)
-    check_finite(X, "X")  # the sample only: the estimators checked all of X before
-    # (rescaling the sample instead of X: powers of two, so the same distances over the width)
-    Xn, unit = rescale(X, 1.0, squared=squared)
-    width = (float(np.median(sigma)) if isinstance(sigma, np.ndarray) else sigma) * unit
+        Xn = Xn[np.ix_(idx, idx)] if squared else Xn[idx]
     if squared:
         S = Xn.copy()
     else:  # tiny: on one thread, so that no BLAS thread spins on after it (see _parallel)

@@ -28,6 +28,7 @@ SAFE_EXP = 200
 #: of two changes no bit where nothing under- or overflows, so data of that range give the bits
 #: they gave before.
 SAFE_EXP_FLOAT32 = 20
+_TINY = float(np.finfo(np.float64).tiny)  # 2.2e-308: below it float64 loses digits (subnormal)
 
 
 def safe_exp(precision: str) -> int:
@@ -40,7 +41,15 @@ def rescale(X: Any, sigma: float, *, squared: bool = False,
     """``(X * 2**k, sigma * 2**k)`` with ``2**k`` bringing ``X``'s largest |value| near 1 when
     it lies outside ``[2**-limit_exp, 2**limit_exp]``; else ``X`` and ``sigma`` unchanged.
     ``squared=True``: ``X`` holds squared distances (scaled by ``4**k``)."""
-    k = unit_exponent(float(abs(X).max()), limit_exp)
+    m = float(abs(X).max())
+    if not math.isfinite(m):  # NaN propagates through max: one test for the whole array
+        raise ValueError(f"{'the squared distances' if squared else 'the points'} hold NaN or "
+                         "infinite values")
+    if not squared and 0.0 < m < _TINY:
+        raise ValueError(f"the points' largest |value| is {m:.3g}, below float64's smallest normal "
+                         f"number ({_TINY:.3g}): its digits are lost and its scale cannot be "
+                         "undone; scale the data up (DSE and DSMI do not depend on the scale)")
+    k = unit_exponent(m, limit_exp)
     if k is None:
         return X, sigma
     if squared:  # X * 4**k' with sigma * 2**k'
@@ -53,8 +62,12 @@ def rescale(X: Any, sigma: float, *, squared: bool = False,
     else:
         X = np.ldexp(X, factor_exp)
     if isinstance(sigma, np.ndarray):  # per-point widths (sigma="knn")
-        return X, np.ldexp(sigma, k)
-    return X, math.ldexp(sigma, k)
+        with np.errstate(over="ignore"):
+            return X, np.ldexp(sigma, k)
+    try:
+        return X, math.ldexp(sigma, k)
+    except OverflowError:  # a width beyond float64 at the data's new scale: the all-ones limit
+        return X, math.inf
 
 
 def centred(X: np.ndarray, dtype: type) -> np.ndarray:

@@ -319,5 +319,24 @@ def test_degenerate_sigma_checks_its_arguments(kwargs, error, match):
         degenerate_sigma(X, **kwargs)
     bad = X.copy()
     bad[0, 0] = np.inf
-    with pytest.raises(ValueError, match="X contains NaN or infinite"):
+    with pytest.raises(ValueError, match="the points hold NaN or infinite"):
         degenerate_sigma(bad, 1.0)
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="the points hold NaN or infinite"):
+        degenerate_sigma(bad, 1.0)
+
+
+def test_subnormal_points_are_refused_by_name():
+    """Points all below float64's smallest normal number (2.2e-308) have lost their digits and
+    their scale cannot be undone by a power of two (it raised an OverflowError from math)."""
+    for fn in (lambda Z: dse(Z), lambda Z: dse(Z, 1e-310), lambda Z: dsmi(Z, Y),
+               lambda Z: median_distance(Z)):
+        with pytest.raises(ValueError, match="below float64's smallest normal number"):
+            fn(X * 1e-310)
+
+
+def test_a_width_beyond_float64_after_rescaling_is_the_all_ones_limit():
+    """sigma = 1e300 on data of scale 1e-300 is a width of 1e600 units: the all-ones kernel,
+    as sigma = 1e300 on data of unit scale (it raised an OverflowError from math)."""
+    assert dse(X * 1e-300, 1e300) == pytest.approx(dse(X, 1e300), abs=1e-9)
+    assert dsmi(X * 1e-300, Y, 1e300) == pytest.approx(dsmi(X, Y, 1e300), abs=1e-9)
