@@ -141,7 +141,7 @@ def _median_distance(X: np.ndarray, squared: bool, seed: int) -> float:
     return float(np.sqrt(median_in_place(_pair_sq_distances(X, squared, seed))))
 
 
-def _knn_widths(X: np.ndarray, k: int, squared: bool) -> np.ndarray:
+def _knn_widths(X: np.ndarray, k: int, squared: bool, policy: str) -> np.ndarray:
     n = X.shape[0]
     # With fewer than k + 1 points the k-th neighbour does not exist: the farthest point
     # (k = n - 1) stands in, so that the default width works on any data of >= 2 points.
@@ -157,7 +157,7 @@ def _knn_widths(X: np.ndarray, k: int, squared: bool) -> np.ndarray:
         kth = dist[:, k]  # column 0 is the point itself (or a duplicate at distance 0)
     positive = kth[kth > 0]
     if positive.size == 0:
-        raise ValueError(f"sigma='knn': every point has {k} duplicates at distance 0; "
+        raise ValueError(f"sigma={policy!r}: every point has {k} duplicates at distance 0; "
                          "use a fixed sigma or sigma='median'")
     # A point with k duplicates would get width 0: give it the smallest positive width.
     return np.where(kth > 0, kth, positive.min())
@@ -183,7 +183,7 @@ def resolve_sigma(X: Any, sigma: Any, *, k: int = 7, squared: bool = False,
             value = value / unit
             _log.debug("sigma='median' -> %.6g", value)
             return value
-        widths = _knn_widths(Xn, k, squared) / unit
+        widths = _knn_widths(Xn, k, squared, sigma) / unit
         if sigma == "knn_median":
             value = float(np.median(widths))
             _log.debug("sigma='knn_median' (k=%d) -> %.6g", k, value)

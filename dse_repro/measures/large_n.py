@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from ._kernel import check_scalar_width, check_ts, width
+from ._kernel import TINY_SIGMA, check_scalar_width, check_ts, width
 from ._parallel import cores, map_single_blas
 from ._validation import check_int, check_points, check_positive_real, to_numpy
 
@@ -121,10 +121,15 @@ def _symmetric_kernel(nn, X: np.ndarray, sigma: float):
         cols = np.concatenate(ind)
         keep = cols > rows + lo
         w = np.concatenate(dist)[keep]  # exp(-d^2 / (2 sigma^2)), in place
-        np.square(w, out=w)
-        np.negative(w, out=w)
-        w /= 2.0 * sigma ** 2
-        np.exp(w, out=w)
+        if sigma < TINY_SIGMA:  # the limits exactly, as the dense kernel takes them:
+            w = (w == 0.0).astype(np.float64)  # 1 between duplicates, else 0
+        elif sigma > 1.0 / TINY_SIGMA:  # (sigma ** 2 overflowed: an OverflowError)
+            w.fill(1.0)
+        else:
+            np.square(w, out=w)
+            np.negative(w, out=w)
+            w /= 2.0 * sigma * sigma
+            np.exp(w, out=w)
         diag = np.arange(hi - lo)
         # each row: its diagonal 1/2 first, then its pairs j > i (COO -> CSR keeps that order)
         blocks.append(sp.csr_matrix(
@@ -486,7 +491,7 @@ def dse_curve_approx(X: Any, sigma: float = 10.0, ts: Sequence[int] = (1,),
         info["error_bars"] = [max(i["tail_entropy_half_width_bits"], SLQ_ATOL) for _, i in runs]
     info.update(nnz_per_row=K.nnz / K.shape[0], operator_seconds=t1 - t0,
                 entropy_seconds=time.perf_counter() - t1)
-    return np.asarray(values, dtype=np.float64), info
+    return np.asarray(values, dtype=np.float64) + 0.0, info  # + 0.0: no -0.0 bits
 
 
 def dse_approx(X: Any, sigma: float = 10.0, t: int = 1, method: str = "auto", *,

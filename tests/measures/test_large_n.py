@@ -313,3 +313,21 @@ def test_standard_errors_are_calibrated_over_seeds(deflated_runs):
     rms = float(np.sqrt(np.mean(np.square(z))))
     assert len(covered) == 240
     assert 0.8 <= rms <= 1.2 and np.mean(covered) >= 0.98, (rms, sum(covered))
+
+
+@pytest.mark.parametrize("method", ["lanczos", "slq"])
+def test_sparse_path_takes_extreme_widths_at_their_limits(method):
+    """A width 1e300 times the data's scale is the all-ones kernel (sigma ** 2 raised an
+    OverflowError), 1e-300 times it the identity between distinct points -- duplicates
+    included, with no 0 / 0 -- as the dense kernel takes them; no -0.0 comes back."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 3))
+    assert dse(X, 1e300, method=method) == pytest.approx(0.0, abs=1e-9)
+    assert dse(X, 1e-300, method=method) == pytest.approx(np.log2(300), abs=1e-9)
+    dup = np.vstack([X[:150], X[:150]])  # 150 pairs: the identity on 150 distinct points
+    assert dse(dup, 1e-300, method=method) == pytest.approx(np.log2(150), abs=1e-9)
+    assert dse(dup, 1e-300) == pytest.approx(np.log2(150), abs=1e-9)
+    value = dse(X, "knn_median", t=10**6, method="lanczos")
+    assert value == 0.0 and str(value) == "0.0"
+    with pytest.raises(ValueError, match="sigma='knn_median': every point has 7 duplicates"):
+        dse(np.repeat(X[:40], 8, axis=0), "knn_median", method=method)
