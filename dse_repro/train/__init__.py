@@ -12,7 +12,8 @@ import importlib
 from typing import Any
 
 #: Public name -> the submodule that defines it.
-_WHERE = {"CheckpointError": "loop", "EpochMetrics": "loop", "TrainSettings": "loop",
+_WHERE = {"CheckpointError": "loop", "EpochMetrics": "loop", "TrainingError": "loop",
+          "TrainSettings": "loop",
           "accuracy": "loop", "train": "loop",
           "EmbeddingMeasure": "measures", "build_measures": "measures"}
 

@@ -47,6 +47,11 @@ class CheckpointError(DseReproError, RuntimeError):
     """A checkpoint exists but cannot be used; the message names it and what to do."""
 
 
+class TrainingError(DseReproError, RuntimeError):
+    """The run cannot give results: its loss stopped being finite, or a measure refused its
+    epoch's embeddings; the message names the epoch, batch or measure."""
+
+
 @dataclass
 class TrainSettings:
     method: str = "supervised"
@@ -302,6 +307,11 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
             opt.step()
             sched.step()
             losses.append(float(loss.detach()))
+            if not math.isfinite(losses[-1]):  # every later number would be NaN: stop here
+                raise TrainingError(
+                    f"training diverged: the {s.method} loss is {losses[-1]} at epoch "
+                    f"{epoch + 1}, batch {b + 1} of {steps_per_epoch} (lr={s.lr:g}, "
+                    f"batch_size={s.batch_size}); lower the learning rate")
             bar.set_postfix(loss=f"{losses[-1]:.3f}", refresh=False)
         bar.close()
         t1 = time.perf_counter()
@@ -309,7 +319,8 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
         if s.measures:
             z = embed(model, data.x_val)
             labels = data.y_val.numpy()
-            values = {k: measures[k](z, labels, x_clusters) for k in s.measures}
+            values = {k: _measure(measures[k], z, labels, x_clusters, epoch + 1)
+                      for k in s.measures}
         t2 = time.perf_counter()  # embedding + the measures: the metrics' share of the epoch
         if s.method == "simclr":
             probe = (epoch + 1) % s.probe_every == 0 or epoch + 1 == s.epochs
@@ -330,6 +341,18 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
                           "fingerprint": fingerprint},
                          ckpt)
     return metrics
+
+
+def _measure(measure: EmbeddingMeasure, z: torch.Tensor, labels: np.ndarray,
+             clusters: np.ndarray | None, epoch: int) -> float:
+    """``measure`` of the validation embeddings after ``epoch``; a measure that refuses them
+    (e.g. every embedding the same: no kernel width to read off them) is a
+    :class:`TrainingError` naming the measure and the epoch."""
+    try:
+        return measure(z, labels, clusters)
+    except (ValueError, TypeError) as err:
+        raise TrainingError(f"measure {measure.name!r} refused the validation embeddings "
+                            f"after epoch {epoch}: {err}") from err
 
 
 def _save(state: dict, path: Path) -> None:

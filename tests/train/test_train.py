@@ -12,7 +12,14 @@ from dse_repro.data import load_dataset
 from dse_repro.data.transforms import input_clusters, resize_normalize
 from dse_repro.models import create_model
 from dse_repro.studies.registry import compose_config
-from dse_repro.train import CheckpointError, TrainSettings, accuracy, build_measures, train
+from dse_repro.train import (
+    CheckpointError,
+    TrainingError,
+    TrainSettings,
+    accuracy,
+    build_measures,
+    train,
+)
 from dse_repro.train.loop import nt_xent
 
 NAMES = ["DSE_Z", "DSMI_ZY", "DSMI_ZX"]
@@ -210,3 +217,27 @@ def test_epoch_line_is_readable():
     assert m.line() == ("epoch 3: loss 0.5123, val acc 0.8730, DSE_Z 5.123 (train 4.1 s, "
                         "measures 0.6 s)")
     assert "val acc n/a (no probe)" in EpochMetrics(1, 1.0, float("nan"), {}, 1.0, 0.0).line()
+
+
+def test_a_diverged_run_stops_with_the_epoch_and_batch(tiny):
+    """A loss that is no longer finite stops the run by name (it went on to NaN embeddings and
+    failed inside a measure with "X contains NaN or infinite values")."""
+    data, clusters = tiny
+    with pytest.raises(TrainingError, match=r"training diverged: the supervised loss is nan at "
+                                            r"epoch 1, batch \d+ of 4 \(lr=1e\+08.*lower the lea"):
+        train(_model(), data, TrainSettings(epochs=2, batch_size=64, lr=1e8, measures=NAMES),
+              clusters, measures=MEASURES)
+
+
+def test_a_measure_that_refuses_the_embeddings_names_itself_and_the_epoch(tiny, monkeypatch):
+    """Collapsed embeddings (every one the same) leave sigma='knn' no width to read: the error
+    says which measure and which epoch, and is a TrainingError."""
+    import dse_repro.train.loop as loop
+
+    data, clusters = tiny
+    monkeypatch.setattr(loop, "embed", lambda model, x: torch.zeros(len(x), 8))
+    knn = build_measures(compose_config("smoke").measures, ["DSE_Z_knn"])
+    with pytest.raises(TrainingError, match="measure 'DSE_Z_knn' refused the validation "
+                                            "embeddings after epoch 1: sigma='knn'"):
+        train(_model(), data, TrainSettings(epochs=1, batch_size=64, lr=1e-3,
+                                            measures=["DSE_Z_knn"]), clusters, measures=knn)
