@@ -205,3 +205,26 @@ def test_a_wrapped_timm_model_is_measured_at_its_pre_logit_features(caplog):
     two = Wrapper(net, timm.create_model("resnet10t", pretrained=False, num_classes=3))
     with pytest.warns(UserWarning, match="several timm models"):
         assert DSEMonitor(x, y).embeddings(two).shape == (40, 3)
+
+
+def test_unmeasurable_embeddings_name_the_epoch():
+    """NaN embeddings (a diverged run) and collapsed ones (all equal: sigma='knn' has no width)
+    are a MonitorError (a ValueError) naming the epoch, not a bare 'X contains NaN'."""
+    from dse_repro.tools.monitor import MonitorError
+
+    torch.manual_seed(0)
+    x, y = torch.randn(100, 5), torch.randint(0, 3, (100,))
+    model = torch.nn.Linear(5, 4)
+    monitor = DSEMonitor(x, y, embed=lambda m, xx: m(xx))
+    assert set(monitor(model, 0)) == {"DSE_Z", "DSMI_ZY"}
+    with torch.no_grad():
+        model.weight.fill_(float("nan"))
+    with pytest.raises(MonitorError, match="after epoch 1 hold NaN or infinite values: has the "
+                                           "training diverged"):
+        monitor(model, 1)
+    with torch.no_grad():
+        model.weight.fill_(0.0)
+        model.bias.fill_(0.0)
+    with pytest.raises(ValueError, match="after epoch 2 cannot be measured: sigma='knn': every "
+                                         "point has 7 duplicates"):
+        monitor(model, 2)

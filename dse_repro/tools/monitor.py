@@ -24,9 +24,16 @@ from typing import Any
 import numpy as np
 import torch
 
+from dse_repro.errors import DseReproError
 from dse_repro.measures.bandwidth import DEFAULT_SIGMA
 
 log = logging.getLogger(__name__)
+
+
+class MonitorError(DseReproError, ValueError):
+    """An epoch's embeddings cannot be measured (NaN from a diverged run, or all of them equal);
+    the message names the epoch."""
+
 
 #: Measures the monitor knows: name -> needs labels (units: embedding_measures.MEASURE_UNITS).
 MEASURES = {"DSE_Z": False, "DSMI_ZY": True, "rankme": False, "knn_acc": True}
@@ -196,8 +203,16 @@ class DSEMonitor:
         """Measure ``model`` after ``epoch``; log and return ``{measure: value}``."""
         from dse_repro.tools.embedding_measures import measure_rows
 
-        found = measure_rows(self.embeddings(model).numpy(), self.y, None, [self.t],
-                             [self.sigma], self.measures, seed=self.seed)
+        z = self.embeddings(model).numpy()
+        if not np.isfinite(z).all():
+            raise MonitorError(f"the model's embeddings after epoch {epoch} hold NaN or infinite "
+                               "values: has the training diverged (its loss too)?")
+        try:
+            found = measure_rows(z, self.y, None, [self.t], [self.sigma], self.measures,
+                                 seed=self.seed)
+        except (ValueError, TypeError) as err:
+            raise MonitorError(f"the embeddings after epoch {epoch} cannot be measured: "
+                               f"{err}") from err
         found.sort(key=lambda r: self.measures.index(r["measure"]))  # in the order asked for
         rows = [dict(epoch=int(epoch), **r) for r in found]
         values = {r["measure"]: r["value"] for r in rows}
