@@ -186,11 +186,7 @@ def _kernel_in_place(S: np.ndarray, sigma: float | np.ndarray,
             B *= (-0.5 / sigma[r0:r1])[:, None]
             B /= sigma[None, :]
             np.exp(B, out=B)
-        elif sigma < TINY_SIGMA:  # exp(-d^2 / 2 sigma^2) is 0 for every d > 0
-            np.equal(B, 0.0, out=B, casting="unsafe")
-        elif sigma > 1.0 / TINY_SIGMA:  # ... and 1 for every d
-            B.fill(1.0)
-        else:
+        elif not limit_weights(B, sigma):
             B *= -1.0 / (2.0 * sigma * sigma)
             np.exp(B, out=B)
         B.sum(axis=1, out=degree[r0:r1])
@@ -200,6 +196,20 @@ def _kernel_in_place(S: np.ndarray, sigma: float | np.ndarray,
         B *= inv_sqrt_deg[r0:r1, None]
         B *= inv_sqrt_deg[None, :]
     return S
+
+
+def limit_weights(D: np.ndarray, sigma: float) -> bool:
+    """Where the width ``sigma`` lies beyond :data:`TINY_SIGMA` of the data's scale, its
+    Gaussian weights in place of the distances (or squared distances) ``D`` and True: below,
+    ``exp(-d^2 / 2 sigma^2)`` is 1 between coincident points and 0 for every d > 0; above, 1
+    for every d. Else False, ``D`` untouched. Shared by the dense and the sparse kernel."""
+    if sigma < TINY_SIGMA:
+        np.equal(D, 0.0, out=D, casting="unsafe")
+    elif sigma > 1.0 / TINY_SIGMA:
+        D.fill(1.0)
+    else:
+        return False
+    return True
 
 
 def kernel_torch(X: Any, sigma: float, dtype: Any) -> Any:
@@ -316,7 +326,7 @@ def spectral_entropy(eigenvalues: Any, t: int = 1) -> float:
     """
     t = check_int(t, "t", minimum=1)
     lam = to_numpy(check_numeric_array(eigenvalues, "eigenvalues"))
-    if lam.ndim != 1 or lam.size == 0:
+    if lam.ndim != 1:  # (check_numeric_array refuses an empty one)
         raise ValueError(f"eigenvalues must be a non-empty 1-D array (n,), got shape {lam.shape}"
                          " -- for a matrix, use dse_from_matrix")
     lam = np.abs(lam.astype(np.float64))

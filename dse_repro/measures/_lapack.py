@@ -92,7 +92,6 @@ def _mkl_syevd(prefix: str) -> ctypes._CFuncPtr | None:
     return fn if np.allclose(w, [1.0, 3.0, 5.0], atol=1e-5) else None
 
 
-
 def syevr_available(dtype: np.dtype | type) -> bool:
     """Whether :func:`syevr_eigenvalues` can take matrices of ``dtype`` here."""
     dtype = np.dtype(dtype)

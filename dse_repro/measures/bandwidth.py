@@ -254,9 +254,7 @@ def degenerate_sigma(X: Any, sigma: float | np.ndarray, *, ts: Any = (1,),
         with single_threaded_blas():
             S = sq_distances(Xn, np.float64)
     pairs = S[_upper_triangle(S.shape[0])]  # each pair once
-    d_max = float(np.sqrt(pairs.max()))
-    if not np.isfinite(d_max):
-        return None
+    d_max = float(np.sqrt(pairs.max()))  # finite: rescale refused NaN / inf, squares near 1
     median = float(np.sqrt(median_in_place(pairs)))
     np.fill_diagonal(S, np.inf)
     d_nn = float(np.sqrt(np.median(S.min(axis=1))))

@@ -222,7 +222,7 @@ def dse_curve(
     approx = _large_n(X, sigma, ts, method, seed, "dse_curve")
     if approx is not None:
         return approx
-    lam = kernel_eigenvalues(X, sigma, check_precision(precision))
+    lam = kernel_eigenvalues(X, sigma, precision)
     return np.array([spectral_entropy(lam, t) for t in ts], dtype=np.float64)
 
 

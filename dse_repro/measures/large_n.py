@@ -60,7 +60,7 @@ from typing import Any
 
 import numpy as np
 
-from ._kernel import TINY_SIGMA, check_scalar_width, check_ts, width
+from ._kernel import check_scalar_width, check_ts, limit_weights, width
 from ._parallel import cores, map_single_blas
 from ._validation import check_int, check_points, check_positive_real, to_numpy
 
@@ -121,11 +121,7 @@ def _symmetric_kernel(nn, X: np.ndarray, sigma: float):
         cols = np.concatenate(ind)
         keep = cols > rows + lo
         w = np.concatenate(dist)[keep]  # exp(-d^2 / (2 sigma^2)), in place
-        if sigma < TINY_SIGMA:  # the limits exactly, as the dense kernel takes them:
-            w = (w == 0.0).astype(np.float64)  # 1 between duplicates, else 0
-        elif sigma > 1.0 / TINY_SIGMA:  # (sigma ** 2 overflowed: an OverflowError)
-            w.fill(1.0)
-        else:
+        if not limit_weights(w, sigma):  # a width beyond TINY_SIGMA (sigma ** 2 overflows)
             np.square(w, out=w)
             np.negative(w, out=w)
             w /= 2.0 * sigma * sigma
