@@ -212,6 +212,83 @@ def limit_weights(D: np.ndarray, sigma: float) -> bool:
     return True
 
 
+#: The one-triangle kernel (:func:`kernel_upper`) takes a single width's weights as
+#: ``exp(g_ij / sigma^2) * a_i * a_j`` (``g`` the Gram matrix of the centred points,
+#: ``a_i = exp(-g_ii / (2 sigma^2))``) -- one elementwise pass instead of six -- while every
+#: ``g_ii / sigma^2`` stays at most this: no factor over- or underflows (exp(709) is float64's
+#: largest), and each weight's relative rounding, ~1e-16 x that bound, is of the order the
+#: distances ``g_ii + g_jj - 2 g_ij`` of the two-pass form carry anyway.
+FUSED_MAX_ARG = 300.0
+
+
+@cache
+def _blas(dtype: np.dtype) -> tuple[Any, Any]:
+    """scipy's ``?syrk`` and ``?symv`` for ``dtype``: the BLAS of scipy's OpenBLAS, the library
+    whose ``?syevr`` (:mod:`._lapack`) solves the kernel next -- one thread pool, so no idle
+    thread of another library spins on a core the solve needs."""
+    from scipy.linalg.blas import get_blas_funcs
+
+    return get_blas_funcs(("syrk", "symv"), dtype=dtype)
+
+
+def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.ndarray:
+    """The kernel of checked, :func:`rescale`-d points ``X`` (n, D) and a resolved width, for a
+    solver that reads one triangle: ``(n, n)`` C-ordered, ``dtype``, whose upper triangle
+    (``j >= i``) holds ``K = D^-1/2 W D^-1/2``; the lower triangle holds no meaning.
+
+    Half the work of :func:`kernel_from_gram` (measured on 2 cores, n = 1000, D = 64:
+    1.9 + 2.2 ms against 2.0 + 4.1 ms): the Gram matrix by BLAS ``?syrk`` (one triangle,
+    half the multiply-adds of ``?gemm``), the weights on that triangle only, the degrees by
+    ``?symv``. The same matrix to rounding (tested)."""
+    syrk, symv = _blas(np.dtype(dtype))
+    Xc = centred(X, dtype)
+    n = Xc.shape[0]
+    fused = (not isinstance(sigma, np.ndarray) and dtype == np.float64
+             and TINY_SIGMA <= sigma <= 1.0 / TINY_SIGMA
+             and np.einsum("ij,ij->i", Xc, Xc).max() <= FUSED_MAX_ARG * sigma * sigma)
+    # syrk of Xc.T (F-ordered, no copy) with trans: Xc @ Xc.T in Fortran's lower triangle of
+    # ``out``, our upper one once read C-ordered (.T, no copy); the rest stays 0 (calloc)
+    out = np.zeros((n, n), dtype, order="F")
+    syrk(1.0 / (sigma * sigma) if fused else 1.0, Xc.T, beta=0.0, c=out, trans=1, lower=1,
+         overwrite_c=1)
+    K = out.T
+    sq = np.diag(K).copy()
+    for r0, r1 in row_blocks(n):
+        B = K[r0:r1, r0:]  # the block's part of the upper triangle (and a corner below it)
+        if fused:
+            np.exp(B, out=B)
+            continue
+        _sq_upper_rows(B, sq, r0)
+        if isinstance(sigma, np.ndarray):
+            B *= (-0.5 / sigma[r0:r1])[:, None]
+            B /= sigma[None, r0:]
+            np.exp(B, out=B)
+        elif not limit_weights(B, sigma):
+            B *= -1.0 / (2.0 * sigma * sigma)
+            np.exp(B, out=B)
+    # degrees: W's row sums by symv on its triangle (K.T: Fortran's lower triangle, no copy)
+    a = np.exp(-0.5 * sq) if fused else np.ones(n, dtype)
+    degree = a * symv(1.0, K.T, a, lower=1)
+    scale = a / np.sqrt(degree)
+    for r0, r1 in row_blocks(n):
+        B = K[r0:r1, r0:]
+        B *= scale[r0:r1, None]
+        B *= scale[None, r0:]
+    return K
+
+
+def _sq_upper_rows(B: np.ndarray, sq: np.ndarray, r0: int) -> None:
+    """Rows ``r0 : r0 + len(B)`` of a Gram matrix from column ``r0`` on (``B``, a view) into
+    squared distances in place, clamped at 0 with an exact zero on the diagonal (``B[i, i]``):
+    :func:`~.distances.sq_rows` on the upper triangle's block."""
+    r1 = r0 + B.shape[0]
+    B *= -2.0
+    B += sq[r0:r1, None]
+    B += sq[None, r0:]
+    np.maximum(B, 0.0, out=B)
+    np.fill_diagonal(B, 0.0)
+
+
 def kernel_torch(X: Any, sigma: float, dtype: Any) -> Any:
     import torch
 
@@ -259,13 +336,18 @@ def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False, seed: int = 
 def _numpy_solver(n: int, dtype: np.dtype) -> str:
     """The solver :func:`eigvalsh_inplace` picks for an ``n x n`` numpy matrix of ``dtype``:
     ``"mkl"`` (torch's MKL ``?syevd``, in place), ``"torch"`` (``torch.linalg.eigvalsh``
-    where that MKL is not to be had), ``"syevr"`` (scipy's OpenBLAS ``ssyevr``) or
-    ``"numpy"``. Our own LAPACK calls take 32-bit integers: above :data:`LAPACK_MAX_N`
-    points torch's or numpy's solver instead."""
+    where that MKL is not to be had), ``"syevr"`` (scipy's OpenBLAS ``?syevr``, in place) or
+    ``"numpy"`` (where that is not to be had). Our own LAPACK calls take 32-bit integers: above
+    :data:`LAPACK_MAX_N` points torch's or numpy's solver instead.
+
+    Below the switch ``?syevr`` in place, not numpy's ``eigvalsh`` (the same OpenBLAS
+    algorithm, ``?sytrd`` then ``?sterf``, on a copy it allocates): float64 on 2 cores,
+    2026-12-03, best of 9: n = 500 8.8 vs 9.0 ms, n = 1000 41.6 vs 43.9 ms, n = 1500 133 vs
+    142 ms."""
     ours = n <= LAPACK_MAX_N
     if n >= eigensolver_switch_n() and not in_worker():
         return "mkl" if ours and mkl_syevd_available(dtype) else "torch"
-    if ours and dtype == np.float32 and syevr_available(dtype):
+    if ours and syevr_available(dtype):
         return "syevr"
     return "numpy"
 
@@ -274,7 +356,7 @@ def eigvalsh_inplace(K: Any) -> np.ndarray:
     """Eigenvalues (ascending, float64 numpy) of a symmetric matrix ``K`` (n, n), overwritten,
     by the fastest solver measured for its size (:data:`EIGENSOLVER_SWITCH_N`): a torch
     tensor by torch on its device; a numpy matrix from the switch on by MKL's ``?syevd`` in
-    place (else torch's), below it by numpy (float32: OpenBLAS ``ssyevr``, :mod:`._lapack`).
+    place (else torch's), below it by OpenBLAS ``?syevr`` in place (:mod:`._lapack`).
     Inside a :func:`~._parallel.map_single_blas` task (one solve per core) always the latter,
     single-threaded."""
     if is_torch(K):
@@ -295,9 +377,9 @@ def eigvalsh_inplace(K: Any) -> np.ndarray:
 
 
 #: A kernel whose Gram product has at most this many multiply-adds (n^2 D) is built with
-#: numpy's BLAS on one thread when its eigensolve runs in another library (MKL, or scipy's
-#: OpenBLAS): OpenBLAS's idle threads spin for ~0.1 s after each threaded call and take a core
-#: from the solve. Measured on 2 cores, D = 64, ``dse`` best of 5 (one thread / threaded):
+#: numpy's BLAS on one thread when its eigensolve runs in another library (MKL):
+#: OpenBLAS's idle threads spin for ~0.1 s after each threaded call and take a core from the
+#: solve. Measured on 2 cores, D = 64, ``dse`` best of 5 (one thread / threaded):
 #: n = 2000 0.256 / 0.296 s (MKL's solve alone: 241 ms after a single-threaded product, 295 ms
 #: right after a threaded one); n = 4000 1.50 / 1.45 s and n = 8000 9.54 / 9.09 s, where the
 #: solve is long beside the spin and the product on one thread costs more than it saves.
@@ -306,10 +388,15 @@ SINGLE_THREAD_GRAM_MAX = 6e8
 
 def kernel_eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.ndarray:
     """Eigenvalues (ascending, float64) of the kernel of checked, rescaled points ``X``
-    (n, D) and a resolved width, by :func:`eigvalsh_inplace`."""
+    (n, D) and a resolved width, by :func:`eigvalsh_inplace`; below the switch to MKL from
+    the one-triangle kernel (:func:`kernel_upper`) and ``?syevr`` in place, one library's BLAS
+    and LAPACK (scipy's OpenBLAS) throughout."""
     n, d = X.shape
-    if (not is_torch(X) and n * n * d <= SINGLE_THREAD_GRAM_MAX
-            and _numpy_solver(n, np.dtype(precision)) != "numpy"):
+    solver = None if is_torch(X) else _numpy_solver(n, np.dtype(precision))
+    if solver == "syevr":
+        K = kernel_upper(X, sigma, np.dtype(precision).type)
+        return syevr_eigenvalues(K).astype(np.float64, copy=False)
+    if solver in ("mkl", "torch") and n * n * d <= SINGLE_THREAD_GRAM_MAX:
         with single_threaded_blas():
             K = kernel_matrix(X, sigma, precision)
     else:

@@ -7,7 +7,7 @@ import torch
 from conftest import blobs
 from scipy.stats import ortho_group
 
-from dse_repro.measures import diffusion_matrix, dse, dse_from_matrix, spectral_entropy
+from dse_repro.measures import _lapack, diffusion_matrix, dse, dse_from_matrix, spectral_entropy
 
 
 def test_tiny_sigma_gives_log2_n(rng):
@@ -174,6 +174,43 @@ def test_kernel_from_the_gram_matrix_in_blocks_is_the_two_steps_bit_for_bit(dtyp
     assert np.array_equal(fused, apart)
     if sigma == 1e-200:  # every weight between distinct points 0: the identity
         assert np.array_equal(fused, np.eye(300, dtype=dtype))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("sigma", ["scalar", "wide_data", "per_point", 1e-200, 1e200])
+def test_the_one_triangle_kernel_is_the_full_kernel_on_its_upper_triangle(dtype, sigma):
+    """``kernel_upper`` (syrk, weights on one triangle, the single width's weights as
+    ``exp(g_ij / sigma^2) a_i a_j`` where that cannot over- or underflow) is the full kernel
+    on the triangle a one-triangle eigensolve reads, to rounding; the limits exactly."""
+    from dse_repro.measures._kernel import FUSED_MAX_ARG, kernel_matrix, kernel_upper
+
+    X = np.random.default_rng(3).normal(size=(300, 5)) + 2.0  # 3 row blocks, the last short
+    width = {"scalar": 1.5, "per_point": np.linspace(0.5, 2.0, 300),
+             "wide_data": 0.1}.get(sigma, sigma)  # 0.1: g_ii / sigma^2 > FUSED_MAX_ARG
+    if sigma == "wide_data":
+        Xc = X - X.mean(axis=0)
+        assert (Xc ** 2).sum(axis=1).max() > FUSED_MAX_ARG * width ** 2  # the two-pass form
+    upper = np.triu_indices(300)
+    K = kernel_upper(X, width, dtype)
+    full = kernel_matrix(X, width, np.dtype(dtype).name)
+    assert K.dtype == dtype and K.flags.c_contiguous and K.shape == (300, 300)
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    assert np.allclose(K[upper], full[upper], rtol=tol, atol=tol * np.abs(full).max())
+    if isinstance(sigma, float):  # the identity / the all-ones kernel, bit for bit
+        assert np.array_equal(K[upper], full[upper])
+    # the eigenvalues that one triangle gives are the full kernel's
+    lam = _lapack.syevr_eigenvalues(K.copy())
+    assert np.allclose(lam, np.linalg.eigvalsh(full.astype(np.float64)), atol=10 * tol)
+
+
+def test_dse_is_the_entropy_of_the_full_kernel_through_either_kernel(rng):
+    """``dse`` below the switch to MKL (one triangle, ``?syevr``) gives the entropy of
+    ``diffusion_matrix``'s full kernel to rounding, for a fixed and for per-point widths."""
+    X = rng.normal(size=(400, 6))
+    for sigma in (2.0, "knn"):
+        for t in (1, 5):
+            full = np.linalg.eigvalsh(diffusion_matrix(X, sigma))
+            assert abs(dse(X, sigma, t) - spectral_entropy(full, t)) < 1e-12
 
 
 @pytest.mark.parametrize("d", [3, 256, 257, 600])  # both sides of GEMM_MAX_D = 256

@@ -107,12 +107,16 @@ def test_the_switch_sends_large_matrices_to_mkl_and_workers_to_single_threaded_s
     monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 30)
     assert _kernel.eigensolver_switch_n() == 30
     assert np.array_equal(eigvalsh_inplace(A.copy()), mkl_syevd_eigenvalues(A.copy()))
-    # one solve per core in map_single_blas: numpy (float64) / ssyevr (float32), not MKL
+    # one solve per core in map_single_blas: OpenBLAS ?syevr in place, not MKL
     assert map_single_blas(lambda B: _kernel._numpy_solver(*B.shape[1:], B.dtype),
-                           [A, A.astype(np.float32)]) == ["numpy", "syevr"]
+                           [A, A.astype(np.float32)]) == ["syevr", "syevr"]
     assert np.array_equal(map_single_blas(lambda B: eigvalsh_inplace(B.copy()), [A])[0],
-                          np.linalg.eigvalsh(A))
+                          syevr_eigenvalues(A.copy()))
     monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 50)
+    assert np.array_equal(eigvalsh_inplace(A.copy()), syevr_eigenvalues(A.copy()))
+    # where scipy offers no ?syevr: numpy's eigvalsh
+    monkeypatch.setattr(_lapack, "_syevr", lambda prefix: None)
+    assert _kernel._numpy_solver(40, np.dtype(np.float64)) == "numpy"
     assert np.array_equal(eigvalsh_inplace(A.copy()), np.linalg.eigvalsh(A))
 
 
