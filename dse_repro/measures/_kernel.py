@@ -30,7 +30,15 @@ from ._validation import (
     to_numpy,
 )
 from .bandwidth import DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
-from .distances import centred, gram, gram_to_sq_distances, row_blocks, sq_distances, sq_rows
+from .distances import (
+    centred,
+    gram,
+    gram_to_sq_distances,
+    gram_upper,
+    row_blocks,
+    sq_distances,
+    sq_rows,
+)
 
 Precision = Literal["float64", "float32"]
 
@@ -222,13 +230,11 @@ FUSED_MAX_ARG = 300.0
 
 
 @cache
-def _blas(dtype: np.dtype) -> tuple[Any, Any]:
-    """scipy's ``?syrk`` and ``?symv`` for ``dtype``: the BLAS of scipy's OpenBLAS, the library
-    whose ``?syevr`` (:mod:`._lapack`) solves the kernel next -- one thread pool, so no idle
-    thread of another library spins on a core the solve needs."""
+def _symv(dtype: np.dtype) -> Any:
+    """scipy's ``?symv`` for ``dtype`` (scipy's OpenBLAS, as :func:`~.distances.gram_upper`)."""
     from scipy.linalg.blas import get_blas_funcs
 
-    return get_blas_funcs(("syrk", "symv"), dtype=dtype)
+    return get_blas_funcs("symv", dtype=dtype)
 
 
 def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.ndarray:
@@ -240,18 +246,12 @@ def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.nd
     1.9 + 2.2 ms against 2.0 + 4.1 ms): the Gram matrix by BLAS ``?syrk`` (one triangle,
     half the multiply-adds of ``?gemm``), the weights on that triangle only, the degrees by
     ``?symv``. The same matrix to rounding (tested)."""
-    syrk, symv = _blas(np.dtype(dtype))
     Xc = centred(X, dtype)
     n = Xc.shape[0]
     fused = (not isinstance(sigma, np.ndarray) and dtype == np.float64
              and TINY_SIGMA <= sigma <= 1.0 / TINY_SIGMA
              and np.einsum("ij,ij->i", Xc, Xc).max() <= FUSED_MAX_ARG * sigma * sigma)
-    # syrk of Xc.T (F-ordered, no copy) with trans: Xc @ Xc.T in Fortran's lower triangle of
-    # ``out``, our upper one once read C-ordered (.T, no copy); the rest stays 0 (calloc)
-    out = np.zeros((n, n), dtype, order="F")
-    syrk(1.0 / (sigma * sigma) if fused else 1.0, Xc.T, beta=0.0, c=out, trans=1, lower=1,
-         overwrite_c=1)
-    K = out.T
+    K = gram_upper(Xc, 1.0 / (sigma * sigma) if fused else 1.0)
     sq = np.diag(K).copy()
     for r0, r1 in row_blocks(n):
         B = K[r0:r1, r0:]  # the block's part of the upper triangle (and a corner below it)
@@ -268,7 +268,7 @@ def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.nd
             np.exp(B, out=B)
     # degrees: W's row sums by symv on its triangle (K.T: Fortran's lower triangle, no copy)
     a = np.exp(-0.5 * sq) if fused else np.ones(n, dtype)
-    degree = a * symv(1.0, K.T, a, lower=1)
+    degree = a * _symv(np.dtype(dtype))(1.0, K.T, a, lower=1)
     scale = a / np.sqrt(degree)
     for r0, r1 in row_blocks(n):
         B = K[r0:r1, r0:]

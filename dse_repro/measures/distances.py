@@ -7,6 +7,7 @@ operator (:mod:`.diffusion`) both build on it without importing each other.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ import numpy as np
 from ._validation import is_torch, unit_exponent
 
 __all__ = ["SAFE_EXP", "SAFE_EXP_FLOAT32", "safe_exp", "rescale", "centred", "gram",
-           "sq_distances", "gram_to_sq_distances", "sq_rows", "row_blocks"]
+           "gram_upper", "sq_distances", "gram_to_sq_distances", "sq_rows", "row_blocks"]
 
 #: Points whose largest |coordinate| lies outside [2**-SAFE_EXP, 2**SAFE_EXP] are rescaled,
 #: together with sigma, by a power of two before any square is taken. That is exact (the kernel
@@ -110,6 +111,27 @@ def gram(X: np.ndarray, dtype: type) -> np.ndarray:
     if Xc.shape[1] <= GEMM_MAX_D:
         return Xc @ np.ascontiguousarray(Xc.T)
     return Xc @ Xc.T
+
+
+@cache
+def _syrk(dtype: np.dtype) -> Any:
+    from scipy.linalg.blas import get_blas_funcs
+
+    return get_blas_funcs("syrk", dtype=dtype)
+
+
+def gram_upper(Xc: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """``alpha * Xc @ Xc.T`` of rows ``Xc`` (n, D), float32 or float64, on the upper triangle
+    (``j >= i``) of a C-ordered ``(n, n)`` matrix of ``Xc``'s dtype, zeros below: one BLAS
+    ``?syrk`` (half the multiply-adds of the full product) from scipy's OpenBLAS, every core
+    -- the library of the ``?syevr`` (:mod:`._lapack`) that solves kernels below the switch
+    to MKL, so no idle thread of another library spins on a core that solve needs."""
+    n = Xc.shape[0]
+    # Fortran's lower triangle of ``out`` is our upper one read C-ordered (``.T``, no copy);
+    # Xc.T is Xc Fortran-ordered (no copy), multiplied by its transpose (trans=1)
+    out = np.zeros((n, n), Xc.dtype, order="F")
+    _syrk(Xc.dtype)(alpha, Xc.T, beta=0.0, c=out, trans=1, lower=1, overwrite_c=1)
+    return out.T
 
 
 def sq_distances(X: np.ndarray, dtype: type) -> np.ndarray:
