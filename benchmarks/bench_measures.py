@@ -1,7 +1,8 @@
 """Speed and memory of the DSE/DSMI estimators, side by side in one run.
 
 For n in ``--sizes`` (default 1000, 2000, 4000; issue 28 asks 8000 too) and D = 64 (Gaussian
-data, sigma = 10) this times, interleaved and repeated (best of ``--repeats``):
+data, sigma = 10) this times, interleaved and repeated (best of ``--repeats``), each call after
+a 0.2 s pause (:data:`PAUSE`: no library's idle threads still spin from the call before):
 
 * ``eig_numpy``, ``eig_evd``, ``eig_evr``, ``eig_torch`` -- one float64 symmetric eigensolve
   (values only) of the n x n kernel by ``numpy.linalg.eigvalsh``, ``scipy.linalg.eigvalsh``
@@ -115,13 +116,22 @@ def peak_bytes(n: int, name: str) -> float:
     return out
 
 
+#: Seconds of quiet before each timed call: OpenBLAS's idle threads spin for ~0.1 s after a
+#: threaded call (and torch's OpenMP threads for a while), taking a core from whatever runs
+#: next -- back to back, each method was timed partly against the one before it (n = 1000:
+#: numpy's eigensolve 73 ms right after ``dse`` against 45 ms from a quiet machine).
+PAUSE = 0.2
+
+
 def best_of(methods: dict[str, Callable[[], float]], names: list[str],
             repeats: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Run ``names`` interleaved ``repeats`` times: (best wall time in s, last value) per name."""
+    """Run ``names`` interleaved ``repeats`` times, each after :data:`PAUSE`: (best wall time
+    in s, last value) per name."""
     best = {m: np.inf for m in names}
     vals: dict[str, float] = {}
     for _ in range(repeats):
         for m in names:
+            time.sleep(PAUSE)
             t0 = time.perf_counter()
             vals[m] = methods[m]()
             best[m] = min(best[m], time.perf_counter() - t0)
@@ -152,12 +162,13 @@ def solvers(sizes: list[int], repeats: int) -> None:
         for _ in range(repeats):
             for m, fn in fns.items():
                 A = K.copy()
+                time.sleep(PAUSE)
                 t0 = time.perf_counter()
                 fn(A)
                 best[m] = min(best[m], time.perf_counter() - t0)
         print(f"{n:>6} " + " ".join(f"{best[m]:>12.4f}s" for m in fns)
               + f"  {min(best, key=best.__getitem__)}", flush=True)
-    print(f"dse switches from numpy (float64; float32: OpenBLAS ssyevr) to MKL at n = "
+    print(f"dse switches from OpenBLAS ?syevr (in place) to MKL at n = "
           f"{eigensolver_switch_n()} on this machine")
 def _parts(n: int) -> tuple[dict[str, Callable[[Any], object]], np.ndarray]:
     """``dse``, its parts and two eigensolves at size ``n``, each taking a fresh copy of the
@@ -188,7 +199,7 @@ def parts(sizes: list[int], repeats: int) -> None:
         for _ in range(repeats):
             for m, fn in fns.items():
                 A = K.copy()
-                time.sleep(0.2)
+                time.sleep(PAUSE)
                 t0 = time.perf_counter()
                 fn(A)
                 best[m] = min(best[m], time.perf_counter() - t0)

@@ -31,6 +31,7 @@ from ._validation import (
 )
 from .bandwidth import DegenerateSigmaWarning, degenerate_sigma, resolve_sigma
 from .distances import (
+    ROWS,
     centred,
     gram,
     gram_to_sq_distances,
@@ -254,7 +255,8 @@ def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.nd
     K = gram_upper(Xc, 1.0 / (sigma * sigma) if fused else 1.0)
     sq = np.diag(K).copy()
     for r0, r1 in row_blocks(n):
-        B = K[r0:r1, r0:]  # the block's part of the upper triangle (and a corner below it)
+        B = K[r0:r1, r0:]  # the block's part of the upper triangle, and a corner below it
+        B[:, : r1 - r0][_strictly_lower(r1 - r0)] = 0.0  # the corner: uninitialised memory
         if fused:
             np.exp(B, out=B)
             continue
@@ -270,11 +272,21 @@ def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.nd
     a = np.exp(-0.5 * sq) if fused else np.ones(n, dtype)
     degree = a * _symv(np.dtype(dtype))(1.0, K.T, a, lower=1)
     scale = a / np.sqrt(degree)
+    outer = np.empty(ROWS * n, dtype)  # one block's scale_i scale_j: one pass over K, not two
     for r0, r1 in row_blocks(n):
         B = K[r0:r1, r0:]
-        B *= scale[r0:r1, None]
-        B *= scale[None, r0:]
+        factors = outer[: B.size].reshape(B.shape)
+        np.multiply(scale[r0:r1, None], scale[None, r0:], out=factors)
+        B *= factors
     return K
+
+
+@cache
+def _strictly_lower(m: int) -> np.ndarray:
+    """A boolean ``(m, m)`` mask of ``j < i`` (kept: every kernel asks for the same few)."""
+    mask = np.tri(m, k=-1, dtype=bool)
+    mask.setflags(write=False)
+    return mask
 
 
 def _sq_upper_rows(B: np.ndarray, sq: np.ndarray, r0: int) -> None:
