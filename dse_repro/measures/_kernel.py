@@ -52,14 +52,14 @@ REFERENCE_MAX_N = 10_000
 
 
 #: From this size on a numpy kernel's eigenvalues come from MKL's ``?syevd`` (torch's), below
-#: it from numpy's LAPACK (OpenBLAS ``dsyevd``; float32: OpenBLAS ``ssyevr``): the faster of
-#: the two there, per CPU maker, measured on 2 cores with ``python benchmarks/bench_measures.py
-#: --solvers`` (each solver on a fresh copy, interleaved). Intel Xeon (AVX-512, 2026-12-03):
-#: n = 1500 numpy 0.138 s vs MKL 0.169 s, n = 1750 0.224 vs 0.200 s, n = 4000 2.4 vs 1.2 s.
-#: AMD EPYC (2026-12-02; MKL through torch, with its copy): n = 2000 numpy 0.38 s vs MKL
-#: 0.49 s, n = 4000 4.9 vs 3.3 s. Set :data:`EIGENSOLVER_SWITCH_N` to choose another size for
-#: every CPU.
-EIGENSOLVER_SWITCH_N_BY_VENDOR = {"GenuineIntel": 1750, "AuthenticAMD": 3000}
+#: it from scipy's OpenBLAS ``?syevr``, both in place: the faster of the two there, per CPU
+#: maker, measured on 2 cores with ``python benchmarks/bench_measures.py --solvers`` (each
+#: solver on a fresh copy, interleaved, each after a 0.2 s pause). Intel Xeon (AVX-512,
+#: 2026-12-03, best of 7): n = 1300 OpenBLAS 86.3 ms vs MKL 87.5 ms, n = 1400 110.1 vs
+#: 101.6 ms, n = 2000 307 vs 215 ms, n = 4000 2.2 vs 1.3 s. AMD EPYC (2026-12-02; MKL through
+#: torch, with its copy): n = 2000 numpy 0.38 s vs MKL 0.49 s, n = 4000 4.9 vs 3.3 s. Set
+#: :data:`EIGENSOLVER_SWITCH_N` to choose another size for every CPU.
+EIGENSOLVER_SWITCH_N_BY_VENDOR = {"GenuineIntel": 1400, "AuthenticAMD": 3000}
 EIGENSOLVER_SWITCH_N_OTHER = 3000
 EIGENSOLVER_SWITCH_N: int | None = None
 
@@ -389,26 +389,33 @@ def eigvalsh_inplace(K: Any) -> np.ndarray:
 
 
 #: A kernel whose Gram product has at most this many multiply-adds (n^2 D) is built with
-#: numpy's BLAS on one thread when its eigensolve runs in another library (MKL):
-#: OpenBLAS's idle threads spin for ~0.1 s after each threaded call and take a core from the
-#: solve. Measured on 2 cores, D = 64, ``dse`` best of 5 (one thread / threaded):
-#: n = 2000 0.256 / 0.296 s (MKL's solve alone: 241 ms after a single-threaded product, 295 ms
-#: right after a threaded one); n = 4000 1.50 / 1.45 s and n = 8000 9.54 / 9.09 s, where the
-#: solve is long beside the spin and the product on one thread costs more than it saves.
+#: BLAS on one thread when its eigensolve runs in another library (MKL): OpenBLAS's idle
+#: threads spin for ~0.1 s after each threaded call and take a core from the solve. Measured
+#: on 2 cores, D = 64, the one-triangle kernel and MKL's solve, 2026-12-03 (one thread /
+#: threaded): n = 2000 236 / 293 ms (the solve 217 ms after a single-threaded kernel, 275 ms
+#: after a threaded one); n = 4000 1.68 / 1.44 s, where the solve is long beside the spin and
+#: the kernel on one thread costs more than it saves.
 SINGLE_THREAD_GRAM_MAX = 6e8
 
 
 def kernel_eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.ndarray:
     """Eigenvalues (ascending, float64) of the kernel of checked, rescaled points ``X``
-    (n, D) and a resolved width, by :func:`eigvalsh_inplace`; below the switch to MKL from
-    the one-triangle kernel (:func:`kernel_upper`) and ``?syevr`` in place, one library's BLAS
-    and LAPACK (scipy's OpenBLAS) throughout."""
+    (n, D) and a resolved width: the one-triangle kernel (:func:`kernel_upper`) solved in
+    place by OpenBLAS ``?syevr`` below the switch to MKL (one library's BLAS and LAPACK,
+    scipy's OpenBLAS, throughout) and by MKL's ``?syevd`` from it; where neither is to be had,
+    the full kernel and :func:`eigvalsh_inplace`."""
     n, d = X.shape
     solver = None if is_torch(X) else _numpy_solver(n, np.dtype(precision))
-    if solver == "syevr":
-        K = kernel_upper(X, sigma, np.dtype(precision).type)
-        return syevr_eigenvalues(K).astype(np.float64, copy=False)
-    if solver in ("mkl", "torch") and n * n * d <= SINGLE_THREAD_GRAM_MAX:
+    if solver in ("syevr", "mkl"):  # both read one triangle, in place
+        dtype = np.dtype(precision).type
+        if solver == "mkl" and n * n * d <= SINGLE_THREAD_GRAM_MAX:
+            with single_threaded_blas():
+                K = kernel_upper(X, sigma, dtype)
+        else:
+            K = kernel_upper(X, sigma, dtype)
+        solve = syevr_eigenvalues if solver == "syevr" else mkl_syevd_eigenvalues
+        return solve(K).astype(np.float64, copy=False)
+    if solver == "torch" and n * n * d <= SINGLE_THREAD_GRAM_MAX:
         with single_threaded_blas():
             K = kernel_matrix(X, sigma, precision)
     else:

@@ -203,10 +203,18 @@ def test_the_one_triangle_kernel_is_the_full_kernel_on_its_upper_triangle(dtype,
     assert np.allclose(lam, np.linalg.eigvalsh(full.astype(np.float64)), atol=10 * tol)
 
 
-def test_dse_is_the_entropy_of_the_full_kernel_through_either_kernel(rng):
-    """``dse`` below the switch to MKL (one triangle, ``?syevr``) gives the entropy of
-    ``diffusion_matrix``'s full kernel to rounding, for a fixed and for per-point widths."""
+@pytest.mark.parametrize("solver", ["syevr", "mkl"])
+def test_dse_is_the_entropy_of_the_full_kernel_through_either_kernel(rng, solver, monkeypatch):
+    """``dse``'s one-triangle kernel, solved in place by OpenBLAS ``?syevr`` (below the switch
+    to MKL) or by MKL's ``?syevd`` (from it), gives the entropy of ``diffusion_matrix``'s full
+    kernel to rounding, for a fixed and for per-point widths."""
+    from dse_repro.measures import _kernel
+
+    if solver == "mkl" and not _lapack.mkl_syevd_available(np.float64):
+        pytest.skip("no MKL in this torch")
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 100 if solver == "mkl" else 10_000)
     X = rng.normal(size=(400, 6))
+    assert _kernel._numpy_solver(400, np.dtype(np.float64)) == solver
     for sigma in (2.0, "knn"):
         for t in (1, 5):
             full = np.linalg.eigvalsh(diffusion_matrix(X, sigma))
