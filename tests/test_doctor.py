@@ -100,5 +100,8 @@ def test_the_cpu_eigensolver_row_names_the_switch_and_the_solver(monkeypatch):
     (check, status, detail), = doctor.eigensolver_rows()
     assert (check, status) == ("CPU eigensolver", "ok")
     assert "below n = 1234" in detail and "EIGENSOLVER_SWITCH_N" in detail
+    assert "OpenBLAS dsyevr in place" in detail
     monkeypatch.setattr(_lapack, "_mkl_syevd", lambda prefix: None)
     assert "torch.linalg.eigvalsh" in doctor.eigensolver_rows()[0][2]
+    monkeypatch.setattr(_lapack, "syevr_library", lambda dtype: None)
+    assert "numpy.linalg.eigvalsh" in doctor.eigensolver_rows()[0][2]

@@ -19,6 +19,7 @@ from ._lapack import (
     mkl_syevd_eigenvalues,
     syevr_available,
     syevr_eigenvalues,
+    symv_upper,
 )
 from ._parallel import in_worker, single_threaded_blas
 from ._validation import (
@@ -52,7 +53,7 @@ REFERENCE_MAX_N = 10_000
 
 
 #: From this size on a numpy kernel's eigenvalues come from MKL's ``?syevd`` (torch's), below
-#: it from scipy's OpenBLAS ``?syevr``, both in place: the faster of the two there, per CPU
+#: it from OpenBLAS ``?syevr`` (:mod:`._lapack`), both in place: the faster of the two there, per CPU
 #: maker, measured on 2 cores with ``python benchmarks/bench_measures.py --solvers`` (each
 #: solver on a fresh copy, interleaved, each after a 0.2 s pause). Intel Xeon (AVX-512,
 #: 2026-12-03, best of 7): n = 1300 OpenBLAS 86.3 ms vs MKL 87.5 ms, n = 1400 110.1 vs
@@ -230,14 +231,6 @@ def limit_weights(D: np.ndarray, sigma: float) -> bool:
 FUSED_MAX_ARG = 300.0
 
 
-@cache
-def _symv(dtype: np.dtype) -> Any:
-    """scipy's ``?symv`` for ``dtype`` (scipy's OpenBLAS, as :func:`~.distances.gram_upper`)."""
-    from scipy.linalg.blas import get_blas_funcs
-
-    return get_blas_funcs("symv", dtype=dtype)
-
-
 def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.ndarray:
     """The kernel of checked, :func:`rescale`-d points ``X`` (n, D) and a resolved width, for a
     solver that reads one triangle: ``(n, n)`` C-ordered, ``dtype``, whose upper triangle
@@ -268,9 +261,9 @@ def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.nd
         elif not limit_weights(B, sigma):
             B *= -1.0 / (2.0 * sigma * sigma)
             np.exp(B, out=B)
-    # degrees: W's row sums by symv on its triangle (K.T: Fortran's lower triangle, no copy)
+    # degrees: W's row sums, by symv on its upper triangle
     a = np.exp(-0.5 * sq) if fused else np.ones(n, dtype)
-    degree = a * _symv(np.dtype(dtype))(1.0, K.T, a, lower=1)
+    degree = a * symv_upper(K, a)
     scale = a / np.sqrt(degree)
     outer = np.empty(ROWS * n, dtype)  # one block's scale_i scale_j: one pass over K, not two
     for r0, r1 in row_blocks(n):
@@ -348,7 +341,7 @@ def width(X: Any, sigma: Any, k: int = 7, *, squared: bool = False, seed: int = 
 def _numpy_solver(n: int, dtype: np.dtype) -> str:
     """The solver :func:`eigvalsh_inplace` picks for an ``n x n`` numpy matrix of ``dtype``:
     ``"mkl"`` (torch's MKL ``?syevd``, in place), ``"torch"`` (``torch.linalg.eigvalsh``
-    where that MKL is not to be had), ``"syevr"`` (scipy's OpenBLAS ``?syevr``, in place) or
+    where that MKL is not to be had), ``"syevr"`` (OpenBLAS ``?syevr``, in place) or
     ``"numpy"`` (where that is not to be had). Our own LAPACK calls take 32-bit integers: above
     :data:`LAPACK_MAX_N` points torch's or numpy's solver instead.
 
@@ -401,8 +394,8 @@ SINGLE_THREAD_GRAM_MAX = 6e8
 def kernel_eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.ndarray:
     """Eigenvalues (ascending, float64) of the kernel of checked, rescaled points ``X``
     (n, D) and a resolved width: the one-triangle kernel (:func:`kernel_upper`) solved in
-    place by OpenBLAS ``?syevr`` below the switch to MKL (one library's BLAS and LAPACK,
-    scipy's OpenBLAS, throughout) and by MKL's ``?syevd`` from it; where neither is to be had,
+    place by OpenBLAS ``?syevr`` below the switch to MKL (one library's BLAS and LAPACK
+    throughout, :mod:`._lapack`) and by MKL's ``?syevd`` from it; where neither is to be had,
     the full kernel and :func:`eigvalsh_inplace`."""
     n, d = X.shape
     solver = None if is_torch(X) else _numpy_solver(n, np.dtype(precision))

@@ -7,11 +7,11 @@ operator (:mod:`.diffusion`) both build on it without importing each other.
 from __future__ import annotations
 
 import math
-from functools import cache
 from typing import Any
 
 import numpy as np
 
+from ._lapack import syrk_upper
 from ._validation import is_torch, unit_exponent
 
 __all__ = ["SAFE_EXP", "SAFE_EXP_FLOAT32", "safe_exp", "rescale", "centred", "gram",
@@ -113,27 +113,15 @@ def gram(X: np.ndarray, dtype: type) -> np.ndarray:
     return Xc @ Xc.T
 
 
-@cache
-def _syrk(dtype: np.dtype) -> Any:
-    from scipy.linalg.blas import get_blas_funcs
-
-    return get_blas_funcs("syrk", dtype=dtype)
-
-
 def gram_upper(Xc: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     """``alpha * Xc @ Xc.T`` of rows ``Xc`` (n, D), float32 or float64, on the upper triangle
     (``j >= i``) of a C-ordered ``(n, n)`` matrix of ``Xc``'s dtype; **below it the memory is
     as allocated** (uninitialised: not read by a one-triangle solver; zeroing it cost 0.8 ms
     of a 1.9 ms product at n = 1000). One BLAS ``?syrk`` (half the multiply-adds of the full
-    product) from scipy's OpenBLAS, every core -- the library of the ``?syevr``
-    (:mod:`._lapack`) that solves kernels below the switch to MKL, so no idle thread of
-    another library spins on a core that solve needs."""
-    n = Xc.shape[0]
-    # Fortran's lower triangle of ``out`` is our upper one read C-ordered (``.T``, no copy);
-    # Xc.T is Xc Fortran-ordered (no copy), multiplied by its transpose (trans=1)
-    out = np.empty((n, n), Xc.dtype, order="F")
-    _syrk(Xc.dtype)(alpha, Xc.T, beta=0.0, c=out, trans=1, lower=1, overwrite_c=1)
-    return out.T
+    product), every core, from the OpenBLAS whose ``?syevr`` solves kernels below the switch
+    to MKL (:func:`~._lapack.syrk_upper`): one library's threads, none of another's left
+    spinning on a core that solve needs."""
+    return syrk_upper(np.ascontiguousarray(Xc), alpha)
 
 
 def sq_distances(X: np.ndarray, dtype: type) -> np.ndarray:

@@ -152,8 +152,11 @@ def eigensolver_rows() -> list[Row]:
     large = ("MKL's dsyevd from torch's library, in place"
              if _lapack.mkl_syevd_available(np.float64)
              else "torch.linalg.eigvalsh (this torch has no MKL dsyevd to call)")
+    library = _lapack.syevr_library(np.float64)
+    small = (f"{library} dsyevr in place (the kernel's products there too)" if library
+             else "numpy.linalg.eigvalsh (no OpenBLAS dsyevr could be reached)")
     return [("CPU eigensolver", "ok",
-             f"numpy's LAPACK below n = {switch}, {large} from there ({vendor}; measured with "
+             f"{small} below n = {switch}, {large} from there ({vendor}; measured with "
              "python benchmarks/bench_measures.py --solvers, set by "
              "dse_repro.measures._kernel.EIGENSOLVER_SWITCH_N)")]
 

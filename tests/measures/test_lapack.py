@@ -1,6 +1,6 @@
-"""``_lapack``: LAPACK's ?syevr through scipy's Cython LAPACK and MKL's ?syevd from torch's
-library, GIL released, in place; and the choice among the solvers by size
-(``_kernel.eigvalsh_inplace``)."""
+"""``_lapack``: OpenBLAS ?syevr, ?syrk and ?symv from numpy's own OpenBLAS or through scipy's
+Cython BLAS/LAPACK, and MKL's ?syevd from torch's library, GIL released, in place; and the
+choice among the solvers by size (``_kernel.eigvalsh_inplace``)."""
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -21,13 +21,92 @@ def _symmetric(n: int, dtype, seed: int = 0) -> np.ndarray:
     return (A + A.T).astype(dtype)
 
 
+LIBRARIES = {"numpy": _lapack._numpy_openblas, "scipy": _lapack._scipy_cython}
+
+
+def _routines(library: str, dtype) -> "_lapack._Routines":
+    rt = LIBRARIES[library](_lapack._PREFIX[np.dtype(dtype)])
+    if rt is None:
+        pytest.skip(f"{library}'s OpenBLAS routines cannot be reached here")
+    return rt
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_each_library_passes_its_known_cases(library, dtype):
+    assert _lapack._works(_routines(library, dtype), np.dtype(dtype))
+
+
+def test_numpys_openblas_is_preferred_where_it_can_be_reached(monkeypatch):
+    """numpy's own OpenBLAS first (the library user code's products leave spinning), scipy's
+    where numpy's cannot be reached or fails its known cases, none where neither works."""
+    expected = "numpy's OpenBLAS" if _lapack._numpy_openblas("d") else "scipy's OpenBLAS"
+    assert _lapack.syevr_library(np.float64) == expected
+    monkeypatch.setattr(_lapack, "_numpy_openblas", lambda prefix: None)
+    _lapack._library.cache_clear()
+    try:
+        assert _lapack.syevr_library(np.float64) == "scipy's OpenBLAS"
+        monkeypatch.setattr(_lapack, "_works", lambda routines, dtype: False)
+        _lapack._library.cache_clear()
+        assert _lapack.syevr_library(np.float64) is None
+        assert not _lapack.syevr_available(np.float64)
+        with pytest.raises(RuntimeError, match="syevr_available"):
+            syevr_eigenvalues(np.eye(3))
+    finally:
+        monkeypatch.undo()
+        _lapack._library.cache_clear()
+    assert _lapack.syevr_library(np.float64) == expected
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n", [1, 2, 7, 257])
-def test_the_eigenvalues_of_scipys_syevr_bit_for_bit(dtype, n):
+def test_the_eigenvalues_of_syevr_in_place(library, dtype, n):
+    """Every library's ``?syevr`` gives LAPACK's eigenvalues (scipy's: bit for bit with
+    ``scipy.linalg.eigh``, the same routine), the same bits on every call."""
+    rt = _routines(library, dtype)
     A = _symmetric(n, dtype)
-    w = syevr_eigenvalues(A.copy())
+    w = _lapack._solve(A.copy(), lambda *a: _lapack._syevr_call(rt, *a), rt.integer)
     assert w.dtype == dtype
-    assert np.array_equal(w, scipy.linalg.eigh(A, eigvals_only=True, driver="evr"))
+    evr = scipy.linalg.eigh(A, eigvals_only=True, driver="evr")
+    if library == "scipy":
+        assert np.array_equal(w, evr)
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    assert np.allclose(w, evr, atol=tol * n)
+    assert np.array_equal(w, _lapack._solve(A.copy(), lambda *a: _lapack._syevr_call(rt, *a),
+                                            rt.integer))
+
+
+@pytest.mark.parametrize("library", LIBRARIES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 1), (5, 3), (300, 7), (40, 1000)])
+def test_syrk_and_symv_on_the_upper_triangle(library, dtype, shape):
+    """``syrk_upper`` is ``alpha X X^T`` on the upper triangle (what a one-triangle solver
+    reads; below it, whatever the memory held); ``symv_upper`` multiplies by the symmetric
+    matrix that triangle stands for."""
+    rt = _routines(library, dtype)
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=shape).astype(dtype)
+    G = _lapack.syrk_upper(X, -2.0, rt)
+    assert G.dtype == dtype and G.flags.c_contiguous and G.shape == (shape[0], shape[0])
+    full = -2.0 * X.astype(np.float64) @ X.T.astype(np.float64)
+    upper = np.triu_indices(shape[0])
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    assert np.allclose(G[upper], full[upper], rtol=tol, atol=tol * shape[1])
+    x = rng.normal(size=shape[0]).astype(dtype)
+    y = _lapack.symv_upper(G, x, rt)
+    assert y.dtype == dtype
+    upper_only = np.triu(G).astype(np.float64)  # (below the diagonal: uninitialised memory)
+    sym = upper_only + np.triu(upper_only, 1).T
+    assert np.allclose(y, sym @ x, rtol=tol, atol=tol * np.abs(sym).sum(axis=1).max())
+
+
+def test_syrk_and_symv_exact_values():
+    X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    G = _lapack.syrk_upper(X)
+    assert (G[0, 0], G[0, 1], G[1, 1]) == (5.0, 11.0, 25.0)
+    assert np.array_equal(_lapack.symv_upper(G, np.array([1.0, -1.0])), [-6.0, -14.0])
+    assert _lapack.syrk_upper(np.empty((0, 3))).shape == (0, 0)
 
 
 def test_exact_values_on_a_small_case():
@@ -70,7 +149,7 @@ def test_without_syevr_float32_kernels_fall_back_to_numpy(monkeypatch):
 
     A = _symmetric(60, np.float32)
     fast = eigvalsh_inplace(A.copy())
-    monkeypatch.setattr(_lapack, "_syevr", lambda prefix: None)
+    monkeypatch.setattr(_lapack, "_library", lambda prefix: None)
     assert not _lapack.syevr_available(np.dtype(np.float32))
     assert np.allclose(eigvalsh_inplace(A.copy()), fast, atol=1e-4)
     with pytest.raises(RuntimeError, match="syevr_available"):
@@ -115,7 +194,7 @@ def test_the_switch_sends_large_matrices_to_mkl_and_workers_to_single_threaded_s
     monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 50)
     assert np.array_equal(eigvalsh_inplace(A.copy()), syevr_eigenvalues(A.copy()))
     # where scipy offers no ?syevr: numpy's eigvalsh
-    monkeypatch.setattr(_lapack, "_syevr", lambda prefix: None)
+    monkeypatch.setattr(_lapack, "_library", lambda prefix: None)
     assert _kernel._numpy_solver(40, np.dtype(np.float64)) == "numpy"
     assert np.array_equal(eigvalsh_inplace(A.copy()), np.linalg.eigvalsh(A))
 
