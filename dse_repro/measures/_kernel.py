@@ -53,9 +53,9 @@ REFERENCE_MAX_N = 10_000
 
 
 #: From this size on a numpy kernel's eigenvalues come from MKL's ``?syevd`` (torch's), below
-#: it from OpenBLAS ``?syevr`` (:mod:`._lapack`), both in place: the faster of the two there, per CPU
-#: maker, measured on 2 cores with ``python benchmarks/bench_measures.py --solvers`` (each
-#: solver on a fresh copy, interleaved, each after a 0.2 s pause). Intel Xeon (AVX-512,
+#: it from OpenBLAS ``?syevr`` (:mod:`._lapack`), both in place: the faster of the two there,
+#: per CPU maker, measured on 2 cores with ``python benchmarks/bench_measures.py --solvers``
+#: (each solver on a fresh copy, interleaved, each after a 0.2 s pause). Intel Xeon (AVX-512,
 #: 2026-12-03, best of 7): n = 1300 OpenBLAS 86.3 ms vs MKL 87.5 ms, n = 1400 110.1 vs
 #: 101.6 ms, n = 2000 307 vs 215 ms, n = 4000 2.2 vs 1.3 s. AMD EPYC (2026-12-02; MKL through
 #: torch, with its copy): n = 2000 numpy 0.38 s vs MKL 0.49 s, n = 4000 4.9 vs 3.3 s. Set
