@@ -234,12 +234,13 @@ FUSED_MAX_ARG = 300.0
 def kernel_upper(X: np.ndarray, sigma: float | np.ndarray, dtype: type) -> np.ndarray:
     """The kernel of checked, :func:`rescale`-d points ``X`` (n, D) and a resolved width, for a
     solver that reads one triangle: ``(n, n)`` C-ordered, ``dtype``, whose upper triangle
-    (``j >= i``) holds ``K = D^-1/2 W D^-1/2``; the lower triangle holds no meaning.
+    (``j >= i``) holds ``K = D^-1/2 W D^-1/2``; below it the memory is uninitialised.
 
-    Half the work of :func:`kernel_from_gram` (measured on 2 cores, n = 1000, D = 64:
-    1.9 + 2.2 ms against 2.0 + 4.1 ms): the Gram matrix by BLAS ``?syrk`` (one triangle,
-    half the multiply-adds of ``?gemm``), the weights on that triangle only, the degrees by
-    ``?symv``. The same matrix to rounding (tested)."""
+    About half the work of the full kernel (:func:`kernel_from_gram`; 2 cores, n = 1000,
+    D = 64, warm: 4.1 ms against 5.9 ms with its Gram product): the Gram matrix by BLAS
+    ``?syrk`` (one triangle, half the multiply-adds of ``?gemm``), the weights on that
+    triangle only, the degrees by ``?symv``, all from the library that solves it next
+    (:mod:`._lapack`). The same matrix to rounding (tested)."""
     Xc = centred(X, dtype)
     n = Xc.shape[0]
     fused = (not isinstance(sigma, np.ndarray) and dtype == np.float64

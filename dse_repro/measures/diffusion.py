@@ -15,10 +15,13 @@ value by < 1e-6 bits (``tests/measures/test_reference_parity.py`` checks it):
    diagonal-matrix products (each an O(n^3) matmul).
 3. Squared distances come from one Gram matrix of the *centred* data (translation-invariant,
    and avoids cancellation when the data sit far from the origin), turned into the kernel in
-   row blocks while each is in cache (two passes over the matrix).
-4. One symmetric eigensolve, eigenvalues only, in place: numpy's below a size measured per
-   CPU maker, MKL's ``dsyevd`` (torch's) from it on (``_kernel.EIGENSOLVER_SWITCH_N``) -- no
-   ``allclose`` symmetry check on an ``n x n`` matrix.
+   row blocks while each is in cache, on the one triangle the eigensolve reads
+   (``_kernel.kernel_upper``; a single width's weights as ``exp(g_ij / sigma^2) a_i a_j``
+   where no factor can over- or underflow).
+4. One symmetric eigensolve, eigenvalues only, in place: OpenBLAS ``dsyevr`` below a size
+   measured per CPU maker, MKL's ``dsyevd`` (torch's) from it on
+   (``_kernel.EIGENSOLVER_SWITCH_N``) -- no ``allclose`` symmetry check on an ``n x n``
+   matrix.
 5. ``0 log 0 = 0`` exactly instead of adding ``eps = 2.2e-16`` to every probability.
 6. No silent subsampling: the reference keeps at most ``max_N = 10000`` random points; the fast
    mode uses every point (pass ``max_n`` to subsample as the reference does).

@@ -10,8 +10,8 @@ Checks, as a table (``check, status, detail``; status ``ok``, ``warn`` or ``FAIL
   FAIL naming the jobs that would fail; a missing optional one is dropped from the DAG);
 * at ``scale=paper`` with the timm zoo: the ImageNet validation folder (FAIL when absent) and
   how many of the zoo's pretrained weights are in the local cache (the others are skipped);
-* the CPU eigensolver exact DSE and DSMI use at each size (numpy's LAPACK, or from a size
-  measured per CPU maker MKL's ``dsyevd`` from torch's library; information);
+* the CPU eigensolver exact DSE and DSMI use at each size (OpenBLAS ``dsyevr``, or from a
+  size measured per CPU maker MKL's ``dsyevd`` from torch's library; information);
 * whether ``sbatch`` and ``squeue`` answer (information: a local run does not need them).
 
 Exit code 0 only when the chosen scale can run here (no FAIL).
