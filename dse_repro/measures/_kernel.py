@@ -343,13 +343,14 @@ def _numpy_solver(n: int, dtype: np.dtype) -> str:
     """The solver :func:`eigvalsh_inplace` picks for an ``n x n`` numpy matrix of ``dtype``:
     ``"mkl"`` (torch's MKL ``?syevd``, in place), ``"torch"`` (``torch.linalg.eigvalsh``
     where that MKL is not to be had), ``"syevr"`` (OpenBLAS ``?syevr``, in place) or
-    ``"numpy"`` (where that is not to be had). Our own LAPACK calls take 32-bit integers: above
-    :data:`LAPACK_MAX_N` points torch's or numpy's solver instead.
+    ``"numpy"`` (where that is not to be had). Our own LAPACK calls take at most
+    :data:`LAPACK_MAX_N` points (scipy's and MKL's take 32-bit integers): above, torch's or
+    numpy's solver instead.
 
     Below the switch ``?syevr`` in place, not numpy's ``eigvalsh`` (the same OpenBLAS
     algorithm, ``?sytrd`` then ``?sterf``, on a copy it allocates): float64 on 2 cores,
-    2026-12-03, best of 9: n = 500 8.8 vs 9.0 ms, n = 1000 41.6 vs 43.9 ms, n = 1500 133 vs
-    142 ms."""
+    2026-12-03, best of 9 (scipy's ``dsyevr``): n = 500 8.8 vs 9.0 ms, n = 1000 41.6 vs 43.9 ms,
+    n = 1500 133 vs 142 ms; numpy's own ``dsyevr`` 39.4 vs 44.1 ms at n = 1000."""
     ours = n <= LAPACK_MAX_N
     if n >= eigensolver_switch_n() and not in_worker():
         return "mkl" if ours and mkl_syevd_available(dtype) else "torch"
@@ -400,7 +401,8 @@ def kernel_eigenvalues(X: Any, sigma: float | np.ndarray, precision: str) -> np.
     the full kernel and :func:`eigvalsh_inplace`."""
     n, d = X.shape
     solver = None if is_torch(X) else _numpy_solver(n, np.dtype(precision))
-    if solver in ("syevr", "mkl"):  # both read one triangle, in place
+    # both read one triangle, in place; the triangle's products need OpenBLAS's routines
+    if solver in ("syevr", "mkl") and syevr_available(np.dtype(precision)):
         dtype = np.dtype(precision).type
         if solver == "mkl" and n * n * d <= SINGLE_THREAD_GRAM_MAX:
             with single_threaded_blas():

@@ -265,3 +265,17 @@ def test_matrices_beyond_32_bit_lapack_go_to_torch_and_numpy(monkeypatch):
     assert _kernel._numpy_solver(40, np.dtype(np.float32)) == "numpy"
     assert np.allclose(eigvalsh_inplace(A.astype(np.float32)), np.linalg.eigvalsh(A),
                        atol=1e-4)
+
+
+@mkl
+def test_mkl_without_openblas_routines_solves_the_full_kernel(monkeypatch):
+    """From the switch on MKL solves in place; where no OpenBLAS ``?syrk``/``?symv`` can be
+    reached for the one-triangle kernel, the full kernel is built instead: same DSE."""
+    from dse_repro.measures import dse
+
+    X = np.random.default_rng(5).normal(size=(200, 4))
+    monkeypatch.setattr(_kernel, "EIGENSOLVER_SWITCH_N", 100)
+    expected = dse(X, 1.5)
+    monkeypatch.setattr(_lapack, "_library", lambda prefix: None)
+    assert _kernel._numpy_solver(200, np.dtype(np.float64)) == "mkl"
+    assert abs(dse(X, 1.5) - expected) < 1e-12
