@@ -136,7 +136,7 @@ def dse(
             structure needs a larger t (k separated blobs -> log2 k by t = 10 in >= 8-D).
         t: diffusion time (integer >= 1). Larger ``t`` suppresses small (noise) eigenvalues.
         reference: reproduce the authors' ``dse-dsmi`` 1.1 step for step (slow; for parity).
-        precision: ``"float32"``: about 1.8x faster than float64 at n = 4000, 5.0e-7 bits from
+        precision: ``"float32"``: about 1.7x faster than float64 at n = 4000, 4.1e-7 bits from
             it on the benchmark data (``benchmarks/bench_measures.py``; the error grows with
             the condition of the kernel); default ``"float64"``.
         max_n: subsample to at most this many points (seeded like the reference). Default:
