@@ -137,7 +137,7 @@ def _works(r: _Routines, dtype: np.dtype) -> bool:
     X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=dtype)
     x = np.array([1.0, -1.0, 2.0], dtype=dtype)
     try:
-        w = _solve(A, lambda *a: _syevr_call(r, *a))
+        w = _solve(A, lambda *a: _syevr_call(r, *a), r.integer)
         G = syrk_upper(X, 1.0, r)
         y = symv_upper(G, x, r)
     except np.linalg.LinAlgError:
@@ -167,7 +167,7 @@ def _mkl_syevd(prefix: str) -> ctypes._CFuncPtr | None:
     fn.argtypes = [_P] * 11
     A = np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 5.0]], dtype=_DTYPE[prefix])
     try:
-        w = _solve(A, lambda *a: _syevd_call(fn, *a))
+        w = _solve(A, lambda *a: _syevd_call(fn, *a), _INT)
     except np.linalg.LinAlgError:
         return None
     return fn if np.allclose(w, [1.0, 3.0, 5.0], atol=1e-5) else None
@@ -211,10 +211,11 @@ def _check(A: np.ndarray) -> None:
 _Call = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int], tuple[int, int]]
 
 
-def _solve(A: np.ndarray, call: _Call, integer: type = _INT) -> np.ndarray:
+def _solve(A: np.ndarray, call: _Call, integer: type) -> np.ndarray:
     """The eigenvalues of ``A`` (already checked, :func:`_check`) by one LAPACK routine taking
-    ``integer`` arguments: a workspace query, then the solve. A symmetric C-ordered matrix is
-    its own Fortran-ordered transpose: no copy."""
+    ``integer`` arguments (its integer workspace is of that width: a 64-bit LAPACK given 32-bit
+    room would write past it): a workspace query, then the solve. A symmetric C-ordered matrix
+    is its own Fortran-ordered transpose: no copy."""
     n = A.shape[0]
     w = np.empty(n, A.dtype)
     if n == 0:
@@ -286,6 +287,10 @@ def syrk_upper(X: np.ndarray, alpha: float = 1.0, routines: _Routines | None = N
     triangle (``j >= i``) of a new C-ordered ``(n, n)`` matrix of ``X``'s dtype; **below it
     the memory is as allocated** (uninitialised). One ``?syrk`` (half the multiply-adds of the
     full product), every core (the library's threads, :func:`syevr_library`)."""
+    if not isinstance(X, np.ndarray) or X.dtype not in _PREFIX or X.ndim != 2:
+        raise TypeError(f"X must be a 2-D float32 or float64 numpy array, got "
+                        f"{type(X).__name__} {getattr(X, 'dtype', '')}")
+    X = np.ascontiguousarray(X)  # BLAS reads it by its strides: rows one after another
     rt = routines or _routines(X.dtype)
     n, d = X.shape
     out = np.empty((n, n), X.dtype)
@@ -302,9 +307,14 @@ def syrk_upper(X: np.ndarray, alpha: float = 1.0, routines: _Routines | None = N
 def symv_upper(K: np.ndarray, x: np.ndarray, routines: _Routines | None = None) -> np.ndarray:
     """``K @ x`` for a symmetric C-ordered ``K`` (n, n) of which only the upper triangle is read
     (as :func:`syrk_upper` leaves it), ``x`` (n,) of ``K``'s dtype: one ``?symv``."""
+    _check(K)
+    if not K.flags.c_contiguous:
+        raise ValueError("K must be C-contiguous (its upper triangle is read)")
     rt = routines or _routines(K.dtype)
     n = K.shape[0]
     x = np.ascontiguousarray(x, dtype=K.dtype)
+    if x.shape != (n,):
+        raise ValueError(f"x must have shape ({n},), got {x.shape}")
     y = np.zeros(n, K.dtype)
     if n == 0:
         return y
@@ -323,4 +333,4 @@ def mkl_syevd_eigenvalues(A: np.ndarray) -> np.ndarray:
     if fn is None:
         raise RuntimeError("torch here has no MKL ?syevd to call (check mkl_syevd_available "
                            "first)")
-    return _solve(A, lambda *a: _syevd_call(fn, *a))
+    return _solve(A, lambda *a: _syevd_call(fn, *a), _INT)

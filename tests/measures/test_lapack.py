@@ -1,6 +1,7 @@
 """``_lapack``: OpenBLAS ?syevr, ?syrk and ?symv from numpy's own OpenBLAS or through scipy's
 Cython BLAS/LAPACK, and MKL's ?syevd from torch's library, GIL released, in place; and the
 choice among the solvers by size (``_kernel.eigvalsh_inplace``)."""
+import ctypes
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -279,3 +280,38 @@ def test_mkl_without_openblas_routines_solves_the_full_kernel(monkeypatch):
     monkeypatch.setattr(_lapack, "_library", lambda prefix: None)
     assert _kernel._numpy_solver(200, np.dtype(np.float64)) == "mkl"
     assert abs(dse(X, 1.5) - expected) < 1e-12
+
+
+@pytest.mark.parametrize("integer", [ctypes.c_int32, ctypes.c_int64])
+def test_the_integer_workspace_has_the_librarys_width(integer):
+    """A 64-bit LAPACK (numpy's OpenBLAS) writes 8-byte integers: its integer workspace is
+    allocated at that width, for the query and for the solve."""
+    seen = []
+
+    def call(A, w, work, iwork, lwork, liwork):
+        seen.append(iwork.dtype)
+        if lwork == -1:
+            work[0], iwork[0] = 5, 3
+            return 0, 0
+        assert iwork.size == 3 and work.size == 5
+        w[:] = np.diag(A)
+        return 0, A.shape[0]
+
+    w = _lapack._solve(np.diag([1.0, 2.0]), call, integer)
+    assert np.array_equal(w, [1.0, 2.0])
+    assert seen == [np.dtype(integer)] * 2
+
+
+def test_syrk_and_symv_refuse_what_blas_would_misread():
+    X = np.random.default_rng(6).normal(size=(6, 3))
+    strided = np.asfortranarray(X)  # not C-ordered: copied, the same product
+    assert np.allclose(np.triu(_lapack.syrk_upper(strided)), np.triu(X @ X.T))
+    with pytest.raises(TypeError, match="float32 or float64"):
+        _lapack.syrk_upper(X.astype(np.int64))
+    G = _lapack.syrk_upper(X)
+    with pytest.raises(ValueError, match="shape"):
+        _lapack.symv_upper(G, np.ones(5))
+    with pytest.raises(ValueError, match="square"):
+        _lapack.symv_upper(G[:, :4].copy(), np.ones(6))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        _lapack.symv_upper(np.asfortranarray(X @ X.T), np.ones(6))
