@@ -60,6 +60,16 @@ _ARGS = {"syevr": 21, "syrk": 10, "symv": 10}  # pointer arguments of each routi
 _CHARS = {"syevr": 3, "syrk": 2, "symv": 1}  # its character arguments (Fortran's hidden lengths)
 
 
+#: The eigenvalues of :func:`_known`'s matrix: every solver must give them before it is used.
+KNOWN_EIGENVALUES = (1.0, 3.0, 5.0)
+
+
+def _known(dtype: np.dtype) -> np.ndarray:
+    """A 3 x 3 symmetric matrix of eigenvalues :data:`KNOWN_EIGENVALUES` (a fresh copy: the
+    solve overwrites it)."""
+    return np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 5.0]], dtype=dtype)
+
+
 @dataclass(frozen=True)
 class _Routines:
     """One library's ``?syevr``, ``?syrk`` and ``?symv`` for one precision: ctypes functions
@@ -133,7 +143,7 @@ def _library(prefix: str) -> _Routines | None:
 def _works(r: _Routines, dtype: np.dtype) -> bool:
     """Whether ``r`` gives the eigenvalues of a known 3 x 3 matrix, and ``X X^T`` and a
     product with it for a 3 x 2 ``X``."""
-    A = np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 5.0]], dtype=dtype)
+    A = _known(dtype)
     X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=dtype)
     x = np.array([1.0, -1.0, 2.0], dtype=dtype)
     try:
@@ -143,7 +153,7 @@ def _works(r: _Routines, dtype: np.dtype) -> bool:
     except np.linalg.LinAlgError:
         return False
     full = X @ X.T
-    return (np.allclose(w, [1.0, 3.0, 5.0], atol=1e-5)
+    return (np.allclose(w, KNOWN_EIGENVALUES, atol=1e-5)
             and np.allclose(G[np.triu_indices(3)], full[np.triu_indices(3)])
             and np.allclose(y, full @ x))
 
@@ -165,12 +175,11 @@ def _mkl_syevd(prefix: str) -> ctypes._CFuncPtr | None:
         return None
     fn.restype = None
     fn.argtypes = [_P] * 11
-    A = np.array([[2.0, 1.0, 0.0], [1.0, 2.0, 0.0], [0.0, 0.0, 5.0]], dtype=_DTYPE[prefix])
     try:
-        w = _solve(A, lambda *a: _syevd_call(fn, *a), _INT)
+        w = _solve(_known(_DTYPE[prefix]), lambda *a: _syevd_call(fn, *a), _INT)
     except np.linalg.LinAlgError:
         return None
-    return fn if np.allclose(w, [1.0, 3.0, 5.0], atol=1e-5) else None
+    return fn if np.allclose(w, KNOWN_EIGENVALUES, atol=1e-5) else None
 
 
 def syevr_available(dtype: np.dtype | type) -> bool:

@@ -11,11 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from ._lapack import syrk_upper
 from ._validation import is_torch, unit_exponent
 
 __all__ = ["SAFE_EXP", "SAFE_EXP_FLOAT32", "safe_exp", "rescale", "centred", "gram",
-           "gram_upper", "sq_distances", "gram_to_sq_distances", "sq_rows", "row_blocks"]
+           "sq_distances", "gram_to_sq_distances", "sq_rows", "row_blocks"]
 
 #: Points whose largest |coordinate| lies outside [2**-SAFE_EXP, 2**SAFE_EXP] are rescaled,
 #: together with sigma, by a power of two before any square is taken. That is exact (the kernel
@@ -113,17 +112,6 @@ def gram(X: np.ndarray, dtype: type) -> np.ndarray:
     return Xc @ Xc.T
 
 
-def gram_upper(Xc: np.ndarray, alpha: float = 1.0) -> np.ndarray:
-    """``alpha * Xc @ Xc.T`` of rows ``Xc`` (n, D), float32 or float64, on the upper triangle
-    (``j >= i``) of a C-ordered ``(n, n)`` matrix of ``Xc``'s dtype; **below it the memory is
-    as allocated** (uninitialised: not read by a one-triangle solver; zeroing it cost 0.8 ms
-    of a 1.9 ms product at n = 1000). One BLAS ``?syrk`` (half the multiply-adds of the full
-    product), every core, from the OpenBLAS whose ``?syevr`` solves kernels below the switch
-    to MKL (:func:`~._lapack.syrk_upper`): one library's threads, none of another's left
-    spinning on a core that solve needs."""
-    return syrk_upper(np.ascontiguousarray(Xc), alpha)
-
-
 def sq_distances(X: np.ndarray, dtype: type) -> np.ndarray:
     """Squared Euclidean distances of the rows of ``X`` (shape (n, D)) -> (n, n), ``dtype``:
     one BLAS Gram product of the centred rows (:func:`gram`), then
@@ -131,16 +119,17 @@ def sq_distances(X: np.ndarray, dtype: type) -> np.ndarray:
     return gram_to_sq_distances(gram(X, dtype))
 
 
-def sq_rows(B: np.ndarray, sq: np.ndarray, r0: int) -> None:
-    """Rows ``r0 : r0 + len(B)`` of a Gram matrix ``B`` (a view, shape ``(rows, n)``) into
+def sq_rows(B: np.ndarray, sq: np.ndarray, r0: int, c0: int = 0) -> None:
+    """Rows ``r0 : r0 + len(B)``, columns ``c0 :`` of a Gram matrix (``B``, a view) into
     squared distances in place: ``sq_i + sq_j - 2 G_ij`` (``sq`` the Gram diagonal, shape
-    ``(n,)``), clamped at 0, with an exact zero on the diagonal."""
+    ``(n,)``), clamped at 0, with an exact zero on the diagonal (``c0 <= r0``: the rows' own
+    diagonal entries lie in ``B``; ``c0 = r0`` for a block of the upper triangle)."""
     r1 = r0 + B.shape[0]
     B *= -2.0
     B += sq[r0:r1, None]
-    B += sq[None, :]
+    B += sq[None, c0:]
     np.maximum(B, 0.0, out=B)
-    np.fill_diagonal(B[:, r0:r1], 0.0)
+    np.fill_diagonal(B[:, r0 - c0:r1 - c0], 0.0)
 
 
 def gram_to_sq_distances(gram: Any) -> Any:
