@@ -142,6 +142,21 @@ def best_of(methods: dict[str, Callable[[], float]], names: list[str],
 EIGENSOLVERS = ["eig_numpy", "eig_evd", "eig_evr", "eig_torch"]
 
 
+def best_on_copies(fns: dict[str, Callable[[Any], object]], K: np.ndarray,
+                   repeats: int) -> dict[str, float]:
+    """Call each of ``fns`` on a fresh copy of ``K``, interleaved ``repeats`` times, each after
+    :data:`PAUSE` (the copy is not timed): the best wall time of each, seconds."""
+    best = {m: np.inf for m in fns}
+    for _ in range(repeats):
+        for m, fn in fns.items():
+            A = K.copy()
+            time.sleep(PAUSE)
+            t0 = time.perf_counter()
+            fn(A)
+            best[m] = min(best[m], time.perf_counter() - t0)
+    return best
+
+
 def solvers(sizes: list[int], repeats: int) -> None:
     """Time the solvers ``dse`` chooses from at each size (see the module docstring)."""
     import torch
@@ -158,19 +173,13 @@ def solvers(sizes: list[int], repeats: int) -> None:
         fns["mkl_evd"] = _lapack.mkl_syevd_eigenvalues
     print(f"{'n':>6} " + " ".join(f"{m:>13}" for m in fns) + "  fastest")
     for n in sizes:
-        K = diffusion_matrix(_data(n)[0], 10.0)
-        best = {m: np.inf for m in fns}
-        for _ in range(repeats):
-            for m, fn in fns.items():
-                A = K.copy()
-                time.sleep(PAUSE)
-                t0 = time.perf_counter()
-                fn(A)
-                best[m] = min(best[m], time.perf_counter() - t0)
+        best = best_on_copies(fns, diffusion_matrix(_data(n)[0], 10.0), repeats)
         print(f"{n:>6} " + " ".join(f"{best[m]:>12.4f}s" for m in fns)
               + f"  {min(best, key=best.__getitem__)}", flush=True)
     print(f"dse switches from OpenBLAS ?syevr (in place) to MKL at n = "
           f"{eigensolver_switch_n()} on this machine")
+
+
 def _parts(n: int) -> tuple[dict[str, Callable[[Any], object]], np.ndarray]:
     """``dse``, its parts and two eigensolves at size ``n``, each taking a fresh copy of the
     kernel (only ``solve`` uses it), and the kernel."""
@@ -195,18 +204,10 @@ def parts(sizes: list[int], repeats: int) -> None:
     print(f"{'n':>6} {'eig_numpy':>10} {'eig_evr':>10} {'dse':>10} {'check':>10} {'kernel':>10} "
           f"{'solve':>10}  dse/fastest  (kernel + solve)/fastest")
     for n in sizes:
-        fns, K = _parts(n)
-        best = {m: np.inf for m in fns}
-        for _ in range(repeats):
-            for m, fn in fns.items():
-                A = K.copy()
-                time.sleep(PAUSE)
-                t0 = time.perf_counter()
-                fn(A)
-                best[m] = min(best[m], time.perf_counter() - t0)
+        best = best_on_copies(*_parts(n), repeats)
         fastest = min(best["eig_numpy"], best["eig_evr"])
         floor = (best["kernel"] + best["solve"]) / fastest
-        print(f"{n:>6} " + " ".join(f"{best[m] * 1e3:>8.1f}ms" for m in fns)
+        print(f"{n:>6} " + " ".join(f"{v * 1e3:>8.1f}ms" for v in best.values())
               + f"  {best['dse'] / fastest:>11.3f}  {floor:>11.3f}", flush=True)
 
 
