@@ -5,12 +5,16 @@ import gzip
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
 from dse_repro.errors import DseReproError
 from dse_repro.pipeline.seeding import rng_for
+
+if TYPE_CHECKING:
+    from .transforms import PreparedImages
 
 #: Where Debian's dataset-fashion-mnist package puts its IDX files.
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -25,14 +29,17 @@ class ImageData:
     """A labelled train/validation image set.
 
     Attributes:
-        x_train, x_val: float32 tensors ``(n, C, H, W)`` with values in [0, 1].
+        x_train, x_val: float32 tensors ``(n, C, H, W)`` with values in [0, 1] as loaded, or,
+            after :func:`~dse_repro.data.transforms.resize_normalize`, the same images as
+            :class:`~dse_repro.data.transforms.PreparedImages` (indexed like a tensor; each
+            batch resized and normalised when it is taken).
         y_train, y_val: int64 tensors ``(n,)``.
     """
 
     name: str
-    x_train: torch.Tensor
+    x_train: torch.Tensor | PreparedImages
     y_train: torch.Tensor
-    x_val: torch.Tensor
+    x_val: torch.Tensor | PreparedImages
     y_val: torch.Tensor
     num_classes: int
     source: str
@@ -49,8 +56,8 @@ class ImageData:
                          self.num_classes, self.source)
 
 
-def _stratified(x: torch.Tensor, y: torch.Tensor, n: int | None, seed: int, key: str
-                ) -> tuple[torch.Tensor, torch.Tensor]:
+def _stratified(x: torch.Tensor | PreparedImages, y: torch.Tensor, n: int | None, seed: int,
+                key: str) -> tuple[torch.Tensor | PreparedImages, torch.Tensor]:
     if n is None or n >= len(y):
         return x, y
     if n < 1:
@@ -63,7 +70,8 @@ def _stratified(x: torch.Tensor, y: torch.Tensor, n: int | None, seed: int, key:
     idx = np.concatenate([rng.permutation(np.flatnonzero(labels == c))[:k]
                           for c, k in zip(classes, per)])
     idx = np.sort(idx)
-    return x[idx], y[idx]
+    # a tensor, or images prepared a batch at a time (data.transforms.PreparedImages)
+    return (x[idx] if isinstance(x, torch.Tensor) else x.select(idx)), y[idx]
 
 
 def random_labels(y: torch.Tensor, seed: int) -> torch.Tensor:

@@ -9,6 +9,8 @@ from typing import Any
 
 import torch
 
+from dse_repro.data.transforms import PreparedImages, batches_on
+
 
 def is_vit(model: torch.nn.Module) -> bool:
     """True for transformer-style models (patch embedding + attention blocks), judged from the
@@ -47,10 +49,13 @@ def create_model(name: str, num_classes: int, in_chans: int = 3, img_size: int |
 
 
 @torch.no_grad()
-def embed(model: torch.nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-    """Penultimate embeddings ``Z`` of ``x`` (``(n, C, H, W)``) -> ``(n, num_features)``, on the
-    model's device, in eval mode (the model's train/eval state is restored)."""
+def embed(model: torch.nn.Module, x: torch.Tensor | PreparedImages, batch_size: int = 256
+          ) -> torch.Tensor:
+    """Penultimate embeddings ``Z`` of ``x`` (``(n, C, H, W)``; a tensor or images prepared a
+    batch at a time) -> ``(n, num_features)``, on the model's device, in eval mode (the model's
+    train/eval state is restored)."""
     device = next(model.parameters()).device
+    x = batches_on(x, device)
     was_training = model.training
     model.eval()
     try:

@@ -34,6 +34,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 from dse_repro.data import ImageData, random_labels
+from dse_repro.data.transforms import PreparedImages, batches_on
 from dse_repro.errors import DseReproError
 from dse_repro.models import embed
 from dse_repro.pipeline.io import atomic_write
@@ -139,12 +140,14 @@ def _schedule(total_steps: int, warmup_steps: int) -> Callable[[int], float]:
 
 
 @torch.no_grad()
-def accuracy(model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor,
+def accuracy(model: torch.nn.Module, x: torch.Tensor | PreparedImages, y: torch.Tensor,
              batch_size: int = 256) -> float:
-    """Top-1 accuracy (fraction) of ``model`` in eval mode on inputs ``x`` ``(n, C, H, W)`` with
-    labels ``y`` ``(n,)``, in batches on the model's device."""
+    """Top-1 accuracy (fraction) of ``model`` in eval mode on inputs ``x`` ``(n, C, H, W)`` (a
+    tensor or images prepared a batch at a time) with labels ``y`` ``(n,)``, in batches on the
+    model's device."""
     model.eval()
     dev = next(model.parameters()).device
+    x = batches_on(x, dev)
     pred = torch.cat([model(x[i:i + batch_size].to(dev)).argmax(1).cpu()
                       for i in range(0, len(y), batch_size)])
     return float((pred == y.cpu()).float().mean())
@@ -265,6 +268,7 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, _schedule(s.epochs * steps_per_epoch, s.warmup_epochs * steps_per_epoch))
     gen = torch.Generator().manual_seed(s.seed)
+    x_train = batches_on(data.x_train, device)  # prepared images: resized on the device
     metrics: list[EpochMetrics] = []
     start = 0
     ckpt = Path(checkpoint) if checkpoint else None
@@ -293,7 +297,7 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
                    leave=False, mininterval=2.0, disable=not progress)
         for b in bar:
             idx = order[b * s.batch_size:(b + 1) * s.batch_size]
-            x = data.x_train[idx].to(device)
+            x = x_train[idx].to(device)
             if s.method == "simclr":
                 h1 = model.forward_head(model.forward_features(augment(x, gen)), pre_logits=True)
                 h2 = model.forward_head(model.forward_features(augment(x, gen)), pre_logits=True)

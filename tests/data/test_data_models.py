@@ -7,9 +7,16 @@ import os
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
 
 from dse_repro.data import DatasetNotFoundError, available, load_dataset, random_labels
 from dse_repro.data.datasets import _read_idx
+from dse_repro.data.transforms import (
+    PreparedImages,
+    batches_on,
+    input_clusters,
+    resize_normalize,
+)
 from dse_repro.models import create_model, embed, is_vit
 
 
@@ -35,6 +42,61 @@ def test_random_labels_are_a_fixed_permutation():
     assert torch.equal(torch.bincount(r), torch.bincount(y))
     assert torch.equal(r, random_labels(y, seed=0))
     assert (r != y).float().mean() > 0.8
+
+
+def _prepared_whole(x: torch.Tensor, size: int) -> torch.Tensor:
+    """What resize_normalize did before it prepared a batch at a time: the whole split."""
+    return (F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False) - 0.5) / 0.5
+
+
+def test_prepared_images_are_prepared_per_batch_as_the_whole_split():
+    raw = load_dataset("digits").subset(300, 200, seed=0)
+    data = resize_normalize(raw, 16)
+    x = data.x_train
+    assert isinstance(x, PreparedImages) and isinstance(data.x_val, PreparedImages)
+    assert x.raw.data_ptr() == raw.x_train.data_ptr()  # no copy, nothing resized up front
+    assert x.shape == (300, 1, 16, 16) and len(x) == 300 and data.in_chans == 1
+    whole = _prepared_whole(raw.x_train, 16)
+    idx = torch.randperm(300, generator=torch.Generator().manual_seed(0))[:64]
+    assert torch.equal(x[idx], whole[idx]) and torch.equal(x[10:90], whole[10:90])
+    assert torch.equal(x[7], whole[7]) and x[7].shape == (1, 16, 16)
+    assert torch.equal(x[np.array([3, 1, 2])], whole[[3, 1, 2]])
+    # a subset of prepared images is the prepared subset, and still lazy
+    sub = data.subset(100, 50, seed=1)
+    assert isinstance(sub.x_train, PreparedImages)
+    assert torch.equal(sub.x_train[:], resize_normalize(raw.subset(100, 50, seed=1), 16).x_train[:])
+    assert torch.equal(sub.y_train, raw.subset(100, 50, seed=1).y_train)
+    # the clusters of X read the same images, batch by batch
+    assert np.array_equal(input_clusters(data.x_val, 5, batch_size=37),
+                          input_clusters(_prepared_whole(raw.x_val, 16), 5))
+    # an image already at the size is only normalised; batches move to the device asked
+    same = PreparedImages(raw.x_val, 8)
+    assert torch.equal(same[:5], (raw.x_val[:5] - 0.5) / 0.5)
+    assert batches_on(same, "meta")[:2].device.type == "meta"
+    assert batches_on(raw.x_val, "meta") is raw.x_val
+
+
+def test_prepared_images_at_the_papers_size_hold_only_the_loaded_images():
+    """CIFAR-10-shaped images at 224 px: the prepared split costs nothing until a batch is
+    taken (the whole of CIFAR-10 prepared at once would be 30 GB of float32)."""
+    raw = torch.rand(2000, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    x = PreparedImages(raw, 224)
+    assert x.shape == (2000, 3, 224, 224) and x.raw is raw
+    batch = x[:128]
+    assert batch.shape == (128, 3, 224, 224) and batch.dtype == torch.float32
+    assert torch.equal(batch, _prepared_whole(raw[:128], 224))
+
+
+@pytest.mark.parametrize("raw, size, match", [
+    (torch.zeros(4, 8, 8), 16, "raw must be an image tensor"),
+    (np.zeros((4, 1, 8, 8)), 16, "raw must be an image tensor"),
+    (torch.zeros(4, 1, 8, 8), 0, "img_size must be an integer >= 1"),
+    (torch.zeros(4, 1, 8, 8), 2.5, "img_size must be an integer >= 1"),
+    (torch.zeros(4, 1, 8, 8), True, "img_size must be an integer >= 1"),
+])
+def test_prepared_images_refuse_bad_input(raw, size, match):
+    with pytest.raises(ValueError, match=match):
+        PreparedImages(raw, size)
 
 
 def test_fashion_mnist_from_debian_package():
