@@ -234,7 +234,9 @@ def train(model: torch.nn.Module, data: ImageData, settings: TrainSettings,
 
     Args:
         model: a timm model with ``num_classes`` outputs.
-        data: inputs already at the model's size, normalised.
+        data: inputs at the model's size, normalised: tensors, or
+            :class:`~dse_repro.data.transforms.PreparedImages` (each batch resized and
+            normalised on ``device`` when it is taken).
         settings: see :class:`TrainSettings`.
         x_clusters: cluster labels of ``data.x_val`` (shape ``(n_val,)``) for measures
             against the inputs, e.g. DSMI(Z; X) (None when no measure needs them).
