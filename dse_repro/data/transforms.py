@@ -27,7 +27,8 @@ class PreparedImages:
         if not isinstance(raw, torch.Tensor) or raw.dim() != 4:
             raise ValueError(f"raw must be an image tensor (n, C, H, W), got "
                              f"{getattr(raw, 'shape', type(raw).__name__)}")
-        if isinstance(img_size, bool) or int(img_size) != img_size or img_size < 1:
+        integer = isinstance(img_size, (int, np.integer)) and not isinstance(img_size, bool)
+        if not integer or img_size < 1:
             raise ValueError(f"img_size must be an integer >= 1, got {img_size!r}")
         self.raw, self.img_size, self.mean, self.std = raw, int(img_size), mean, std
         self.device = torch.device(device)

@@ -93,6 +93,7 @@ def test_prepared_images_at_the_papers_size_hold_only_the_loaded_images():
     (torch.zeros(4, 1, 8, 8), 0, "img_size must be an integer >= 1"),
     (torch.zeros(4, 1, 8, 8), 2.5, "img_size must be an integer >= 1"),
     (torch.zeros(4, 1, 8, 8), True, "img_size must be an integer >= 1"),
+    (torch.zeros(4, 1, 8, 8), "16", "img_size must be an integer >= 1"),
 ])
 def test_prepared_images_refuse_bad_input(raw, size, match):
     with pytest.raises(ValueError, match=match):
