@@ -128,6 +128,76 @@ def test_missing_torchvision_dataset_names_path_and_fix(name, tmp_path):
     assert not available(name, tmp_path)
 
 
+def _idx_bytes(arr: np.ndarray) -> bytes:
+    """An unsigned-byte IDX file (MNIST's raw format) holding ``arr``."""
+    return (b"\x00\x00\x08" + bytes([arr.ndim])
+            + b"".join(int(n).to_bytes(4, "big") for n in arr.shape) + arr.tobytes())
+
+
+def _fake_torchvision_layouts(root, rng) -> dict[str, tuple[np.ndarray, ...]]:
+    """Tiny MNIST, CIFAR-10 and STL-10 in torchvision's on-disk layouts under ``root``; returns
+    each one's (train images, train labels, test images, test labels) as written, images
+    ``(n, C, H, W)`` uint8."""
+    import pickle
+
+    made = {}
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    mn = [rng.integers(0, 256, (n, 28, 28), dtype=np.uint8) for n in (20, 10)]
+    ml = [rng.integers(0, 10, n, dtype=np.uint8) for n in (20, 10)]
+    for split, x, y in (("train", mn[0], ml[0]), ("t10k", mn[1], ml[1])):
+        (raw / f"{split}-images-idx3-ubyte").write_bytes(_idx_bytes(x))
+        (raw / f"{split}-labels-idx1-ubyte").write_bytes(_idx_bytes(y))
+    made["mnist"] = (mn[0][:, None], ml[0], mn[1][:, None], ml[1])
+    cif = root / "cifar-10-batches-py"
+    cif.mkdir()
+    cx = [rng.integers(0, 256, (n, 3, 32, 32), dtype=np.uint8) for n in (5 * 4, 6)]
+    cy = [rng.integers(0, 10, n) for n in (5 * 4, 6)]
+    for i in range(5):  # CIFAR's pickles hold rows of 3 x 32 x 32 values, channel-major
+        batch = {"data": cx[0][4 * i:4 * i + 4].reshape(4, -1),
+                 "labels": cy[0][4 * i:4 * i + 4].tolist()}
+        (cif / f"data_batch_{i + 1}").write_bytes(pickle.dumps(batch))
+    (cif / "test_batch").write_bytes(pickle.dumps({"data": cx[1].reshape(6, -1),
+                                                  "labels": cy[1].tolist()}))
+    (cif / "batches.meta").write_bytes(pickle.dumps({"label_names": [str(i) for i in range(10)]}))
+    made["cifar10"] = (cx[0], cy[0], cx[1], cy[1])
+    stl = root / "stl10_binary"
+    stl.mkdir()
+    sx = [rng.integers(0, 256, (n, 3, 96, 96), dtype=np.uint8) for n in (8, 4)]
+    sy = [rng.integers(0, 10, n, dtype=np.uint8) for n in (8, 4)]
+    for split, x, y in (("train", sx[0], sy[0]), ("test", sx[1], sy[1])):
+        # STL-10's binaries store each channel column-major (torchvision transposes back)
+        (stl / f"{split}_X.bin").write_bytes(x.transpose(0, 1, 3, 2).tobytes())
+        (stl / f"{split}_y.bin").write_bytes((y + 1).tobytes())  # labels 1..10 on disk
+    (stl / "unlabeled_X.bin").write_bytes(b"")
+    made["stl10"] = (sx[0], sy[0], sx[1], sy[1])
+    return made
+
+
+def test_torchvision_layouts_are_read_as_written(tmp_path, monkeypatch):
+    """The paper's data sets, read through torchvision from its on-disk layouts (tiny fakes:
+    torchvision checks CIFAR's and STL's files against their published MD5s, so that check is
+    switched off here): images ``(n, C, H, W)`` in [0, 1], pixel for pixel in the orientation
+    written, labels as written; then a subset prepared at the paper's 224 px."""
+    import torchvision.datasets.cifar as tv_cifar
+    import torchvision.datasets.stl10 as tv_stl10
+
+    monkeypatch.setattr(tv_cifar, "check_integrity", lambda *a, **k: True)
+    monkeypatch.setattr(tv_stl10, "check_integrity", lambda *a, **k: True)
+    made = _fake_torchvision_layouts(tmp_path, np.random.default_rng(0))
+    for name, (xtr, ytr, xva, yva) in made.items():
+        d = load_dataset(name, tmp_path)
+        assert available(name, tmp_path)
+        for got, want in ((d.x_train, xtr), (d.x_val, xva)):
+            assert got.dtype == torch.float32 and got.shape == want.shape, name
+            assert torch.equal(got, torch.tensor(want / 255.0, dtype=torch.float32)), name
+        assert torch.equal(d.y_train, torch.as_tensor(ytr, dtype=torch.int64)), name
+        assert torch.equal(d.y_val, torch.as_tensor(yva, dtype=torch.int64)), name
+        prepared = resize_normalize(d.subset(4, 2, seed=0), 224)
+        assert prepared.x_train[:].shape == (4, xtr.shape[1], 224, 224)
+        assert prepared.in_chans == xtr.shape[1]
+
+
 def test_unknown_dataset():
     with pytest.raises(ValueError, match="unknown data set"):
         load_dataset("imagenet-22k")
