@@ -85,13 +85,18 @@ def _sigma_small_faster(df, target_acc: float):
     e_lo, e_hi = first_epoch(lo), first_epoch(hi)
     last = int(curves.index[-1])
 
+    neither = not (np.isfinite(e_lo) or np.isfinite(e_hi))
+
     def shown(e: float) -> str:
-        return f"{e:g}" if np.isfinite(e) else f"never in {last} epochs (counted as {last + 1})"
+        if np.isfinite(e):
+            return f"{e:g}"
+        return f"never in {last} epochs" + ("" if neither else f" (counted as {last + 1})")
 
     detail = (f"first epoch with mean val acc >= {target_acc:g}: sigma {lo:g}: {shown(e_lo)}, "
               f"sigma {hi:g}: {shown(e_hi)}; {premise}")
-    if not (np.isfinite(e_lo) or np.isfinite(e_hi)):
-        return float("nan"), False, detail
+    if neither:  # no epoch count to compare: the claim cannot be judged on these runs
+        return float("nan"), False, (f"{detail}; neither arm reaches the target, so which is "
+                                     "faster is not measured")
     # "never" counts as one epoch past the last, so the value stays finite and comparable.
     value = min(e_hi, last + 1) - min(e_lo, last + 1)
     return float(value), bool(value > 0), detail

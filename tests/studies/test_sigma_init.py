@@ -123,6 +123,15 @@ def test_fig9_claims_per_dataset_exact_values():
     b = table.loc["fig9.small_sigma_faster[b]"]  # 0.01 never reaches 0.9; 0.1 at epoch 1
     assert b["status"] == "not held" and b["value"] == 1 - 4
     assert "sigma 0.01: never in 3 epochs (counted as 4)" in b["detail"]
+    # neither arm reaches the target: no value, inconclusive, and the detail says why
+    none = claims.evaluate({"sigma_init": _fig9_frame()}, "smoke",
+                           settings={"target_acc": 0.99}).set_index("id")
+    b = none.loc["fig9.small_sigma_faster[b]"]
+    assert b["status"] == "inconclusive" and pd.isna(b["value"])
+    assert "sigma 0.01: never in 3 epochs, sigma 0.1: never in 3 epochs;" in b["detail"]
+    assert "counted as" not in b["detail"]
+    assert b["detail"].endswith("neither arm reaches the target, so which is faster is not "
+                                "measured")
 
 
 def test_fig9_claims_not_run_without_results():
