@@ -147,7 +147,7 @@ def _works(r: _Routines, dtype: np.dtype) -> bool:
     X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=dtype)
     x = np.array([1.0, -1.0, 2.0], dtype=dtype)
     try:
-        w = _solve(A, lambda *a: _syevr_call(r, *a), r.integer)
+        w = syevr_eigenvalues(A, r)
         G = syrk_upper(X, 1.0, r)
         y = symv_upper(G, x, r)
     except np.linalg.LinAlgError:
@@ -204,16 +204,18 @@ def mkl_syevd_available(dtype: np.dtype | type) -> bool:
     return dtype in _PREFIX and _mkl_syevd(_PREFIX[dtype]) is not None
 
 
-def _check(A: np.ndarray) -> None:
+def _check(A: np.ndarray, name: str = "A") -> None:
+    """Refuse what the routines would misread; the messages name the argument ``name``."""
     if not isinstance(A, np.ndarray) or A.dtype not in _PREFIX:
-        raise TypeError(f"A must be a float32 or float64 numpy array, got "
+        raise TypeError(f"{name} must be a float32 or float64 numpy array, got "
                         f"{type(A).__name__} {getattr(A, 'dtype', '')}")
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
-        raise ValueError(f"A must be a square (n, n) matrix, got shape {A.shape}")
+        raise ValueError(f"{name} must be a square (n, n) matrix, got shape {A.shape}")
     if not (A.flags.c_contiguous or A.flags.f_contiguous) or not A.flags.writeable:
-        raise ValueError("A must be contiguous and writeable (it is overwritten)")
+        raise ValueError(f"{name} must be contiguous and writeable (it is overwritten)")
     if A.shape[0] > MAX_N:
-        raise ValueError(f"A has n = {A.shape[0]} rows; these eigensolves take n <= {MAX_N}")
+        raise ValueError(f"{name} has n = {A.shape[0]} rows; these eigensolves take "
+                         f"n <= {MAX_N}")
 
 
 #: ``call(A, w, work, iwork, lwork, liwork) -> (info, eigenvalues found)`` for one routine.
@@ -281,12 +283,13 @@ def _routines(dtype: np.dtype) -> _Routines:
     return routines
 
 
-def syevr_eigenvalues(A: np.ndarray) -> np.ndarray:
+def syevr_eigenvalues(A: np.ndarray, routines: _Routines | None = None) -> np.ndarray:
     """All eigenvalues, ascending, of the symmetric float32 or float64 matrix ``A`` (n, n), in
-    its dtype, by OpenBLAS ``?syevr`` (:func:`syevr_library`); ``A`` is overwritten (pass a
-    copy to keep it). Only one triangle is read: the upper one of a C-ordered ``A``."""
+    its dtype, by OpenBLAS ``?syevr`` (:func:`syevr_library`, or ``routines``); ``A`` is
+    overwritten (pass a copy to keep it). Only one triangle is read: the upper one of a
+    C-ordered ``A``."""
     _check(A)
-    rt = _routines(A.dtype)
+    rt = routines or _routines(A.dtype)
     return _solve(A, lambda *a: _syevr_call(rt, *a), rt.integer)
 
 
@@ -316,7 +319,7 @@ def syrk_upper(X: np.ndarray, alpha: float = 1.0, routines: _Routines | None = N
 def symv_upper(K: np.ndarray, x: np.ndarray, routines: _Routines | None = None) -> np.ndarray:
     """``K @ x`` for a symmetric C-ordered ``K`` (n, n) of which only the upper triangle is read
     (as :func:`syrk_upper` leaves it), ``x`` (n,) of ``K``'s dtype: one ``?symv``."""
-    _check(K)
+    _check(K, "K")
     if not K.flags.c_contiguous:
         raise ValueError("K must be C-contiguous (its upper triangle is read)")
     rt = routines or _routines(K.dtype)

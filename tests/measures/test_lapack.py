@@ -313,5 +313,9 @@ def test_syrk_and_symv_refuse_what_blas_would_misread():
         _lapack.symv_upper(G, np.ones(5))
     with pytest.raises(ValueError, match="square"):
         _lapack.symv_upper(G[:, :4].copy(), np.ones(6))
+    with pytest.raises(ValueError, match="^K must be a square"):  # named as the caller calls it
+        _lapack.symv_upper(G[:, :4].copy(), np.ones(6))
+    with pytest.raises(TypeError, match="^K must be a float32 or float64"):
+        _lapack.symv_upper(G.astype(np.int64), np.ones(6))
     with pytest.raises(ValueError, match="C-contiguous"):
         _lapack.symv_upper(np.asfortranarray(X @ X.T), np.ones(6))
