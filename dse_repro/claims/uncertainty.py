@@ -17,8 +17,8 @@ From the resampled values: the 95 % percentile interval, and the fraction of the
 distribution on which the claim holds. The status (:func:`status`) is ``held`` when the
 claim holds on the estimate and on at least 97.5 % of the distribution (the interval lies on
 the claim's side of its threshold), ``not held`` when it fails on the estimate and holds on at
-most 2.5 %, ``inconclusive`` otherwise. A claim with no unit columns (one deterministic
-draw, e.g. Fig. 2) rests on one unit: its interval is the point and its status the point's.
+most 2.5 %, ``inconclusive`` otherwise. A claim with no unit columns in its results (or with
+one unit) rests on one unit: its interval is the point and its status the point's.
 """
 from __future__ import annotations
 

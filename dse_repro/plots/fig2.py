@@ -1,10 +1,11 @@
-"""Fig. 2: DSE and DSMI vs diffusion time t (log axis), 3 blobs vs 1 blob, one column per d."""
+"""Fig. 2: DSE and DSMI vs diffusion time t (log axis), 3 blobs vs 1 blob, one column per d;
+mean and sd over the repeats (independent draws)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ._style import COLORS, kernel_text, plt
+from ._style import COLORS, band, kernel_text, mean_sd, plt, repeats_text
 
 
 def plot(df: pd.DataFrame):
@@ -16,10 +17,11 @@ def plot(df: pd.DataFrame):
             ax = axes[row, col]
             sub = df[(df["dim"] == d) & (df["measure"] == measure)]
             for i, (dataset, g) in enumerate(sub.groupby("dataset", sort=False)):
-                g = g.sort_values("t")
                 label = (f"{dataset} ({g['labels'].iloc[0]} labels)" if measure == "DSMI"
                          else dataset)
-                ax.plot(g["t"], g["value"], color=COLORS[i], label=label, marker=".", ms=3)
+                m = mean_sd(g, "t")
+                band(ax, m["t"].to_numpy(), m["mean"].to_numpy(), m["std"].to_numpy(),
+                     color=COLORS[i], label=label, marker=".", ms=3)
             ax.axhline(np.log2(3), color="k", ls=":", lw=1, label=r"$\log_2 3$")
             ax.axhline(0, color="gray", lw=0.5)
             ax.set_xscale("log")
@@ -29,7 +31,8 @@ def plot(df: pd.DataFrame):
                 ax.set_xlabel("diffusion time t")
             ax.legend()
     n = int(df["n_points"].iloc[0]) if "n_points" in df else None
-    settings = ", ".join(x for x in (f"N = {n}" if n else "", kernel_text(df, t=False)) if x)
+    settings = ", ".join(x for x in (f"N = {n}" if n else "", kernel_text(df, t=False),
+                                     repeats_text(df)) if x)
     fig.suptitle("Fig. 2 - DSE and DSMI vs diffusion time" + (f" ({settings})" if settings
                                                               else ""))
     fig.tight_layout()

@@ -1,8 +1,9 @@
 """Fig. 2 study: DSE and DSMI against diffusion time t, 3 Gaussian blobs vs 1 blob.
 
-Tidy rows: ``dim, dataset, labels, t, measure, value, unit (bits)``; measure ``DSE`` / ``DSMI``
-at the study's sigma, and ``DSE_<width>`` / ``DSMI_<width>`` under each scale-free width of
-``width_check`` (the same t grid).
+Tidy rows: ``dim, dataset, labels, repeat, t, measure, value, unit (bits)``; measure ``DSE`` /
+``DSMI`` at the study's sigma, and ``DSE_<width>`` / ``DSMI_<width>`` under each scale-free
+width of ``width_check`` (the same t grid). Each ``repeat`` is an independent draw of the blobs
+and of the random labels (the claims' units).
 Job slice: ``studies.fig2.job.dim=<d>``.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Settings:
     sigma: float
     t_grid: Grid | list[int]
     n_random_labels: int
+    repeats: int
     resources: Resources
 
 
@@ -45,7 +47,7 @@ SPEC = StudySpec(
     slices=lambda cfg: [("job", {"dim": str(int(d))}) for d in cfg.studies.fig2.dims],
     figures=("fig2",),
     # sigma: the fixed kernel width of the paper's measures; empty for a width variant
-    columns=dict(dim="int", dataset="str", labels="str", t="int", n_points="int",
+    columns=dict(dim="int", dataset="str", labels="str", repeat="int", t="int", n_points="int",
                  sigma="float?", measure="str", value="float", unit="str"),
     entropies=("DSE",),
     kernel_measures=("DSE", "DSMI"),
@@ -58,25 +60,33 @@ def run(cfg: DictConfig) -> pd.DataFrame:
     rows = []
     datasets = [("3 blobs", s.n_centers, "blob"), ("1 blob", 1, "random")]
     for dim in progress(job_values(s, "dim", s.dims), cfg, desc="fig2 dims"):
-        for dataset, k, label_kind in datasets:
-            rng = rng_for(cfg.seed, "fig2", dim, dataset)
-            X, y = gaussian_blobs(s.n_points, k, int(dim), rng, cluster_std=s.cluster_std,
-                                  center_radius=s.center_radius)
-            if label_kind == "random":
-                y = rng.integers(0, s.n_random_labels, size=s.n_points)
-            dse_at = lambda w, _, X=X: dse_curve(X, w, ts)  # noqa: E731
-            dsmi_at = lambda w, _, X=X, y=y: dsmi_curve(X, y, w, ts, y_discrete=True,  # noqa: E731
-                                              seed=cfg.seed)
-            curves = {"DSE": dse_at(s.sigma, ts), "DSMI": dsmi_at(s.sigma, ts),
-                      **{m: v for m, _, v in width_variants(cfg, "DSE", None, dse_at)},
-                      **{m: v for m, _, v in width_variants(cfg, "DSMI", None, dsmi_at)}}
-            for measure, values in curves.items():
-                sigma = s.sigma if measure in SPEC.kernel_measures else np.nan  # fixed width only
-                rows += [dict(dim=int(dim), dataset=dataset, labels=label_kind, t=t,
-                              n_points=s.n_points, sigma=sigma,
-                              measure=measure, value=float(v), unit="bits")
-                         for t, v in zip(ts, values)]
+        for rep in range(s.repeats):
+            for dataset, k, label_kind in datasets:
+                rows += _curves(cfg, s, ts, int(dim), rep, dataset, k, label_kind)
     return pd.DataFrame(rows, columns=list(SPEC.columns))
+
+
+def _curves(cfg: DictConfig, s: DictConfig, ts: list[int], dim: int, rep: int, dataset: str,
+            k: int, label_kind: str) -> list[dict]:
+    """The rows of one draw: DSE and DSMI of ``dataset`` against ``ts`` at every width."""
+    rng = rng_for(cfg.seed, "fig2", dim, dataset, rep)
+    X, y = gaussian_blobs(s.n_points, k, dim, rng, cluster_std=s.cluster_std,
+                          center_radius=s.center_radius)
+    if label_kind == "random":
+        y = rng.integers(0, s.n_random_labels, size=s.n_points)
+    dse_at = lambda w, _: dse_curve(X, w, ts)  # noqa: E731
+    dsmi_at = lambda w, _: dsmi_curve(X, y, w, ts, y_discrete=True, seed=cfg.seed)  # noqa: E731
+    curves = {"DSE": dse_at(s.sigma, ts), "DSMI": dsmi_at(s.sigma, ts),
+              **{m: v for m, _, v in width_variants(cfg, "DSE", None, dse_at)},
+              **{m: v for m, _, v in width_variants(cfg, "DSMI", None, dsmi_at)}}
+    rows = []
+    for measure, values in curves.items():
+        sigma = s.sigma if measure in SPEC.kernel_measures else np.nan  # fixed width only
+        rows += [dict(dim=dim, dataset=dataset, labels=label_kind, repeat=rep, t=t,
+                      n_points=s.n_points, sigma=sigma, measure=measure, value=float(v),
+                      unit="bits")
+                 for t, v in zip(ts, values)]
+    return rows
 
 
 main = hydra_entry("fig2", run)

@@ -20,16 +20,21 @@ SETTINGS = {"target_acc": 0.8,
 
 
 # --- toy figures ----------------------------------------------------------------------------
-def fig2(good: bool) -> pd.DataFrame:
+def fig2(good: bool, bad_repeats: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Three repeats (independent draws) of Fig. 2's curves; ``bad_repeats`` go the other way."""
     rows = []
-    for t in (1, 10, 100):
-        late = t == 100
-        three = LOG2_3 if (good and late) else 2.5
-        one = 0.01 if (good and late) else 1.5
-        rows += [dict(dataset="3 blobs", t=t, measure="DSE", value=three),
-                 dict(dataset="1 blob", t=t, measure="DSE", value=one),
-                 dict(dataset="3 blobs", t=t, measure="DSMI", value=1.2 if good else 0.2),
-                 dict(dataset="1 blob", t=t, measure="DSMI", value=0.02 if good else 0.6)]
+    for rep in range(3):
+        ok = good and rep not in bad_repeats
+        for t in (1, 10, 100):
+            late = t == 100
+            three = LOG2_3 + 0.001 * (rep - 1) if (ok and late) else 2.5  # mean: log2 3
+            one = 0.01 + 0.001 * rep if (ok and late) else 1.5
+            rows += [dict(dataset="3 blobs", t=t, measure="DSE", value=three),
+                     dict(dataset="1 blob", t=t, measure="DSE", value=one),
+                     dict(dataset="3 blobs", t=t, measure="DSMI", value=1.2 if ok else 0.2),
+                     dict(dataset="1 blob", t=t, measure="DSMI", value=0.02 if ok else 0.6)]
+            for r in rows[-4:]:
+                r["repeat"] = rep
     return pd.DataFrame(rows).assign(dim=2, n_points=300)
 
 
@@ -216,6 +221,19 @@ def test_malformed_results_stop_the_claims_step(tmp_path, monkeypatch):
     assert not (tmp_path / "c.csv").exists()
 
 
+@pytest.mark.parametrize("cid", ["fig2.dse_three_blobs", "fig2.dse_one_blob",
+                                 "fig2.dsmi_clustered", "fig2.dsmi_random"])
+def test_fig2_claims_rest_on_the_repeats(cid):
+    """Fig. 2's verdicts are judged on the mean over its repeats, with an interval from them:
+    one draw of three going the other way makes a verdict inconclusive, not held."""
+    claim = next(c for c in CLAIMS if c.id == cid)
+    r = check(claim, fig2(True), SETTINGS)
+    assert (r["status"], r["n_units"]) == ("held", 3)
+    assert r["interval"] == "exact bootstrap over 3 units (10 resamples)"
+    assert r["ci_low"] <= r["value"] <= r["ci_high"]
+    assert check(claim, fig2(True, bad_repeats=(2,)), SETTINGS)["status"] == "inconclusive"
+
+
 def test_a_check_failing_on_a_resample_stops_the_claims_step():
     """An error a check raises only on some bootstrap resamples is no silent skip either."""
     from dse_repro.claims.core import Claim
@@ -375,7 +393,7 @@ def test_our_values_stand_beside_every_paper_value():
         for ours in rows["ours"]:
             assert ours and all(u in ours for u in units), (claim, ours)
     assert table.loc["fig2.dse_three_blobs", "ours"] == \
-        "DSE at t = 100: 1.585 bits (d = 2); n = 300"
+        "DSE at t = 100: 1.585 bits (d = 2); n = 300, mean of 3 draws"
     assert table.loc["fig2.dse_three_blobs", "value"] < 1e-9  # the statistic: |DSE - log2 3|
     unstated = table[~table.index.str.split("[").str[0].isin(stated)]
     assert (unstated["ours"] == "").all()

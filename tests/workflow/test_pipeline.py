@@ -83,6 +83,8 @@ def test_toy_claims_held(workdir):
     # beside the paper's numbers, ours in the paper's units (apart from the test statistic)
     assert claims.loc["fig2.dse_three_blobs", "ours"].startswith("DSE at t = 500: 1.585 bits")
     assert claims.loc["fig2.dse_three_blobs", "value"] < 0.05  # |DSE - log2 3|
+    # Fig. 2's claims rest on its repeats (3 independent draws of the blobs), as Fig. 3's do
+    assert (claims.loc[TOY_CLAIMS[:4], "n_units"] == 3).all()
     assert "percent (std 0.01)" in claims.loc["fig9.small_sigma_ends_higher[digits]", "ours"]
     # Training claims are filled (2 smoke epochs need not show the paper's effects).
     # Per data set (smoke: digits only).
