@@ -6,10 +6,12 @@
 * ``mnist``, ``cifar10``, ``stl10``: torchvision layouts under ``data_root``; never downloaded.
 
 A missing data set raises :class:`DatasetNotFoundError` naming the data set, the path looked in
-and how to put it there.
+and how to put it there; one whose files are there but cannot be read raises its subclass
+:class:`DatasetCorruptError`, naming the folder and the reader's error.
 """
 from .datasets import (
     DATASETS,
+    DatasetCorruptError,
     DatasetNotFoundError,
     ImageData,
     available,
@@ -19,5 +21,5 @@ from .datasets import (
     random_labels,
 )
 
-__all__ = ["DATASETS", "DatasetNotFoundError", "ImageData", "available", "load_dataset",
-           "location", "missing_reason", "random_labels"]
+__all__ = ["DATASETS", "DatasetCorruptError", "DatasetNotFoundError", "ImageData", "available",
+           "load_dataset", "location", "missing_reason", "random_labels"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,22 @@ DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 
 class DatasetNotFoundError(DseReproError, FileNotFoundError):
     """A data set is not on disk; the message says where it was looked for and how to add it."""
+
+
+class DatasetCorruptError(DatasetNotFoundError):
+    """A data set's files are on disk but cannot be read (cut short, damaged, or some of them
+    missing); the message names the folder and the reader's error. A
+    :class:`DatasetNotFoundError`, so that whoever asks whether a data set is usable
+    (:func:`available`, ``dse-repro doctor``) hears no, with this message as the reason."""
+
+
+#: What a reader of a damaged file raises: torchvision's "not found or corrupted" and reshape
+#: errors (RuntimeError), short reads (EOFError), bad pickles, gzip streams and IDX headers.
+UNREADABLE = (RuntimeError, OSError, EOFError, ValueError, KeyError, pickle.UnpicklingError)
+
+
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
 
 
 @dataclass
@@ -130,7 +147,13 @@ def _fashion_mnist(data_root: Path) -> ImageData:
     for folder in folders:
         paths = [_find_idx(folder, s) for s in stems]
         if all(paths):
-            xtr, ytr, xva, yva = (_read_idx(p) for p in paths)
+            try:
+                xtr, ytr, xva, yva = (_read_idx(p) for p in paths)
+            except UNREADABLE as err:
+                raise DatasetCorruptError(
+                    f"Fashion-MNIST in {folder} cannot be read ({type(err).__name__}: {err}). "
+                    f"Replace the four IDX files (or reinstall Debian's dataset-fashion-mnist)."
+                    ) from None
             to_x = lambda a: torch.tensor(a[:, None] / 255.0, dtype=torch.float32)  # noqa: E731
             to_y = lambda a: torch.tensor(a, dtype=torch.int64)  # noqa: E731
             return ImageData("fashion_mnist", to_x(xtr), to_y(ytr), to_x(xva), to_y(yva), 10,
@@ -147,11 +170,18 @@ def _torchvision(name: str, cls_name: str, folder: str, split_kw: Callable[[bool
     def load(data_root: Path) -> ImageData:
         import torchvision
 
+        def corrupt(why: str) -> DatasetCorruptError:
+            return DatasetCorruptError(
+                f"{name} under {data_root / folder} cannot be read: a file is cut short, "
+                f"damaged or missing ({why}). {howto}")
+
         cls = getattr(torchvision.datasets, cls_name)
         try:
             train = cls(str(data_root), download=False, **split_kw(True))
             val = cls(str(data_root), download=False, **split_kw(False))
-        except (RuntimeError, FileNotFoundError) as err:  # torchvision: "Dataset not found"
+        except UNREADABLE as err:  # torchvision: "Dataset not found (or corrupted)", or worse
+            if _has_files(data_root / folder):
+                raise corrupt(f"{type(err).__name__}: {err}") from None
             # torchvision's own message suggests download=True, which is off here on purpose
             said = "" if "download=True" in str(err) else f" ({err})"
             raise DatasetNotFoundError(
@@ -166,6 +196,8 @@ def _torchvision(name: str, cls_name: str, folder: str, split_kw: Callable[[bool
             elif x.shape[-1] == 3:  # (n, H, W, 3) -> (n, 3, H, W)
                 x = x.transpose(0, 3, 1, 2)
             y = np.asarray(getattr(ds, "targets", getattr(ds, "labels", None)))
+            if len(y) != len(x):  # e.g. STL-10's label file cut short: torchvision reads on
+                raise corrupt(f"{len(x)} images but {len(y)} labels")
             return torch.tensor(x / 255.0, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
 
         return ImageData(name, *tensors(train), *tensors(val), 10, str(data_root / folder))
@@ -192,6 +224,7 @@ def load_dataset(name: str, data_root: str | Path = "data") -> ImageData:
 
     Raises:
         ValueError: unknown name. DatasetNotFoundError: the files are not there.
+        DatasetCorruptError (a DatasetNotFoundError): they are there but cannot be read.
     """
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; known: {sorted(DATASETS)}")

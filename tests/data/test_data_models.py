@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import gzip
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
-from dse_repro.data import DatasetNotFoundError, available, load_dataset, random_labels
+from dse_repro.data import (
+    DatasetCorruptError,
+    DatasetNotFoundError,
+    available,
+    load_dataset,
+    missing_reason,
+    random_labels,
+)
 from dse_repro.data.datasets import _read_idx
 from dse_repro.data.transforms import (
     PreparedImages,
@@ -196,6 +204,59 @@ def test_torchvision_layouts_are_read_as_written(tmp_path, monkeypatch):
         prepared = resize_normalize(d.subset(4, 2, seed=0), 224)
         assert prepared.x_train[:].shape == (4, xtr.shape[1], 224, 224)
         assert prepared.in_chans == xtr.shape[1]
+
+
+def _cut(path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+@pytest.mark.parametrize("name, damage", [
+    ("mnist", lambda root: _cut(root / "MNIST" / "raw" / "train-images-idx3-ubyte")),
+    ("cifar10", lambda root: _cut(root / "cifar-10-batches-py" / "data_batch_3")),
+    ("cifar10", lambda root: (root / "cifar-10-batches-py" / "test_batch").unlink()),
+    ("stl10", lambda root: _cut(root / "stl10_binary" / "test_y.bin")),
+])
+def test_a_damaged_torchvision_dataset_is_named_corrupt_not_missing(name, damage, tmp_path,
+                                                                   monkeypatch):
+    """Files that are there but cut short or incomplete: a DatasetCorruptError naming the
+    folder and the reader's error (still a DatasetNotFoundError: not available); a folder
+    with nothing in it is not found."""
+    import torchvision.datasets.cifar as tv_cifar
+    import torchvision.datasets.stl10 as tv_stl10
+
+    monkeypatch.setattr(tv_cifar, "check_integrity", lambda path, md5=None: Path(path).is_file())
+    monkeypatch.setattr(tv_stl10, "check_integrity", lambda path, md5=None: Path(path).is_file())
+    _fake_torchvision_layouts(tmp_path, np.random.default_rng(0))
+    damage(tmp_path)
+    folder = {"mnist": "MNIST", "cifar10": "cifar-10-batches-py", "stl10": "stl10_binary"}[name]
+    with pytest.raises(DatasetCorruptError,
+                       match=rf"{name} under {tmp_path / folder} cannot be read: a file is cut "
+                             rf"short, damaged or missing \(.+\)\. "):
+        load_dataset(name, tmp_path)
+    assert not available(name, tmp_path)
+    assert "cannot be read" in missing_reason(name, tmp_path)
+    empty = tmp_path / "empty"
+    (empty / folder).mkdir(parents=True)
+    with pytest.raises(DatasetNotFoundError, match=f"{name} not found under") as err:
+        load_dataset(name, empty)
+    assert not isinstance(err.value, DatasetCorruptError)
+
+
+def test_a_damaged_fashion_mnist_is_named_corrupt(tmp_path, monkeypatch):
+    import dse_repro.data.datasets as datasets
+
+    raw = tmp_path / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for stem in datasets.FASHION_STEMS:
+        shape = (4, 28, 28) if "images" in stem else (4,)
+        (raw / stem).write_bytes(_idx_bytes(rng.integers(0, 10, shape, dtype=np.uint8)))
+    monkeypatch.setattr(datasets, "DEBIAN_FASHION_MNIST", tmp_path / "no-debian")
+    assert load_dataset("fashion_mnist", tmp_path).x_train.shape == (4, 1, 28, 28)
+    _cut(raw / "t10k-images-idx3-ubyte")
+    with pytest.raises(DatasetCorruptError,
+                       match=rf"Fashion-MNIST in {raw} cannot be read \(ValueError: .*truncated"):
+        load_dataset("fashion_mnist", tmp_path)
 
 
 def test_unknown_dataset():
