@@ -172,7 +172,7 @@ def test_which_measures_are_entropies_is_declared(monkeypatch):
         validate(df, "training", "frame")
     assert registry.table_schema("fig2").entropies == ("DSE",)
     toy = pd.DataFrame([dict(study="fig2", scale="smoke", dim=2, dataset="blobs", labels="l",
-                             t=1, n_points=10, sigma=np.nan, measure=m, value=-1.0,
+                             repeat=0, t=1, n_points=10, sigma=np.nan, measure=m, value=-1.0,
                              unit="bits")
                         for m in ("DSE_knn_t10",)])
     with pytest.raises(ResultsError, match="negative entropy"):
