@@ -8,7 +8,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import OVERLAP, band, coincide, estimator_color, figure_legend, log_x, mean_sd, plt
+from ._style import (
+    OVERLAP,
+    band,
+    coincide,
+    estimator_color,
+    figure_legend,
+    log_x,
+    mean_sd,
+    plt,
+    repeats_text,
+)
 
 LINESTYLES = ["-", "--", ":", "-."]
 
@@ -80,8 +90,8 @@ def plot(df: pd.DataFrame):
         axes[0].plot([], [], color="gray", ls=LINESTYLES[j % 4], label=f"noise {noise:g}")
     axes[0].plot([], [], color="k", ls=":", lw=0.8, label="$\\log_2 3$ = H(Y)")
     n = int(df["n_points"].iloc[0])
-    fig.suptitle(f"Fig. 4 - MI of 3-centre Gaussian blobs and their labels (n = {n}); "
-                 "mean $\\pm$ sd over repeats")
+    spread = repeats_text(df) or "mean $\\pm$ sd over repeats"
+    fig.suptitle(f"Fig. 4 - MI of 3-centre Gaussian blobs and their labels (n = {n}); {spread}")
     note = " | ".join(f"{panel}: {text}" for panel, text in coinciding.items() if text)
     figure_legend(fig, axes, ncol=6, note=f"Curves that coincide (one hides the others) -- "
                   f"{note}" if note else "")

@@ -73,6 +73,9 @@ def test_fig4_names_overlaps_marks_impossible_values_and_labels_every_d():
     assert crosses and all(np.allclose(c.get_offsets()[:, 1], 3.0) for c in crosses)
     dim_ax = fig.axes[-1]
     assert [t.get_text() for t in dim_ax.get_xticklabels()] == ["20", "50", "100", "500"]
+    assert fig._suptitle.get_text().endswith("mean $\\pm$ sd over repeats")  # none numbered
+    two = pd.concat([pd.DataFrame(rows).assign(repeat=r) for r in (0, 1)], ignore_index=True)
+    assert fig4.plot(two)._suptitle.get_text().endswith("mean $\\pm$ sd over 2 repeats")
 
 
 def _training_rows() -> pd.DataFrame:
